@@ -1,0 +1,43 @@
+# unionflow — the two commands: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint setup migrate demo worker clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+migrate: setup
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo --if-empty
+
+## Serve the web UI and API with the Celery worker and beat (embedded broker); Ctrl-C stops all.
+run: demo
+	$(PY) manage.py compilemessages >/dev/null 2>&1 || true
+	@echo "unionflow: http://$(HOST):$(PORT)/  (Ctrl-C stops the server, the worker and beat)"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=INFO & \
+	$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
+	wait
+
+## The whole suite on SQLite, or on PostgreSQL when DATABASE_URL is set.
+test: setup
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,56 @@
+"""Shared fixtures: a small federation, users with roles, API clients."""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
+
+from workflow.models import CongressTerm, MemberProfile, Organisation, OrgKind, RoleAssignment
+
+
+@pytest.fixture
+def orgs(db):
+    fed = Organisation.objects.create(code="fed", name="镇总工会", kind=OrgKind.FEDERATION)
+    acme = Organisation.objects.create(code="acme", name="ACME 工会", kind=OrgKind.ENTERPRISE, parent=fed)
+    beta = Organisation.objects.create(code="beta", name="BETA 工会", kind=OrgKind.ENTERPRISE, parent=fed)
+    group = Organisation.objects.create(code="acme-g1", name="一组", kind=OrgKind.GROUP, parent=acme)
+    dept = Organisation.objects.create(code="acme-office", name="办公室", kind=OrgKind.DEPARTMENT, parent=acme)
+    return type("Orgs", (), {"fed": fed, "acme": acme, "beta": beta, "group": group, "dept": dept})
+
+
+@pytest.fixture
+def make_user(db):
+    counter = {"n": 0}
+
+    def make(username, *roles, org=None, password="pw-secret-1", term=None, **extra):
+        user = get_user_model().objects.create_user(username=username, password=password, **extra)
+        for item in roles:
+            role, where = item if isinstance(item, tuple) else (item, org)
+            RoleAssignment.objects.create(
+                user=user, organisation=where, role=role, valid_from=dt.date(2000, 1, 1), term=term
+            )
+        if org is not None:
+            counter["n"] += 1
+            MemberProfile.objects.create(user=user, member_number=f"M{counter['n']:05d}", organisation=org)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def term(orgs):
+    return CongressTerm.objects.create(
+        organisation=orgs.acme, number=5, starts_on=dt.date(2024, 1, 1), ends_on=dt.date(2028, 12, 31)
+    )
+
+
+@pytest.fixture
+def api():
+    def client_for(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return client_for

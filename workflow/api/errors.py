@@ -1,0 +1,36 @@
+"""JSON errors with a stable ``code`` and a human ``detail``; no input ever causes a 500."""
+
+import logging
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from ..errors import ServiceError
+
+logger = logging.getLogger(__name__)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, ServiceError):
+        return Response(exc.as_dict(), status=exc.status)
+    if isinstance(exc, Http404):
+        return Response({"code": "not_found", "detail": "未找到 Not found."}, status=404)
+    if isinstance(exc, PermissionDenied):
+        return Response({"code": "forbidden", "detail": "无权操作 Forbidden."}, status=403)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        logger.exception("Unhandled API error", exc_info=exc)
+        return Response({"code": "server_error", "detail": "服务器错误 Server error."}, status=500)
+    if isinstance(exc, exceptions.NotAuthenticated) or isinstance(exc, exceptions.AuthenticationFailed):
+        response.status_code = status.HTTP_401_UNAUTHORIZED
+        response.data = {"code": "unauthenticated", "detail": str(exc.detail)}
+    elif isinstance(exc, exceptions.ValidationError):
+        response.data = {"code": "invalid", "detail": "输入有误 Invalid input.", "fields": response.data}
+    else:
+        detail = getattr(exc, "detail", "")
+        code = getattr(exc, "default_code", "error")
+        response.data = {"code": code, "detail": str(detail)}
+    return response

@@ -1,0 +1,65 @@
+"""Generic case serialisation shared by every process."""
+
+from rest_framework import serializers
+
+from ..deadlines import case_deadlines
+
+
+class OrganisationRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+def case_representation(case, spec, request=None) -> dict:
+    """The case as every process shows it, plus the process's own fields."""
+    data = {
+        "id": case.pk,
+        "reference": case.reference,
+        "process": spec.key,
+        "state": case.state,
+        "state_label": case.state_label,
+        "organisation": {"id": case.organisation_id, "code": case.organisation.code, "name": case.organisation.name},
+        "version": case.version,
+        "created_by": case.created_by.get_username() if case.created_by_id else None,
+        "created_at": case.created_at,
+        "updated_at": case.updated_at,
+        "deadlines": case_deadlines(case),
+    }
+    if spec.detail_serializer is not None:
+        extra = spec.detail_serializer(case, context={"request": request}).data
+        for key, value in extra.items():
+            data.setdefault(key, value)
+    return data
+
+
+def field_descriptions(serializer_class) -> list[dict]:
+    """Input fields of a transition, for clients building a form."""
+    if serializer_class is None:
+        return []
+    result = []
+    for name, f in serializer_class().fields.items():
+        if f.read_only:
+            continue
+        item = {
+            "name": name,
+            "type": type(f).__name__.replace("Field", "").lower(),
+            "required": f.required,
+            "label": str(f.label or name),
+        }
+        choices = getattr(f, "choices", None)
+        if choices:
+            item["choices"] = [{"value": k, "label": str(v)} for k, v in choices.items()]
+        if getattr(f, "help_text", None):
+            item["help_text"] = str(f.help_text)
+        result.append(item)
+    return result
+
+
+class TransitionInputSerializer(serializers.Serializer):
+    expected_version = serializers.IntegerField(required=False)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})

@@ -1,0 +1,37 @@
+"""API routes: fixed engine endpoints, then the same five per registered process."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from .. import registry
+from . import views
+
+app_name = "api"
+
+
+def process_patterns():
+    patterns = []
+    for spec in registry.all_processes():
+        key = spec.key
+        kw = {"process_key": key}
+        patterns += [
+            path(f"v1/{key}/", views.CaseListView.as_view(**kw), name=f"{key}-list"),
+            path(f"v1/{key}/<int:pk>/", views.CaseDetailView.as_view(**kw), name=f"{key}-detail"),
+            path(f"v1/{key}/<int:pk>/transitions/", views.CaseTransitionsView.as_view(**kw), name=f"{key}-transitions"),
+            path(
+                f"v1/{key}/<int:pk>/transitions/<str:name>/",
+                views.CasePerformView.as_view(**kw),
+                name=f"{key}-perform",
+            ),
+            path(f"v1/{key}/<int:pk>/history/", views.CaseHistoryView.as_view(**kw), name=f"{key}-history"),
+        ]
+    return patterns
+
+
+urlpatterns = [
+    path("v1/inbox/", views.InboxView.as_view(), name="inbox"),
+    path("v1/auth/token/", views.TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *process_patterns(),
+]

@@ -1,0 +1,170 @@
+"""The uniform API: the same endpoints for every registered process.
+
+Views are thin: they parse the request, call the service, and return its result.
+"""
+
+from django.contrib.auth import authenticate
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.authtoken.models import Token
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import audit, policy, registry, services
+from ..audit import RequestMeta
+from ..errors import InvalidInput
+from ..inbox import inbox_for
+from .serializers import TokenRequestSerializer, case_representation, field_descriptions
+
+
+class ProcessAPIView(APIView):
+    process_key: str = ""
+
+    @property
+    def spec(self):
+        return registry.get(self.process_key)
+
+    def meta(self):
+        return RequestMeta.from_request(self.request, "api")
+
+
+def _payload(request) -> dict:
+    data = request.data
+    if hasattr(data, "dict"):
+        data = {k: (data.getlist(k) if len(data.getlist(k)) > 1 else data.get(k)) for k in data.keys()}
+    if not isinstance(data, dict):
+        raise InvalidInput("请求体必须是 JSON 对象 The body must be a JSON object.")
+    return dict(data)
+
+
+class CaseListView(ProcessAPIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("state", str),
+            OpenApiParameter("organisation", str),
+            OpenApiParameter("search", str),
+        ],
+        responses=dict,
+    )
+    def get(self, request):
+        spec = self.spec
+        qs = spec.model.objects.filter(policy.visible_q(request.user, spec.model, spec.viewer_roles))
+        qs = qs.select_related("organisation", "created_by").order_by("-created_at", "-pk")
+        state = request.query_params.get("state")
+        if state:
+            qs = qs.filter(state__in=state.split(","))
+        org = request.query_params.get("organisation")
+        if org:
+            qs = qs.filter(organisation_id=org) if org.isdigit() else qs.filter(organisation__code=org)
+        term = request.query_params.get("search")
+        if term:
+            q = Q()
+            for f in spec.search_fields:
+                q |= Q(**{f"{f}__icontains": term})
+            qs = qs.filter(q)
+        paginator = LimitOffsetPagination()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response([case_representation(c, spec, request) for c in page])
+
+    @extend_schema(request=dict, responses={201: dict})
+    def post(self, request):
+        case = services.create_case(process=self.spec, user=request.user, data=_payload(request), meta=self.meta())
+        return Response(case_representation(case, self.spec, request), status=status.HTTP_201_CREATED)
+
+
+class CaseDetailView(ProcessAPIView):
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        case = services.get_visible_case(process=self.spec, case_id=pk, user=request.user)
+        return Response(case_representation(case, self.spec, request))
+
+
+class CaseTransitionsView(ProcessAPIView):
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        case = services.get_visible_case(process=self.spec, case_id=pk, user=request.user)
+        items = [
+            {"name": t.name, "label": str(t.label), "fields": field_descriptions(t.input)}
+            for t in services.available_transitions(process=self.spec, case=case, user=request.user)
+        ]
+        return Response({"version": case.version, "state": case.state, "transitions": items})
+
+
+class CasePerformView(ProcessAPIView):
+    @extend_schema(request=dict, responses=dict)
+    def post(self, request, pk, name):
+        data = _payload(request)
+        expected = data.pop("expected_version", None)
+        if expected is not None:
+            try:
+                expected = int(expected)
+            except (TypeError, ValueError):
+                raise InvalidInput(
+                    "输入有误 Invalid input.", fields={"expected_version": ["必须是整数 Must be an integer."]}
+                ) from None
+        case = services.perform_transition(
+            process=self.spec, case_id=pk, name=name, user=request.user, data=data,
+            expected_version=expected, meta=self.meta(),
+        )
+        return Response(case_representation(case, self.spec, request))
+
+
+def history_representation(case) -> dict:
+    events = list(audit.case_events(case))
+    return {
+        "reference": case.reference,
+        "chain_valid": audit.verify_events(events) is None,
+        "events": [
+            {
+                "seq": e.seq,
+                "action": e.action,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "actor": e.actor_name,
+                "actor_role": e.actor_role,
+                "on_behalf_of": e.on_behalf_of_name or None,
+                "at": e.created_at,
+                "channel": e.channel,
+                "payload": e.payload,
+                "hash": e.hash,
+                "prev_hash": e.prev_hash,
+            }
+            for e in events
+        ],
+    }
+
+
+class CaseHistoryView(ProcessAPIView):
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        case = services.get_visible_case(process=self.spec, case_id=pk, user=request.user)
+        return Response(history_representation(case))
+
+
+class InboxView(APIView):
+    @extend_schema(responses=dict)
+    def get(self, request):
+        items = inbox_for(request.user, limit=int(request.query_params.get("limit", 50) or 50))
+        return Response({"count": len(items), "results": items})
+
+
+class TokenView(APIView):
+    authentication_classes = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenRequestSerializer, responses=dict)
+    def post(self, request):
+        serializer = TokenRequestSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise InvalidInput("输入有误 Invalid input.", fields=serializer.errors)
+        user = authenticate(request, **serializer.validated_data)
+        if user is None or not user.is_active:
+            return Response(
+                {"code": "invalid_credentials", "detail": "用户名或密码错误 Wrong username or password."},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})

@@ -1,0 +1,202 @@
+"""The audit log: the one writer of audit events, and chain verification.
+
+Each case has its own chain: event ``seq`` n carries ``prev_hash`` = the hash of
+event n-1 (``GENESIS_HASH`` for the first), and ``hash`` = SHA-256 of the canonical
+JSON of every other field. The case row is locked by the caller, so appending to
+its chain needs no global lock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+
+from .models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+
+#: The fields a hash covers, in the canonical encoding (sorted keys).
+HASHED_FIELDS = (
+    "case_type", "case_id", "case_ref", "organisation_id", "seq", "action", "from_state", "to_state",
+    "actor_id", "actor_name", "actor_role", "on_behalf_of_id", "on_behalf_of_name", "created_at",
+    "channel", "ip", "user_agent", "payload", "prev_hash",
+)
+
+
+@dataclass
+class RequestMeta:
+    """Where an action came from: ``ui``, ``api``, ``task`` or ``command``."""
+
+    channel: str = "command"
+    ip: str = ""
+    user_agent: str = ""
+
+    @classmethod
+    def from_request(cls, request, channel: str) -> RequestMeta:
+        ip = request.META.get("REMOTE_ADDR", "") or ""
+        return cls(channel=channel, ip=ip[:45], user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:300])
+
+
+@dataclass
+class Actor:
+    """Who acts: the user, the role used, and whom they act for under a delegation."""
+
+    user: Any = None
+    role: str = ""
+    on_behalf_of: Any = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return "system"
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return DjangoJSONEncoder().default(value)
+
+
+def normalise_payload(payload: dict | None) -> dict:
+    """Round-trip through JSON so what is hashed is exactly what is stored."""
+    return json.loads(json.dumps(payload or {}, default=_json_default, ensure_ascii=False))
+
+
+def canonical_bytes(values: dict) -> bytes:
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode(
+        "utf-8"
+    )
+
+
+def _ts(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def event_values(event: AuditEvent) -> dict:
+    return {
+        "case_type": event.case_type_id,
+        "case_id": event.case_id,
+        "case_ref": event.case_ref,
+        "organisation_id": event.organisation_id,
+        "seq": event.seq,
+        "action": event.action,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "actor_role": event.actor_role,
+        "on_behalf_of_id": event.on_behalf_of_id,
+        "on_behalf_of_name": event.on_behalf_of_name,
+        "created_at": _ts(event.created_at),
+        "channel": event.channel,
+        "ip": event.ip,
+        "user_agent": event.user_agent,
+        "payload": event.payload,
+        "prev_hash": event.prev_hash,
+    }
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(canonical_bytes(event_values(event))).hexdigest()
+
+
+def record_event(
+    *,
+    case,
+    action: str,
+    actor: Actor | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    payload: dict | None = None,
+    meta: RequestMeta | None = None,
+    now: dt.datetime | None = None,
+) -> AuditEvent:
+    """Append one event to ``case``'s chain. The only function that writes audit events.
+
+    Must run inside the transaction that makes the change it records; the caller holds
+    the case row lock (``select_for_update``) so ``seq`` cannot race.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("record_event must run inside the transaction that makes the change.")
+    actor = actor or Actor()
+    meta = meta or RequestMeta()
+    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    last = (
+        AuditEvent.objects.filter(case_type=case_type, case_id=case.pk)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    created = (now or timezone.now()).astimezone(dt.UTC)
+    # Hash what the database will give back: microsecond precision.
+    event = AuditEvent(
+        case_type=case_type,
+        case_id=case.pk,
+        case_ref=getattr(case, "reference", "") or "",
+        organisation_id=getattr(case, "organisation_id", None),
+        seq=seq,
+        action=action,
+        from_state=from_state or "",
+        to_state=to_state or "",
+        actor=actor.user,
+        actor_name=actor.name[:150],
+        actor_role=actor.role or "",
+        on_behalf_of=actor.on_behalf_of,
+        on_behalf_of_name=(actor.on_behalf_of.get_username() if actor.on_behalf_of else ""),
+        created_at=created,
+        channel=meta.channel,
+        ip=meta.ip,
+        user_agent=meta.user_agent,
+        payload=normalise_payload(payload),
+        prev_hash=prev_hash,
+    )
+    event.hash = compute_hash(event)
+    event.save(force_insert=True)
+    return event
+
+
+@dataclass
+class ChainBreak:
+    case_type_id: int
+    case_id: int
+    case_ref: str
+    seq: int
+    reason: str
+
+
+def verify_events(events: Iterable[AuditEvent]) -> ChainBreak | None:
+    """Check one case's events (ordered by seq). Returns the first break, or None."""
+    expected_prev = GENESIS_HASH
+    expected_seq = 1
+    for event in events:
+        if event.seq != expected_seq:
+            return ChainBreak(event.case_type_id, event.case_id, event.case_ref, expected_seq, "missing or extra event")
+        if event.prev_hash != expected_prev:
+            return ChainBreak(event.case_type_id, event.case_id, event.case_ref, event.seq, "broken link")
+        if compute_hash(event) != event.hash:
+            return ChainBreak(event.case_type_id, event.case_id, event.case_ref, event.seq, "content changed")
+        expected_prev = event.hash
+        expected_seq += 1
+    return None
+
+
+def case_events(case):
+    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    return AuditEvent.objects.filter(case_type=case_type, case_id=case.pk).order_by("seq")
+
+
+def chain_valid(case) -> bool:
+    return verify_events(case_events(case)) is None

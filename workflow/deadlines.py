@@ -1,0 +1,64 @@
+"""Deadlines stored on cases. (Rules and the working-day calendar: ``workflow.rules``.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from .models import CaseDeadline
+
+
+def _case_filter(case) -> dict:
+    return {"case_type": ContentType.objects.get_for_model(case, for_concrete_model=True), "case_id": case.pk}
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """A deadline on ``day`` lasts until 23:59:59 Asia/Shanghai of that day."""
+    tz = timezone.get_default_timezone()
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
+
+
+def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> CaseDeadline:
+    """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced."""
+    CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
+        status=CaseDeadline.Status.CANCELLED
+    )
+    return CaseDeadline.objects.create(
+        **_case_filter(case),
+        case_ref=case.reference,
+        organisation_id=case.organisation_id,
+        rule_id=rule_id,
+        starts_on=starts_on,
+        due_on=due_on,
+        due_at=end_of_day(due_on),
+    )
+
+
+def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) -> None:
+    CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
+        status=status
+    )
+
+
+def due_at_for(case, rule_id: str):
+    row = (
+        CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN)
+        .order_by("-created_at")
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return row
+
+
+def case_deadlines(case) -> list[dict]:
+    return [
+        {
+            "rule_id": d.rule_id,
+            "starts_on": d.starts_on.isoformat(),
+            "due_on": d.due_on.isoformat(),
+            "status": d.status,
+        }
+        for d in CaseDeadline.objects.filter(**_case_filter(case)).order_by("created_at")
+    ]

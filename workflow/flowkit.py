@@ -1,0 +1,164 @@
+"""Building blocks for process flows: the case step node, state routing and the lock.
+
+A process flow is a hub: ``route`` looks at the case's FSM state and opens the step
+for that state; the step is completed by the transition service (never by a viewflow
+view), then control returns to ``route``. The FSM state stays the one truth; the flow
+says who must act next and is checked against the state in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from viewflow.workflow import flow
+from viewflow.workflow.lock import SelectForUpdateLock
+from viewflow.workflow.nodes.handle import HandleActivation
+from viewflow.workflow.status import STATUS
+
+from .models import WorkItem
+
+#: Every flow uses this lock. ``nowait=False``: the service already runs in an outer
+#: transaction, where a NOWAIT failure would abort it.
+select_for_update_lock = SelectForUpdateLock(nowait=False, attempts=1)
+
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
+
+@dataclass(frozen=True)
+class Assignee:
+    role: str = ""
+    organisation_id: int | None = None
+    user_id: int | None = None
+
+
+def by_role(role: str, organisation: Callable | None = None) -> Callable:
+    """Anyone holding ``role`` at the case's organisation (or ``organisation(case)``)."""
+
+    def resolve(case) -> list[Assignee]:
+        org = organisation(case) if organisation else case.organisation
+        if org is None:
+            return []
+        return [Assignee(role=role, organisation_id=org.pk)]
+
+    resolve.label = role
+    return resolve
+
+
+def case_users(getter: Callable[[object], Iterable]) -> Callable:
+    """Named people taken from the case (the proposer, invited co-signers…)."""
+
+    def resolve(case) -> list[Assignee]:
+        return [Assignee(user_id=uid, organisation_id=case.organisation_id) for uid in getter(case) if uid]
+
+    return resolve
+
+
+def state_is(*states: str) -> Callable:
+    def condition(activation) -> bool:
+        return activation.process.artifact.state in states
+
+    return condition
+
+
+class CaseStepActivation(HandleActivation):
+    """A step completed only by the transition service."""
+
+
+class CaseStep(flow.Handle):
+    """A human step of a case: who must act (``who``) and which deadline applies."""
+
+    task_type = "HUMAN"
+    activation_class = CaseStepActivation
+
+    def __init__(self, title, *, who: Iterable[Callable] = (), deadline: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.task_title = title
+        self.who = tuple(who)
+        self.deadline_rule = deadline
+
+    def assignees(self, case) -> list[Assignee]:
+        result: list[Assignee] = []
+        for resolver in self.who:
+            for a in resolver(case):
+                if a not in result:
+                    result.append(a)
+        return result
+
+
+class CaseFlowMixin:
+    """Mixed into every process flow: the lock, and how a case starts its process.
+
+    Declare ``start = flow.StartHandle(this.start_case).Next(this.route)``.
+    """
+
+    lock_impl = select_for_update_lock
+    process_key = ""
+
+    def start_case(self, activation, case):
+        activation.process.artifact = case
+        return activation.process
+
+
+def start_case_process(flow_class, case) -> None:
+    """Start the viewflow process for a new case and open its first step."""
+    process = flow_class.instance.start.run(case=case)
+    case.process = process
+    type(case).objects.filter(pk=case.pk).update(process=process)
+    rebuild_work_items(flow_class, case)
+
+
+def open_step_task(case):
+    if not case.process_id:
+        return None
+    return (
+        case.process.task_set.filter(flow_task_type="HUMAN", status__in=OPEN_STATUSES)
+        .order_by("-created")
+        .first()
+    )
+
+
+def advance(flow_class, case, *, state_changed: bool) -> None:
+    """After a transition: complete the open step if the state moved, then rebuild work items."""
+    if state_changed:
+        task = open_step_task(case)
+        if task is not None:
+            task.flow_task.run(task)
+    rebuild_work_items(flow_class, case)
+
+
+def position(case) -> str | None:
+    """Name of the step the flow waits on, or None when the process has ended."""
+    task = open_step_task(case)
+    return task.flow_task.name if task else None
+
+
+def rebuild_work_items(flow_class, case) -> None:
+    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    WorkItem.objects.filter(case_type=case_type, case_id=case.pk).delete()
+    task = open_step_task(case)
+    if task is None:
+        return
+    node = task.flow_task
+    from .deadlines import due_at_for
+
+    due = due_at_for(case, node.deadline_rule) if node.deadline_rule else None
+    process_key = getattr(flow_class, "process_key", "")
+    WorkItem.objects.bulk_create(
+        [
+            WorkItem(
+                task=task,
+                process_key=process_key,
+                case_type=case_type,
+                case_id=case.pk,
+                case_ref=case.reference,
+                title=str(node.task_title)[:200],
+                organisation_id=a.organisation_id or case.organisation_id,
+                role=a.role,
+                user_id=a.user_id,
+                due_at=due,
+            )
+            for a in node.assignees(case)
+        ]
+    )

@@ -1,0 +1,52 @@
+"""The inbox: what awaits a user across all processes, soonest due first.
+
+One small indexed query per role the user holds (role, organisation, due) and one for
+items addressed to the user by name, each limited, merged in Python. A single
+``role IN (…) ORDER BY due`` query over every open item does not scale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from . import policy
+from .models import WorkItem
+
+_FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _rows(qs, limit):
+    return list(
+        qs.order_by("due_at", "id").values(
+            "id", "process_key", "case_id", "case_ref", "title", "role", "organisation_id", "due_at", "user_id"
+        )[:limit]
+    )
+
+
+def inbox_for(user, limit: int = 50) -> list[dict]:
+    if not user or not user.is_authenticated:
+        return []
+    limit = max(1, min(limit, 200))
+    rows: dict[int, dict] = {}
+    for row in _rows(WorkItem.objects.filter(user=user), limit):
+        rows[row["id"]] = {**row, "on_behalf_of": None}
+    for g in policy.grants(user):
+        if g.role in ("member", "auditor"):
+            continue  # members act on their own cases (addressed by name); auditors only read
+        qs = WorkItem.objects.filter(role=g.role)
+        qs = qs.filter(organisation__path__startswith=g.path) if g.subtree else qs.filter(organisation_id=g.organisation_id)
+        for row in _rows(qs, limit):
+            rows.setdefault(row["id"], {**row, "on_behalf_of": g.on_behalf_of_id})
+    ordered = sorted(rows.values(), key=lambda r: (r["due_at"] or _FAR_FUTURE, r["id"]))[:limit]
+    return [
+        {
+            "process": r["process_key"],
+            "case_id": r["case_id"],
+            "reference": r["case_ref"],
+            "task": r["title"],
+            "role": r["role"] or None,
+            "due_at": r["due_at"],
+            "on_behalf_of": r["on_behalf_of"],
+        }
+        for r in ordered
+    ]

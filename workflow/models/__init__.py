@@ -1,0 +1,22 @@
+from .audit import AuditEvent
+from .case import Case, ReferenceCounter
+from .congress import CongressSession, CongressTerm
+from .deadline import CaseDeadline
+from .delegation import Delegation
+from .organisations import MemberProfile, Organisation, OrgKind, RoleAssignment
+from .work import WorkItem
+
+__all__ = [
+    "AuditEvent",
+    "Case",
+    "CaseDeadline",
+    "CongressSession",
+    "CongressTerm",
+    "Delegation",
+    "MemberProfile",
+    "Organisation",
+    "OrgKind",
+    "ReferenceCounter",
+    "RoleAssignment",
+    "WorkItem",
+]

@@ -1,0 +1,82 @@
+"""The abstract case every process model inherits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin
+
+
+class ReferenceCounter(models.Model):
+    """Per-organisation, per-process, per-year counter behind references like ``ACME-TA-2026-0007``."""
+
+    organisation = models.ForeignKey("workflow.Organisation", on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(max_length=8)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        unique_together = [("organisation", "prefix", "year")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}-{self.year}: {self.last}"
+
+    @classmethod
+    def next_reference(cls, organisation, prefix: str, year: int) -> str:
+        with transaction.atomic():
+            counter, _created = cls.objects.select_for_update().get_or_create(
+                organisation=organisation, prefix=prefix, year=year
+            )
+            counter.last += 1
+            counter.save(update_fields=["last"])
+        return f"{organisation.code.upper()}-{prefix}-{year}-{counter.last:04d}"
+
+
+class Case(ConcurrentTransitionMixin, models.Model):
+    """A case of any process.
+
+    Its ``state`` (an ``FSMField(protected=True)`` declared by each process) is the one
+    source of truth for where it stands. It changes only through
+    :func:`workflow.services.perform_transition`, which also bumps ``version``.
+    """
+
+    #: Short code in references, e.g. ``TA`` (提案); set by each process model.
+    reference_prefix = "XX"
+
+    organisation = models.ForeignKey(
+        "workflow.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("组织 Organisation")
+    )
+    reference = models.CharField(_("编号 Reference"), max_length=40, unique=True, editable=False)
+    version = models.PositiveIntegerField(_("版本 Version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人 Created by")
+    )
+    created_at = models.DateTimeField(_("创建时间 Created"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("更新时间 Updated"), auto_now=True)
+    #: The viewflow process that tracks who must act next.
+    process = models.OneToOneField(
+        "viewflow.Process", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reference or f"{type(self).__name__} (new)"
+
+    @property
+    def state_label(self) -> str:
+        field = self._meta.get_field("state")
+        return str(dict(field.flatchoices).get(self.state, self.state))
+
+    def assign_reference(self) -> None:
+        year = timezone.localdate().year
+        self.reference = ReferenceCounter.next_reference(self.organisation, self.reference_prefix, year)
+
+    # Hooks a process may override -------------------------------------------------
+    def participant_ids(self) -> set[int]:
+        """Users who see this case because they take part in it (proposer, co-signers…)."""
+        return {self.created_by_id}

@@ -1,0 +1,253 @@
+"""The transition service: the one gate through which every case changes.
+
+UI views, API endpoints, Celery tasks and management commands all call
+:func:`perform_transition` or :func:`create_case`. Each call runs in one database
+transaction: lock the case row, check visibility, state, role, separation of duties,
+version, input and guards, run the FSM transition, bump ``version``, write one audit
+event, move the viewflow process on, and schedule side effects after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition, can_proceed
+
+from . import flowkit, messages, policy, registry
+from .audit import Actor, RequestMeta, record_event
+from .errors import (
+    ActionForbidden,
+    GuardFailed,
+    InvalidInput,
+    NotVisible,
+    StaleVersion,
+    TransitionNotAllowed,
+)
+from .models import Organisation
+
+
+@dataclass
+class TransitionContext:
+    """What a transition's guards and effect see."""
+
+    case: Any
+    spec: Any
+    process: registry.ProcessSpec
+    actor: Actor
+    data: dict
+    now: dt.datetime
+    meta: RequestMeta
+    #: Added to the audit event's payload (computed deadlines, rule ids, counts…).
+    payload: dict = field(default_factory=dict)
+    #: Callables run after commit (notifications, follow-up tasks).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    @property
+    def user(self):
+        return self.actor.user
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localtime(self.now).date()
+
+
+def _spec(process) -> registry.ProcessSpec:
+    spec = registry.get(process) if isinstance(process, str) else process
+    if spec is None:
+        raise NotVisible(str(messages.NOT_FOUND))
+    return spec
+
+
+def _plain_errors(errors) -> dict:
+    if isinstance(errors, dict):
+        return {k: _plain_errors(v) for k, v in errors.items()}
+    if isinstance(errors, list):
+        return [_plain_errors(v) for v in errors]
+    return str(errors)
+
+
+def validate_input(serializer_class, data: dict, context: dict | None = None) -> dict:
+    """Validate ``data`` with a DRF serializer; bad input is a 400 with field errors."""
+    if serializer_class is None:
+        return {}
+    serializer = serializer_class(data=data if data is not None else {}, context=context or {})
+    if not serializer.is_valid():
+        raise InvalidInput("输入有误 Invalid input.", fields=_plain_errors(serializer.errors))
+    return dict(serializer.validated_data)
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if hasattr(value, "pk") and hasattr(value, "_meta"):
+        return {"id": value.pk, "str": str(value)}
+    return value
+
+
+def get_visible_case(*, process, case_id, user, lock: bool = False):
+    """The case if ``user`` may see it; otherwise :class:`NotVisible` (a 404)."""
+    spec = _spec(process)
+    qs = spec.model.objects.select_related("organisation")
+    if lock:
+        qs = qs.select_for_update()
+    try:
+        case = qs.get(pk=int(case_id))
+    except (spec.model.DoesNotExist, TypeError, ValueError):
+        raise NotVisible(str(messages.NOT_FOUND)) from None
+    if user is not None and not policy.can_see(user, case, spec.viewer_roles):
+        raise NotVisible(str(messages.NOT_FOUND))
+    return case
+
+
+def _build_actor(user, decision) -> Actor:
+    behalf = None
+    if decision.on_behalf_of_id:
+        behalf = get_user_model().objects.get(pk=decision.on_behalf_of_id)
+    return Actor(user=user, role=decision.role, on_behalf_of=behalf)
+
+
+def _call_transition(case, method_name: str, ctx: TransitionContext) -> None:
+    method = getattr(case, method_name)
+    params = inspect.signature(method).parameters
+    method(ctx) if params else method()
+
+
+def perform_transition(
+    *,
+    process,
+    case_id,
+    name: str,
+    user,
+    data: dict | None = None,
+    expected_version: int | None = None,
+    meta: RequestMeta | None = None,
+    now: dt.datetime | None = None,
+    system: bool = False,
+):
+    """Perform transition ``name`` on a case; returns the updated case.
+
+    ``system=True`` is for timers and operator commands: the role check is replaced by
+    the requirement that the transition be marked ``system_only`` or be run by a user
+    who passes the normal checks.
+    """
+    spec = _spec(process)
+    tspec = spec.transition(name)
+    meta = meta or RequestMeta()
+    now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            case = get_visible_case(process=spec, case_id=case_id, user=None if system else user, lock=True)
+            if tspec is None or not can_proceed(getattr(case, tspec.method_name), check_conditions=False):
+                raise TransitionNotAllowed(
+                    messages.NOT_ALLOWED_IN_STATE % {"state": case.state_label, "action": name},
+                )
+            if system:
+                actor = Actor(user=user, role="system")
+            else:
+                decision = policy.may_perform(user, case, tspec, now=now)
+                if not decision.allowed:
+                    raise ActionForbidden(decision.reason)
+                actor = _build_actor(user, decision)
+            if expected_version is not None and int(expected_version) != case.version:
+                raise StaleVersion(
+                    messages.STALE_VERSION % {"current": case.version, "expected": expected_version}
+                )
+            ctx = TransitionContext(
+                case=case, spec=tspec, process=spec, actor=actor, data={}, now=now, meta=meta
+            )
+            ctx.data = validate_input(tspec.input, data or {}, {"case": case, "user": user, "ctx": ctx})
+            for guard in tspec.guards:
+                reason = guard(ctx)
+                if reason:
+                    raise GuardFailed(str(reason), rule=getattr(guard, "rule_id", guard.__name__))
+            from_state = case.state
+            if tspec.effect is not None:
+                tspec.effect(ctx)
+            _call_transition(case, tspec.method_name, ctx)
+            case.version += 1
+            case.save()
+            payload = {"input": _json_safe(ctx.data), **ctx.payload}
+            if actor.on_behalf_of is not None:
+                payload["delegation"] = {"on_behalf_of": actor.on_behalf_of.get_username()}
+            record_event(
+                case=case, action=name, actor=actor, from_state=from_state, to_state=case.state,
+                payload=payload, meta=meta, now=now,
+            )
+            flowkit.advance(spec.flow, case, state_changed=from_state != case.state)
+            for callback in ctx.after_commit:
+                transaction.on_commit(callback)
+    except ConcurrentTransition:
+        raise StaleVersion(messages.STALE_VERSION % {"current": "?", "expected": expected_version}) from None
+    return case
+
+
+def available_transitions(*, process, case, user) -> list:
+    """The transitions ``user`` may perform on ``case`` now (state and role; guards are checked on perform)."""
+    spec = _spec(process)
+    result = []
+    for tspec in spec.transitions.values():
+        if tspec.system_only:
+            continue
+        if not can_proceed(getattr(case, tspec.method_name), check_conditions=False):
+            continue
+        if policy.may_perform(user, case, tspec).allowed:
+            result.append(tspec)
+    return result
+
+
+def creatable_organisations(*, process, user):
+    spec = _spec(process)
+    ids = {g.organisation_id for g in policy.grants(user) if g.role in spec.create_roles and g.on_behalf_of_id is None}
+    return Organisation.objects.filter(pk__in=ids)
+
+
+def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, now=None):
+    """Create a case: the caller must hold a creating role in the chosen organisation."""
+    spec = _spec(process)
+    meta = meta or RequestMeta()
+    now = now or timezone.now()
+    data = dict(data or {})
+    org_ref = data.get("organisation")
+    organisation = None
+    if org_ref not in (None, ""):
+        lookup = {"pk": org_ref} if str(org_ref).isdigit() else {"code": org_ref}
+        organisation = Organisation.objects.filter(**lookup).first()
+    if organisation is None:
+        raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
+    grant = policy.grant_for_own(user, organisation, spec.create_roles)
+    if grant is None:
+        raise ActionForbidden(str(messages.NO_ROLE))
+    with transaction.atomic():
+        actor = Actor(user=user, role=grant.role)
+        ctx = TransitionContext(case=None, spec=None, process=spec, actor=actor, data={}, now=now, meta=meta)
+        validated = validate_input(
+            spec.create_input, data, {"user": user, "organisation": organisation, "ctx": ctx}
+        )
+        validated["organisation"] = organisation
+        ctx.data = validated
+        case = spec.create(ctx)
+        case.organisation = organisation
+        case.created_by = user
+        case.created_at = now
+        case.assign_reference()
+        case.save()
+        if callable(spec.extra.get("after_create")):
+            spec.extra["after_create"](ctx, case)
+        ctx.case = case
+        record_event(
+            case=case, action="create", actor=actor, from_state="", to_state=case.state,
+            payload={"input": _json_safe({k: v for k, v in validated.items()}), **ctx.payload}, meta=meta, now=now,
+        )
+        flowkit.start_case_process(spec.flow, case)
+        for callback in ctx.after_commit:
+            transaction.on_commit(callback)
+    return case
