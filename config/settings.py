@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "viewflow",
     "viewflow.workflow",
     "workflow",
+    "workflow.calendar",
+    "workflow.notifications",
+    "workflow.documents",
+    "workflow.votes",
 ]
 # Every package under processes/ with an apps.py is a process; nothing else is edited to add one.
 INSTALLED_APPS += [

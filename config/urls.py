@@ -12,5 +12,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("workflow.api.urls")),
     path("healthz", lambda request: HttpResponse("ok"), name="healthz"),
+    path("", include("workflow.notifications.ui_urls")),
+    path("", include("workflow.documents.ui_urls")),
+    path("", include("workflow.votes.ui_urls")),
+    path("", include("workflow.calendar.ui_urls")),
     path("", include("workflow.ui.urls")),
 ]

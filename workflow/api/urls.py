@@ -1,6 +1,6 @@
 """API routes: fixed engine endpoints, then the same five per registered process."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .. import registry
@@ -29,6 +29,10 @@ def process_patterns():
 
 
 urlpatterns = [
+    path("v1/", include("workflow.notifications.api_urls")),
+    path("v1/", include("workflow.documents.api_urls")),
+    path("v1/", include("workflow.votes.api_urls")),
+    path("v1/", include("workflow.calendar.api_urls")),
     path("v1/inbox/", views.InboxView.as_view(), name="inbox"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,3 @@
+"""API routes of this engine part, mounted under /api/v1/."""
+
+urlpatterns: list = []
