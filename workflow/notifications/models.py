@@ -1,0 +1,57 @@
+"""In-app notifications and each user's delivery preference (issue 3 §3)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationKind(models.TextChoices):
+    NEW_TASK = "new_task", _("新待办 New task")
+    DEADLINE_APPROACHING = "deadline_approaching", _("期限临近 Deadline approaching")
+    OVERDUE_ESCALATION = "overdue_escalation", _("逾期督办 Overdue escalation")
+    DECISION = "decision", _("案件决定 Decision on your case")
+
+
+class Notification(models.Model):
+    """One message to one user.
+
+    Holds only the case reference and labels (process, action, state) — never a member's
+    personal data (身份证号, 电话…), because notifications are also e-mailed.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(_("类型 Kind"), max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(_("标题 Title"), max_length=200)
+    body = models.TextField(_("内容 Body"), blank=True)
+    case_ref = models.CharField(_("编号 Reference"), max_length=40, blank=True)
+    process_key = models.CharField(max_length=20, blank=True)
+    case_id = models.BigIntegerField(null=True, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间 Created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读 Read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知 Notification")
+        verbose_name_plural = _("通知 Notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "created_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.title}"
+
+
+class NotificationPreference(models.Model):
+    """Per-user delivery choice; a user without a row gets e-mail (the default)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_enabled = models.BooleanField(_("邮件通知 E-mail notifications"), default=True)
+
+    class Meta:
+        verbose_name = _("通知偏好 Notification preference")
+        verbose_name_plural = _("通知偏好 Notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: email={self.email_enabled}"

@@ -1,0 +1,142 @@
+"""Notification services: the one way the engine tells a user something (issue 3 §3).
+
+Callers (the flow kit, the transition service, the timer sweep) pass only labels and the
+case reference. A notification is also e-mailed, so it must never carry a member's
+restricted personal data (身份证号, 电话, 住址…).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import BooleanField, Case, Value, When
+from django.utils import timezone
+
+from workflow import registry
+from workflow.errors import NotVisible
+from workflow.models import RoleAssignment
+
+from .models import Notification, NotificationPreference
+
+TITLE_MAX = 200
+
+
+def _recipients(*, users, role, organisation) -> list:
+    found: dict[int, object] = {}
+    for user in users or ():
+        if user is not None and user.is_active:
+            found.setdefault(user.pk, user)
+    if role and organisation is not None:
+        user_ids = (
+            RoleAssignment.objects.current()
+            .filter(role=role, organisation=organisation)
+            .values_list("user_id", flat=True)
+        )
+        for user in get_user_model().objects.filter(pk__in=list(user_ids), is_active=True):
+            found.setdefault(user.pk, user)
+    return list(found.values())
+
+
+def email_enabled_user_ids(user_ids: Iterable[int]) -> set[int]:
+    """Users who receive e-mail: everyone, unless their preference row turns it off."""
+    user_ids = set(user_ids)
+    off = set(
+        NotificationPreference.objects.filter(user_id__in=user_ids, email_enabled=False).values_list(
+            "user_id", flat=True
+        )
+    )
+    return user_ids - off
+
+
+def notify(
+    *,
+    users: Iterable | None = None,
+    role: str | None = None,
+    organisation=None,
+    kind: str,
+    title: str,
+    body: str = "",
+    case=None,
+    url: str = "",
+) -> int:
+    """Create one notification per recipient and e-mail those who allow it, after commit.
+
+    Recipients are ``users`` plus every active user currently holding ``role`` at
+    ``organisation``; each user is notified once. Returns the number created.
+    """
+    recipients = _recipients(users=users, role=role, organisation=organisation)
+    if not recipients:
+        return 0
+    case_ref, process_key, case_id = "", "", None
+    if case is not None:
+        case_ref = getattr(case, "reference", "") or ""
+        case_id = case.pk
+        spec = registry.for_model(case)
+        process_key = spec.key if spec else ""
+    rows = Notification.objects.bulk_create(
+        [
+            Notification(
+                user=user,
+                kind=kind,
+                title=str(title)[:TITLE_MAX],
+                body=str(body),
+                case_ref=case_ref,
+                process_key=process_key,
+                case_id=case_id,
+                url=url,
+            )
+            for user in recipients
+        ]
+    )
+    mail_to = email_enabled_user_ids(u.pk for u in recipients)
+    # PostgreSQL and SQLite ≥ 3.35 return the new primary keys from bulk_create.
+    ids = [row.pk for row in rows if row.user_id in mail_to]
+    if ids:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+    return len(rows)
+
+
+def notification_list(*, user, unread_only: bool = False):
+    """The user's own notifications, unread first, newest first."""
+    qs = Notification.objects.filter(user=user)
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    return qs.annotate(
+        _unread=Case(When(read_at__isnull=True, then=Value(True)), default=Value(False), output_field=BooleanField())
+    ).order_by("-_unread", "-created_at", "-id")
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the user's own notifications read; another user's id is simply not found (404)."""
+    try:
+        row = Notification.objects.get(pk=notification_id, user=user)
+    except (Notification.DoesNotExist, ValueError, TypeError):
+        raise NotVisible() from None
+    if row.read_at is None:
+        row.read_at = timezone.now()
+        row.save(update_fields=["read_at"])
+    return row
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def preference_get(*, user) -> NotificationPreference:
+    pref, _created = NotificationPreference.objects.get_or_create(user=user)
+    return pref
+
+
+def preference_update(*, user, email_enabled: bool) -> NotificationPreference:
+    pref, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_enabled": bool(email_enabled)}
+    )
+    return pref
