@@ -136,7 +136,9 @@ def position(case) -> str | None:
 
 def rebuild_work_items(flow_class, case) -> None:
     case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
-    WorkItem.objects.filter(case_type=case_type, case_id=case.pk).delete()
+    existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
+    before = {_item_key(w) for w in existing}
+    existing.delete()
     task = open_step_task(case)
     if task is None:
         return
@@ -145,7 +147,7 @@ def rebuild_work_items(flow_class, case) -> None:
 
     due = due_at_for(case, node.deadline_rule) if node.deadline_rule else None
     process_key = getattr(flow_class, "process_key", "")
-    WorkItem.objects.bulk_create(
+    items = WorkItem.objects.bulk_create(
         [
             WorkItem(
                 task=task,
@@ -162,3 +164,19 @@ def rebuild_work_items(flow_class, case) -> None:
             for a in node.assignees(case)
         ]
     )
+    _notify_added(case, [w for w in items if _item_key(w) not in before])
+
+
+def _item_key(item) -> tuple:
+    return (item.task_id, item.role, item.organisation_id, item.user_id)
+
+
+def _notify_added(case, added: list) -> None:
+    """Tell only the newly addressed people, once the change is committed (issue 3 §3)."""
+    if not added:
+        return
+    from django.db import transaction
+
+    from .notifications.events import notify_new_work_items, safely
+
+    transaction.on_commit(safely(lambda: notify_new_work_items(case=case, items=added)))

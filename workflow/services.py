@@ -183,11 +183,22 @@ def perform_transition(
                 payload=payload, meta=meta, now=now,
             )
             flowkit.advance(spec.flow, case, state_changed=from_state != case.state)
+            _notify_decision_after_commit(case, user, tspec)
             for callback in ctx.after_commit:
                 transaction.on_commit(callback)
     except ConcurrentTransition:
         raise StaleVersion(messages.STALE_VERSION % {"current": "?", "expected": expected_version}) from None
     return case
+
+
+def _notify_decision_after_commit(case, user, tspec) -> None:
+    """The creator hears of every transition someone else makes on their case (issue 3 §3)."""
+    from .notifications.events import notify_decision, safely
+
+    state_label = case.state_label
+    transaction.on_commit(
+        safely(lambda: notify_decision(case=case, actor_user=user, action_label=tspec.label, state_label=state_label))
+    )
 
 
 def available_transitions(*, process, case, user) -> list:

@@ -1,0 +1,113 @@
+"""The four notification kinds of issue 3 §3, built from labels only.
+
+Each helper composes the title and body from the case reference, the process label, the
+step/action label and the new state label — nothing from the case's own fields, so no
+member's restricted personal data (身份证号, 电话…) can reach an in-app message or an e-mail.
+The flow kit and the transition service call these after commit; the timer sweep calls
+the deadline helpers.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workflow import registry
+
+from .models import NotificationKind
+from .services import notify
+
+log = logging.getLogger(__name__)
+
+
+def _process_label(case) -> str:
+    spec = registry.for_model(case)
+    return str(spec.label) if spec else ""
+
+
+def _ref(case) -> str:
+    return getattr(case, "reference", "") or ""
+
+
+def notify_new_work_items(*, case, items: Iterable) -> int:
+    """"A new task for you": one notification per newly addressed person or role holder.
+
+    ``items`` are the work items added by the last rebuild (unsaved or saved); each names a
+    user, or a role at an organisation.
+    """
+    count = 0
+    params = {"ref": _ref(case), "process": _process_label(case)}
+    for item in items:
+        params["step"] = str(item.title)
+        title = _("新待办 New task: %(ref)s · %(step)s") % params
+        body = _("%(process)s %(ref)s 等待您处理：%(step)s The case is waiting for you: %(step)s.") % params
+        if item.user_id:
+            from django.contrib.auth import get_user_model
+
+            user = get_user_model().objects.filter(pk=item.user_id).first()
+            count += notify(users=[user], kind=NotificationKind.NEW_TASK, title=title, body=body, case=case)
+        elif item.role:
+            count += notify(
+                role=item.role, organisation=item.organisation, kind=NotificationKind.NEW_TASK,
+                title=title, body=body, case=case,
+            )
+    return count
+
+
+def notify_decision(*, case, actor_user, action_label, state_label) -> int:
+    """"A decision on your own case": tell the case's creator, unless they made it themselves."""
+    creator = getattr(case, "created_by", None)
+    if creator is None or (actor_user is not None and actor_user.pk == creator.pk):
+        return 0
+    params = {
+        "ref": _ref(case), "process": _process_label(case),
+        "action": str(action_label), "state": str(state_label),
+    }
+    title = _("案件决定 Decision: %(ref)s · %(action)s") % params
+    body = _("%(process)s %(ref)s：%(action)s，当前状态：%(state)s The case is now: %(state)s.") % params
+    return notify(users=[creator], kind=NotificationKind.DECISION, title=title, body=body, case=case)
+
+
+def _due_text(due_at) -> str:
+    return timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M") if due_at else ""
+
+
+def notify_deadline_approaching(
+    *, case, due_at, step_label="", users=None, role: str | None = None, organisation=None
+) -> int:
+    """"A deadline approaching" (reminders at T−3 and T−1 days by default), to whoever must act."""
+    params = {"ref": _ref(case), "process": _process_label(case), "step": str(step_label), "due": _due_text(due_at)}
+    title = _("期限临近 Deadline approaching: %(ref)s（%(due)s）") % params
+    body = _("%(process)s %(ref)s %(step)s 将于 %(due)s 到期 is due on %(due)s.") % params
+    return notify(
+        users=users, role=role, organisation=organisation or (case.organisation if role else None),
+        kind=NotificationKind.DEADLINE_APPROACHING, title=title, body=body, case=case,
+    )
+
+
+def notify_overdue_escalation(
+    *, case, due_at, step_label="", users=None, role: str | None = None, organisation=None
+) -> int:
+    """"An overdue escalation", to the organisation's chair or the level above (chosen by the caller)."""
+    params = {"ref": _ref(case), "process": _process_label(case), "step": str(step_label), "due": _due_text(due_at)}
+    title = _("逾期督办 Overdue: %(ref)s（%(due)s）") % params
+    body = _("%(process)s %(ref)s %(step)s 已于 %(due)s 逾期，请督办 was due on %(due)s and is overdue.") % params
+    return notify(
+        users=users, role=role, organisation=organisation or (case.organisation if role else None),
+        kind=NotificationKind.OVERDUE_ESCALATION, title=title, body=body, case=case,
+    )
+
+
+def safely(callback):
+    """Wrap an after-commit callback: the change is already committed, so a failed notification is logged, not raised."""
+
+    def run():
+        try:
+            callback()
+        except Exception:  # noqa: BLE001 - the committed change must not turn into an error response
+            log.exception("notification failed after commit")
+
+    return run
