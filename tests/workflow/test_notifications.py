@@ -167,3 +167,55 @@ def test_notifications_never_carry_restricted_personal_data(people, django_captu
     assert {r.kind for r in rows} >= {"new_task", "decision", "deadline_approaching"}
     for text in [r.title + r.body for r in rows] + [m.subject + m.body for m in mail.outbox]:
         assert id_number not in text and phone not in text
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+def test_api_lists_own_only_unread_first_and_filters_unread(people, api):
+    notify(users=[people.c1], kind="new_task", title="first")
+    notify(users=[people.c1], kind="new_task", title="second")
+    notify(users=[people.c2], kind="new_task", title="not yours")
+    first = Notification.objects.get(title="first")
+    api(people.c1).post(f"/api/v1/notifications/{first.pk}/read/")
+    Notification.objects.filter(user=people.c1, title="second").update(created_at=timezone.now() - dt.timedelta(days=9))
+
+    body = api(people.c1).get("/api/v1/notifications/").json()
+    assert [r["title"] for r in body["results"]] == ["second", "first"]
+    assert body["unread_count"] == 1 and body["results"][0]["unread"] is True
+    body = api(people.c1).get("/api/v1/notifications/?unread=1").json()
+    assert [r["title"] for r in body["results"]] == ["second"]
+
+
+def test_api_marking_another_users_notification_is_404_and_changes_nothing(people, api):
+    notify(users=[people.c2], kind="new_task", title="not yours")
+    row = Notification.objects.get()
+    r = api(people.c1).post(f"/api/v1/notifications/{row.pk}/read/")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    row.refresh_from_db()
+    assert row.read_at is None
+    assert api(people.c1).post("/api/v1/notifications/99999999999999999999/read/").status_code == 404
+    assert api().get("/api/v1/notifications/").status_code == 401
+
+
+def test_api_read_all_marks_only_own(people, api):
+    notify(users=[people.c1, people.c2], kind="new_task", title="T")
+    notify(users=[people.c1], kind="new_task", title="U")
+    r = api(people.c1).post("/api/v1/notifications/read-all/")
+    assert r.status_code == 200 and r.json() == {"marked": 2}
+    assert Notification.objects.filter(read_at__isnull=True).get().user == people.c2
+
+
+def test_api_preferences_get_put_and_bad_input(people, api, django_capture_on_commit_callbacks):
+    client = api(people.c1)
+    assert client.get("/api/v1/notifications/preferences/").json() == {"email_enabled": True}
+    r = client.put("/api/v1/notifications/preferences/", {"email_enabled": "maybe"}, format="json")
+    assert r.status_code == 400 and "email_enabled" in r.json()["fields"]
+    r = client.put("/api/v1/notifications/preferences/", {}, format="json")
+    assert r.status_code == 400
+    assert client.get("/api/v1/notifications/preferences/").json() == {"email_enabled": True}
+    r = client.put("/api/v1/notifications/preferences/", {"email_enabled": False}, format="json")
+    assert r.status_code == 200 and r.json() == {"email_enabled": False}
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[people.c1], kind="new_task", title="T")
+    assert mail.outbox == []

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import BooleanField, Case, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from workflow import registry
 from workflow.errors import NotVisible
@@ -21,6 +22,9 @@ from workflow.models import RoleAssignment
 from .models import Notification, NotificationPreference
 
 TITLE_MAX = 200
+NOT_FOUND = _("未找到该通知 Notification not found.")
+#: Larger ids cannot exist (bigint); PostgreSQL would reject the query instead of finding nothing.
+MAX_ID = 2**63
 
 
 def _recipients(*, users, role, organisation) -> list:
@@ -116,10 +120,12 @@ def unread_count(*, user) -> int:
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read; another user's id is simply not found (404)."""
+    if not isinstance(notification_id, int) or not 0 < notification_id < MAX_ID:
+        raise NotVisible(str(NOT_FOUND))
     try:
         row = Notification.objects.get(pk=notification_id, user=user)
     except (Notification.DoesNotExist, ValueError, TypeError):
-        raise NotVisible() from None
+        raise NotVisible(str(NOT_FOUND)) from None
     if row.read_at is None:
         row.read_at = timezone.now()
         row.save(update_fields=["read_at"])
