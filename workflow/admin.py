@@ -1,0 +1,195 @@
+"""The Django admin: reference data is editable, the record of what happened is not.
+
+- Audit events, deadlines and work items are read-only: audit events are written only by
+  :func:`workflow.audit.record_event` (the database refuses changes anyway); deadlines
+  and work items are derived by the services and would drift if edited by hand.
+- Member ID numbers and phones are restricted personal data: the admin shows them
+  masked and accepts a new value without ever displaying the stored one.
+- Users are deactivated, never deleted: viewflow's ``Task.owner`` cascades on delete and
+  the audit trail must keep naming who acted. Delete is not offered; "deactivate" is.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    AuditEvent,
+    CaseDeadline,
+    CongressSession,
+    CongressTerm,
+    Delegation,
+    MemberProfile,
+    Organisation,
+    RoleAssignment,
+    WorkItem,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """View only: no add, change or delete, and no bulk delete action."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ["case_ref", "seq", "action", "from_state", "to_state", "actor_name", "actor_role", "created_at"]
+    list_filter = ["action", "channel", "case_type"]
+    search_fields = ["case_ref", "actor_name", "action"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    autocomplete_fields = ["parent"]
+    ordering = ["path"]
+
+
+class MemberProfileForm(forms.ModelForm):
+    """Restricted fields are write-only: blank keeps the stored value."""
+
+    id_number = forms.CharField(
+        label=_("身份证号 ID number"),
+        required=False,
+        max_length=18,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("留空则保持不变 Leave blank to keep the stored value."),
+    )
+    phone = forms.CharField(
+        label=_("电话 Phone"),
+        required=False,
+        max_length=20,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("留空则保持不变 Leave blank to keep the stored value."),
+    )
+
+    class Meta:
+        model = MemberProfile
+        fields = ["user", "member_number", "organisation", "union_group", "id_number", "phone"]
+
+    def clean_id_number(self):
+        return self.cleaned_data.get("id_number") or self.instance.id_number
+
+    def clean_phone(self):
+        return self.cleaned_data.get("phone") or self.instance.phone
+
+
+@admin.register(MemberProfile)
+class MemberProfileAdmin(admin.ModelAdmin):
+    form = MemberProfileForm
+    list_display = ["member_number", "user", "organisation", "union_group", "id_number_display", "phone_display"]
+    list_filter = ["organisation__kind"]
+    search_fields = ["member_number", "user__username", "user__first_name", "user__last_name"]
+    autocomplete_fields = ["user", "organisation", "union_group"]
+    readonly_fields = ["id_number_display", "phone_display"]
+    fields = [
+        "user", "member_number", "organisation", "union_group",
+        "id_number_display", "id_number", "phone_display", "phone",
+    ]
+
+    @admin.display(description=_("身份证号 ID number"))
+    def id_number_display(self, obj):
+        return obj.id_number_masked if obj else ""
+
+    @admin.display(description=_("电话 Phone"))
+    def phone_display(self, obj):
+        return obj.phone_masked if obj else ""
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "organisation", "valid_from", "valid_to", "term"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "organisation__code", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+
+
+class CongressSessionInline(admin.TabularInline):
+    model = CongressSession
+    extra = 0
+
+
+@admin.register(CongressTerm)
+class CongressTermAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "number", "starts_on", "ends_on"]
+    search_fields = ["organisation__code", "organisation__name"]
+    autocomplete_fields = ["organisation"]
+    inlines = [CongressSessionInline]
+
+
+@admin.register(CongressSession)
+class CongressSessionAdmin(admin.ModelAdmin):
+    list_display = ["term", "number", "opens_on"]
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin):
+    list_display = ["delegator", "delegate", "role", "organisation", "starts_at", "ends_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["delegator__username", "delegate__username"]
+    autocomplete_fields = ["delegator", "delegate", "organisation"]
+
+
+@admin.register(CaseDeadline)
+class CaseDeadlineAdmin(ReadOnlyAdmin):
+    list_display = ["case_ref", "rule_id", "starts_on", "due_on", "status", "escalated"]
+    list_filter = ["status", "rule_id"]
+    search_fields = ["case_ref", "rule_id"]
+
+
+@admin.register(WorkItem)
+class WorkItemAdmin(ReadOnlyAdmin):
+    list_display = ["case_ref", "process_key", "title", "role", "organisation", "user", "due_at"]
+    list_filter = ["process_key", "role"]
+    search_fields = ["case_ref", "title"]
+
+
+User = get_user_model()
+
+
+class UserAdmin(DjangoUserAdmin):
+    """Users are deactivated, never deleted (the audit trail keeps naming them)."""
+
+    actions = ["deactivate_users"]
+    list_filter = ["is_active", "is_staff", "is_superuser"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.action(description=_("停用所选用户 Deactivate selected users"), permissions=["change"])
+    def deactivate_users(self, request, queryset):
+        count = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(
+            request,
+            _("已停用 %(count)d 个用户 Deactivated %(count)d user(s).") % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, UserAdmin)
