@@ -11,6 +11,10 @@ class ExampleState(models.TextChoices):
     SUBMITTED = "submitted", "已提交 Submitted"
     APPROVED = "approved", "已批准 Approved"
     REJECTED = "rejected", "已驳回 Rejected"
+    # Test-only states for congress votes.
+    VOTING = "voting", "表决中 Voting"
+    ADOPTED = "adopted", "已通过 Adopted"
+    NOT_ADOPTED = "not_adopted", "未通过 Not adopted"
 
 
 class ExampleRequest(Case):
@@ -31,3 +35,15 @@ class ExampleRequest(Case):
     @transition(field=state, source=ExampleState.SUBMITTED, target=ExampleState.REJECTED)
     def reject(self, ctx):
         self.reason = ctx.data["reason"]
+
+    @transition(field=state, source=ExampleState.SUBMITTED, target=ExampleState.VOTING)
+    def put_to_vote(self):
+        pass
+
+    @transition(field=state, source=ExampleState.VOTING, target=ExampleState.ADOPTED)
+    def adopt(self):
+        pass
+
+    @transition(field=state, source=ExampleState.VOTING, target=ExampleState.NOT_ADOPTED)
+    def not_adopt(self):
+        pass

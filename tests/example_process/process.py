@@ -25,6 +25,22 @@ def amount_within_limit(ctx):
 amount_within_limit.rule_id = "example.limit"
 
 
+class VoteInput(serializers.Serializer):
+    rule = serializers.ChoiceField(choices=["resolution", "contract"], default="resolution")
+    method = serializers.ChoiceField(choices=["electronic", "paper"], default="electronic")
+
+
+def open_vote(ctx):
+    """Putting the request to the congress opens a vote whose result adopts it or not."""
+    from workflow.votes.services import vote_open
+
+    vote = vote_open(
+        process="examples", case=ctx.case, title=ctx.case.title, rule=ctx.data["rule"], opened_by=ctx.user,
+        pass_transition="adopt", fail_transition="not_adopt", method=ctx.data["method"], meta=ctx.meta, now=ctx.now,
+    )
+    ctx.payload["vote"] = vote.pk
+
+
 def create(ctx):
     return ExampleRequest(title=ctx.data["title"], amount=ctx.data["amount"])
 
@@ -59,6 +75,12 @@ registry.register(
                     "reject", "驳回 Reject", roles=frozenset({Role.UNION_COMMITTEE}), input=ReasonInput,
                     not_own_case=True,
                 ),
+                TransitionSpec(
+                    "put_to_vote", "提交表决 Put to the congress", roles=frozenset({Role.UNION_COMMITTEE}),
+                    input=VoteInput, effect=open_vote,
+                ),
+                TransitionSpec("adopt", "表决通过 Adopted", system_only=True),
+                TransitionSpec("not_adopt", "表决未通过 Not adopted", system_only=True),
             ]
         },
     )

@@ -1,7 +1,15 @@
 """Congress votes: the rule arithmetic, secret ballots, paper tallies and closing."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests.example_process.models import ExampleRequest
+from workflow.audit import case_events, chain_valid
+from workflow.models import CongressTerm, RoleAssignment
+from workflow.roles import Role
+from workflow.votes.models import Ballot, Turnout, Vote
 from workflow.votes.rules import decide
 
 
@@ -47,3 +55,243 @@ class TestDecide:
     def test_unknown_rule_refused(self):
         with pytest.raises(ValueError):
             decide("unanimity", 10, 10, 10)
+
+
+# End to end through the example process ------------------------------------------------
+
+
+@pytest.fixture
+def people(orgs, make_user, term):
+    return type(
+        "People",
+        (),
+        {
+            "member": make_user("m1", Role.MEMBER, org=orgs.acme),
+            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
+            "chair": make_user("chair", Role.CHAIR, org=orgs.acme),
+            "outsider": make_user("b1", Role.MEMBER, org=orgs.beta),
+        },
+    )
+
+
+def add_representatives(org, term, count, prefix="rep"):
+    users = get_user_model().objects.bulk_create(
+        [get_user_model()(username=f"{prefix}{i:03d}") for i in range(count)]
+    )
+    users = list(get_user_model().objects.filter(username__startswith=prefix).order_by("username"))
+    RoleAssignment.objects.bulk_create(
+        [
+            RoleAssignment(user=u, organisation=org, role=Role.REPRESENTATIVE, valid_from=dt.date(2000, 1, 1), term=term)
+            for u in users
+        ]
+    )
+    return users
+
+
+def case_put_to_vote(api, people, **vote_input):
+    r = api(people.member).post("/api/v1/examples/", {"organisation": "acme", "title": "食堂", "amount": 1}, format="json")
+    case_id = r.json()["id"]
+    assert api(people.member).post(f"/api/v1/examples/{case_id}/transitions/submit/", {}, format="json").status_code == 200
+    r = api(people.committee).post(f"/api/v1/examples/{case_id}/transitions/put_to_vote/", vote_input, format="json")
+    assert r.status_code == 200, r.content
+    case = ExampleRequest.objects.get(pk=case_id)
+    return case, Vote.objects.get(case_id=case_id, status="open")
+
+
+def tally(api, user, vote, **counts):
+    return api(user).post(f"/api/v1/votes/{vote.pk}/tally/", counts, format="json")
+
+
+@pytest.mark.parametrize(
+    ("rule", "present", "yes", "state"),
+    [
+        ("contract", 120, 90, "adopted"),
+        ("resolution", 120, 90, "not_adopted"),
+        ("resolution", 120, 91, "adopted"),
+        ("contract", 119, 119, "not_adopted"),
+        ("resolution", 119, 119, "not_adopted"),
+    ],
+)
+def test_paper_vote_of_180_moves_the_case_by_its_rule(people, orgs, term, api, rule, present, yes, state):
+    add_representatives(orgs.acme, term, 180)
+    case, vote = case_put_to_vote(api, people, rule=rule, method="paper")
+    assert vote.n == 180 and case.state == "voting"
+
+    rest = present - yes
+    r = tally(api, people.committee, vote, present=present, yes=yes, no=rest, abstain=0, invalid=0)
+    assert r.status_code == 200, r.content
+    r = api(people.chair).post(f"/api/v1/votes/{vote.pk}/close/", {}, format="json")
+    assert r.status_code == 200, r.content
+
+    case.refresh_from_db()
+    vote.refresh_from_db()
+    assert case.state == state
+    assert vote.status == "closed" and vote.passed is (state == "adopted")
+    assert vote.arithmetic["n"] == 180 and vote.arithmetic["quorum"] == 120
+    assert vote.arithmetic["present"] == present and vote.arithmetic["yes"] == yes
+    assert vote.arithmetic["yes_needed"] == (90 if rule == "contract" else 91)
+    assert r.json()["result"]["arithmetic"] == vote.arithmetic
+    actions = [e.action for e in case_events(case)]
+    assert actions == ["create", "submit", "vote_open", "put_to_vote", "vote_tally", "vote_close", state.replace("ed", "")]
+    assert chain_valid(case)
+
+
+@pytest.mark.parametrize(
+    ("counts", "field"),
+    [
+        ({"present": 120, "yes": 90, "no": 20, "abstain": 5, "invalid": 4}, "present"),  # 119 ≠ 120
+        ({"present": 181, "yes": 181, "no": 0, "abstain": 0, "invalid": 0}, "present"),  # more than N
+        ({"present": 120, "yes": -1, "no": 121, "abstain": 0, "invalid": 0}, "yes"),
+        ({"present": "many", "yes": 0, "no": 0, "abstain": 0, "invalid": 0}, "present"),
+        ({"present": 10, "yes": 10, "no": 0, "abstain": 0}, "invalid"),
+    ],
+)
+def test_bad_tally_is_400_and_changes_nothing(people, orgs, term, api, counts, field):
+    add_representatives(orgs.acme, term, 180)
+    case, vote = case_put_to_vote(api, people, rule="contract", method="paper")
+    events = case_events(case).count()
+    r = tally(api, people.committee, vote, **counts)
+    assert r.status_code == 400, r.content
+    assert field in r.json()["fields"]
+    vote.refresh_from_db()
+    assert vote.tally_present is None
+    assert case_events(case).count() == events
+
+
+def test_only_the_secretary_tallies_and_closes(people, orgs, term, api):
+    reps = add_representatives(orgs.acme, term, 6)
+    case, vote = case_put_to_vote(api, people, rule="contract", method="paper")
+    counts = {"present": 6, "yes": 6, "no": 0, "abstain": 0, "invalid": 0}
+    assert tally(api, reps[0], vote, **counts).status_code == 403
+    assert tally(api, people.outsider, vote, **counts).status_code == 404
+    assert api(reps[0]).post(f"/api/v1/votes/{vote.pk}/close/", {}, format="json").status_code == 403
+    vote.refresh_from_db()
+    assert vote.tally_present is None and vote.status == "open"
+    # Closing without a tally is refused; a ballot on a paper vote too.
+    assert api(people.chair).post(f"/api/v1/votes/{vote.pk}/close/", {}, format="json").status_code == 409
+    r = api(reps[0]).post(f"/api/v1/votes/{vote.pk}/ballot/", {"choice": "yes"}, format="json")
+    assert r.status_code == 409 and not Turnout.objects.exists() and not Ballot.objects.exists()
+    case.refresh_from_db()
+    assert case.state == "voting"
+
+
+def test_vote_needs_a_current_term(people, orgs, api, term):
+    """Without a current congress term there is no electorate: putting to the vote is refused."""
+    term.ends_on = dt.date(2001, 1, 1)
+    term.starts_on = dt.date(2000, 1, 1)
+    term.save()
+    r = api(people.member).post("/api/v1/examples/", {"organisation": "acme", "title": "t", "amount": 1}, format="json")
+    case_id = r.json()["id"]
+    api(people.member).post(f"/api/v1/examples/{case_id}/transitions/submit/", {}, format="json")
+    r = api(people.committee).post(f"/api/v1/examples/{case_id}/transitions/put_to_vote/", {}, format="json")
+    assert r.status_code == 409 and r.json()["rule"] == "vote.current_term"
+    assert ExampleRequest.objects.get(pk=case_id).state == "submitted"
+    assert not Vote.objects.exists()
+
+
+# Electronic secret ballot ---------------------------------------------------------------
+
+
+@pytest.fixture
+def electronic(people, orgs, term, api):
+    reps = add_representatives(orgs.acme, term, 3)
+    case, vote = case_put_to_vote(api, people, rule="resolution", method="electronic")
+    return type("E", (), {"reps": reps, "case": case, "vote": vote})
+
+
+def ballot(api, user, vote, choice="yes"):
+    return api(user).post(f"/api/v1/votes/{vote.pk}/ballot/", {"choice": choice}, format="json")
+
+
+def test_ballots_are_secret(electronic, api):
+    e = electronic
+    for rep, choice in zip(e.reps, ["yes", "no", "abstain"], strict=True):
+        assert ballot(api, rep, e.vote, choice).status_code == 201
+    # A ballot row has no link to a user and no time.
+    ballot_fields = {f.name: f for f in Ballot._meta.get_fields()}
+    assert set(ballot_fields) == {"id", "vote", "choice"}
+    assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["abstain", "no", "yes"]
+    assert set(Turnout.objects.values_list("user_id", flat=True)) == {r.pk for r in e.reps}
+    cast = [ev for ev in case_events(e.case) if ev.action == "ballot_cast"]
+    assert len(cast) == 3
+    assert all(ev.payload == {"vote": e.vote.pk} for ev in cast)
+    # While open, the API reports turnout but no counts of choices.
+    body = api(e.reps[0]).get(f"/api/v1/votes/{e.vote.pk}/").json()
+    assert body["turnout"] == 3 and body["result"] is None and body["me"]["voted"] is True
+
+
+def test_second_ballot_is_409_and_not_counted(electronic, api):
+    e = electronic
+    assert ballot(api, e.reps[0], e.vote, "yes").status_code == 201
+    r = ballot(api, e.reps[0], e.vote, "no")
+    assert r.status_code == 409 and r.json()["code"] == "already_voted"
+    assert list(Ballot.objects.values_list("choice", flat=True)) == ["yes"]
+    assert Turnout.objects.count() == 1
+
+
+@pytest.mark.parametrize("who", ["committee", "member"])
+def test_non_representative_refused_and_nothing_written(electronic, people, api, who):
+    e = electronic
+    events = case_events(e.case).count()
+    r = ballot(api, getattr(people, who), e.vote)
+    assert r.status_code == 403
+    assert not Turnout.objects.exists() and not Ballot.objects.exists()
+    assert case_events(e.case).count() == events
+
+
+def test_outsider_sees_no_vote(electronic, people, api):
+    assert api(people.outsider).get("/api/v1/votes/").json()["count"] == 0
+    assert api(people.outsider).get(f"/api/v1/votes/{electronic.vote.pk}/").status_code == 404
+    assert ballot(api, people.outsider, electronic.vote).status_code == 404
+    assert api(people.member).get("/api/v1/votes/").json()["count"] == 1
+
+
+def test_bad_choice_is_400(electronic, api):
+    r = ballot(api, electronic.reps[0], electronic.vote, "maybe")
+    assert r.status_code == 400 and "choice" in r.json()["fields"]
+    assert not Turnout.objects.exists()
+
+
+def test_electorate_is_frozen_when_the_vote_opens(electronic, orgs, term, make_user, api):
+    late = make_user("late", Role.REPRESENTATIVE, org=orgs.acme, term=term)
+    r = ballot(api, late, electronic.vote)
+    assert r.status_code == 403
+    assert not Turnout.objects.exists()
+    electronic.vote.refresh_from_db()
+    assert electronic.vote.n == 3
+
+
+def test_representative_of_an_earlier_term_is_not_in_the_electorate(people, orgs, term, make_user, api):
+    old = CongressTerm.objects.create(
+        organisation=orgs.acme, number=4, starts_on=dt.date(2019, 1, 1), ends_on=dt.date(2023, 12, 31)
+    )
+    old_rep = make_user("old", Role.REPRESENTATIVE, org=orgs.acme, term=old)
+    add_representatives(orgs.acme, term, 2)
+    _case, vote = case_put_to_vote(api, people)
+    assert vote.n == 2
+    assert ballot(api, old_rep, vote).status_code == 403
+
+
+def test_electronic_close_counts_ballots(electronic, people, api):
+    """N=3: quorum ⌈2⌉=2, a resolution needs 2 yes. Two yes and one no pass it."""
+    e = electronic
+    for rep, choice in zip(e.reps, ["yes", "yes", "no"], strict=True):
+        ballot(api, rep, e.vote, choice)
+    r = api(people.committee).post(f"/api/v1/votes/{e.vote.pk}/close/", {}, format="json")
+    assert r.status_code == 200, r.content
+    result = r.json()["result"]
+    assert result["passed"] is True
+    assert result["arithmetic"]["present"] == 3 and result["arithmetic"]["yes"] == 2 and result["arithmetic"]["no"] == 1
+    e.case.refresh_from_db()
+    assert e.case.state == "adopted"
+    # Closed: no more ballots, no second close.
+    assert api(people.committee).post(f"/api/v1/votes/{e.vote.pk}/close/", {}, format="json").status_code == 409
+
+
+def test_electronic_close_without_quorum_fails(electronic, people, api):
+    ballot(api, electronic.reps[0], electronic.vote, "yes")
+    r = api(people.chair).post(f"/api/v1/votes/{electronic.vote.pk}/close/", {}, format="json")
+    assert r.json()["result"]["quorum_met"] is False
+    electronic.case.refresh_from_db()
+    assert electronic.case.state == "not_adopted"
+    assert ballot(api, electronic.reps[1], electronic.vote).status_code == 409
