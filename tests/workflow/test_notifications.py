@@ -219,3 +219,41 @@ def test_api_preferences_get_put_and_bad_input(people, api, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         notify(users=[people.c1], kind="new_task", title="T")
     assert mail.outbox == []
+
+
+# --- the web UI ------------------------------------------------------------------------
+
+
+def test_ui_page_shows_own_notifications_bell_count_and_marks_read(people, client):
+    notify(users=[people.c1], kind="new_task", title="Mine-1")
+    notify(users=[people.c1], kind="new_task", title="Mine-2")
+    notify(users=[people.c2], kind="new_task", title="Theirs")
+    client.force_login(people.c1)
+    html = client.get("/notifications/").content.decode()
+    assert "Mine-1" in html and "Mine-2" in html and "Theirs" not in html
+    assert 'data-unread="2"' in html  # the bell in the page shell
+
+    mine = Notification.objects.get(title="Mine-1")
+    theirs = Notification.objects.get(title="Theirs")
+    assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.read_at is None
+    assert client.post(f"/notifications/{mine.pk}/read/").status_code == 302
+    assert 'data-unread="1"' in client.get("/notifications/").content.decode()
+    client.post("/notifications/read-all/")
+    html = client.get("/notifications/").content.decode()
+    assert "data-unread" not in html
+    assert Notification.objects.filter(user=people.c1, read_at__isnull=True).count() == 0
+
+
+def test_ui_preference_form_turns_email_off_and_on(people, client):
+    client.force_login(people.c1)
+    assert client.post("/notifications/preferences/", {}).status_code == 302
+    assert NotificationPreference.objects.get(user=people.c1).email_enabled is False
+    client.post("/notifications/preferences/", {"email_enabled": "on"})
+    assert NotificationPreference.objects.get(user=people.c1).email_enabled is True
+
+
+def test_ui_requires_login(client):
+    r = client.get("/notifications/")
+    assert r.status_code == 302 and "/accounts/login/" in r["Location"]
