@@ -1,16 +1,79 @@
-"""The viewflow Material site: an inbox application and one application per registered process."""
+"""The viewflow Material site: an inbox application and one application per registered process.
+
+Only viewflow's routing shell (Site / Application) is used; every page is our own
+view calling the service, so no task can be completed outside it.
+"""
 
 from __future__ import annotations
 
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from viewflow.urls import Site
+from django.views.generic import RedirectView
+from viewflow.urls import Application, Site
+
+from .. import registry
+from . import detail, views
+
+
+class InboxApp(Application):
+    title = _("待办 Inbox")
+    icon = "inbox"
+    app_name = "inbox"
+    menu_template_name = None
+    index_path = path("", views.InboxView.as_view(), name="index")
+
+
+class ProcessApp(Application):
+    """One registered process: list, create, detail and the action endpoint."""
+
+    process_key = ""
+    icon = "folder_open"
+    menu_template_name = "workflow/ui/process_menu.html"
+    index_path = None
+
+    def _view(self, view_class):
+        return view_class.as_view(process_key=self.process_key)
+
+    @property
+    def list_path(self):
+        return path("", self._view(views.CaseListView), name="index")
+
+    @property
+    def create_path(self):
+        return path("new/", self._view(views.CaseCreateView), name="create")
+
+    @property
+    def detail_path(self):
+        return path("<int:pk>/", self._view(detail.CaseDetailView), name="detail")
+
+    @property
+    def transition_path(self):
+        return path("<int:pk>/do/<str:name>/", self._view(detail.TransitionView), name="transition")
+
+
+class UnionflowSite(Site):
+    title = _("工会工作流 unionflow")
+    icon = "account_balance"
+    app_name = "ui"
+
+    @property
+    def index_path(self):
+        return path("", RedirectView.as_view(pattern_name="ui:inbox:index"), name="index")
+
 
 _SITE: Site | None = None
 
 
+def build_site() -> Site:
+    apps = [InboxApp()]
+    for spec in sorted(registry.all_processes(), key=lambda s: s.key):
+        apps.append(ProcessApp(title=spec.label, app_name=spec.key, process_key=spec.key))
+    return UnionflowSite(viewsets=apps)
+
+
 def get_site() -> Site:
-    """Build the site once, after every process has registered its spec."""
+    """Build the site once, after every process has registered its spec (apps are ready)."""
     global _SITE
     if _SITE is None:
-        _SITE = Site(title=_("工会工作流 unionflow"), viewsets=[])
+        _SITE = build_site()
     return _SITE

@@ -1,4 +1,7 @@
-from django.urls import path
-from django.views.generic import RedirectView
+"""Web UI routes: the viewflow site at the root ("/" opens the inbox)."""
 
-urlpatterns = [path("", RedirectView.as_view(url="/api/docs/"), name="home")]
+from django.urls import path
+
+from .site import get_site
+
+urlpatterns = [path("", get_site().urls)]

@@ -1,0 +1,176 @@
+"""HTML forms generated from a process's DRF input serializers.
+
+The serializer stays the single validator (the service runs it); this module only
+describes its fields for rendering and turns a submitted form back into the plain
+dict the service expects, keeping what the user typed for a re-render.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from rest_framework import serializers
+
+TEXTAREA_MIN_LENGTH = 200
+
+
+@dataclass
+class UIField:
+    name: str
+    label: str
+    kind: str  # text, textarea, select, multiselect, list, number, date, datetime, checkbox
+    required: bool = False
+    choices: list[tuple[str, str]] = field(default_factory=list)
+    help_text: str = ""
+    step: str = ""
+    min_value: Any = None
+    max_value: Any = None
+    value: Any = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def values(self) -> list[str]:
+        """The selected values of a multi-select, as strings, for ``selected`` marks."""
+        if isinstance(self.value, (list, tuple)):
+            return [str(v) for v in self.value]
+        return [str(self.value)] if self.value not in (None, "") else []
+
+
+def _choices(f) -> list[tuple[str, str]]:
+    return [(str(k), str(v)) for k, v in (getattr(f, "choices", None) or {}).items()]
+
+
+def _kind(f) -> tuple[str, dict]:
+    """The HTML control for a serializer field (subclasses before their bases)."""
+    if isinstance(f, serializers.BooleanField):
+        return "checkbox", {}
+    if isinstance(f, serializers.MultipleChoiceField):
+        return "multiselect", {"choices": _choices(f)}
+    if isinstance(f, serializers.ChoiceField):
+        return "select", {"choices": _choices(f)}
+    if isinstance(f, serializers.ListField):
+        child = getattr(f, "child", None)
+        if isinstance(child, serializers.ChoiceField):
+            return "multiselect", {"choices": _choices(child)}
+        return "list", {}
+    if isinstance(f, serializers.RelatedField):
+        queryset = getattr(f, "queryset", None)
+        if queryset is not None:
+            return "select", {"choices": [(str(o.pk), str(o)) for o in queryset[:500]]}
+        return "text", {}
+    if isinstance(f, serializers.IntegerField):
+        return "number", {"step": "1", "min_value": f.min_value, "max_value": f.max_value}
+    if isinstance(f, (serializers.DecimalField, serializers.FloatField)):
+        return "number", {"step": "any", "min_value": f.min_value, "max_value": f.max_value}
+    if isinstance(f, serializers.DateTimeField):
+        return "datetime", {}
+    if isinstance(f, serializers.DateField):
+        return "date", {}
+    if isinstance(f, serializers.CharField):
+        long_text = f.max_length is None or f.max_length > TEXTAREA_MIN_LENGTH
+        return ("textarea" if long_text else "text"), {}
+    return "text", {}
+
+
+def describe(serializer_class, context: dict | None = None) -> list[UIField]:
+    """The writable fields of ``serializer_class`` as form controls."""
+    if serializer_class is None:
+        return []
+    result = []
+    for name, f in serializer_class(context=context or {}).fields.items():
+        if f.read_only or isinstance(f, serializers.HiddenField):
+            continue
+        kind, extra = _kind(f)
+        initial = f.initial() if callable(f.initial) else f.initial
+        if kind == "checkbox":
+            initial = bool(initial) if initial not in (None, serializers.empty) else False
+        elif initial in (None, serializers.empty):
+            initial = [] if kind in ("multiselect", "list") else ""
+        result.append(
+            UIField(
+                name=name,
+                label=str(f.label or name),
+                kind=kind,
+                required=bool(f.required),
+                help_text=str(f.help_text or ""),
+                value=initial,
+                **extra,
+            )
+        )
+    return result
+
+
+def _split_list(raw: str) -> list[str]:
+    """One item per line; a single line may also be comma-separated (中文逗号 too)."""
+    lines = [line.strip() for line in raw.replace("\r", "").split("\n")]
+    if len([line for line in lines if line]) == 1:
+        lines = [p.strip() for p in lines[0].replace("，", ",").split(",")] if lines[0] else []
+    return [item for item in lines if item]
+
+
+def read_post(fields: list[UIField], post) -> dict:
+    """The submitted form as the plain dict the service validates; also keeps it on ``fields``.
+
+    An empty optional field is left out (the serializer's default applies); an unticked
+    checkbox is ``False``.
+    """
+    data: dict = {}
+    for f in fields:
+        if f.kind == "checkbox":
+            f.value = post.get(f.name) in ("on", "true", "1", "True")
+            data[f.name] = f.value
+        elif f.kind == "multiselect":
+            f.value = [v for v in post.getlist(f.name) if v != ""]
+            if f.value or f.required:
+                data[f.name] = f.value
+        elif f.kind == "list":
+            raw = post.get(f.name, "")
+            f.value = raw
+            items = _split_list(raw)
+            if items or f.required:
+                data[f.name] = items
+        else:
+            raw = post.get(f.name, "")
+            f.value = raw
+            if raw.strip() != "" or f.required:
+                data[f.name] = raw
+    return data
+
+
+def _flatten(messages) -> list[str]:
+    if isinstance(messages, (list, tuple)):
+        out: list[str] = []
+        for m in messages:
+            out.extend(_flatten(m))
+        return out
+    if isinstance(messages, dict):
+        return [json.dumps(messages, ensure_ascii=False)]
+    return [str(messages)]
+
+
+def attach_errors(fields: list[UIField], errors: dict) -> list[str]:
+    """Put field errors next to their fields; return the rest (non-field errors)."""
+    by_name = {f.name: f for f in fields}
+    rest: list[str] = []
+    for name, messages in (errors or {}).items():
+        if name in by_name:
+            by_name[name].errors = _flatten(messages)
+        else:
+            prefix = "" if name in ("non_field_errors", "__all__", "detail") else name + ": "
+            rest.extend(prefix + m for m in _flatten(messages))
+    return rest
+
+
+def display_value(value) -> str:
+    """A case field's value as text for the detail page."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是 Yes" if value else "否 No"
+    if isinstance(value, (list, tuple)):
+        return "、".join(display_value(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return str(value)

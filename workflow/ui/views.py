@@ -1,0 +1,170 @@
+"""Web UI pages: inbox, case list and case creation.
+
+Views are thin: they read the request, call a service or selector, and render. A case
+outside the reader's scope is a 404 (the service says so), never a 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from .. import inbox, policy, registry, services
+from ..audit import RequestMeta
+from ..errors import NotVisible, ServiceError
+from ..models import Organisation
+from . import forms
+
+PAGE_SIZE = 25
+CREATED = _("已创建 %(reference)s Created %(reference)s.")
+CANNOT_CREATE = _("您不能在任何组织新建此类案件 You may not open this kind of case in any organisation.")
+
+
+def case_url(process_key: str, case_id) -> str | None:
+    try:
+        return reverse(f"ui:{process_key}:detail", kwargs={"pk": case_id})
+    except NoReverseMatch:
+        return None
+
+
+def state_choices(model) -> list[tuple[str, str]]:
+    return [(str(k), str(v)) for k, v in model._meta.get_field("state").flatchoices]
+
+
+class ProcessView(View):
+    """A page of one registered process; ``process_key`` is given by the site."""
+
+    process_key: str = ""
+
+    @property
+    def spec(self) -> registry.ProcessSpec:
+        spec = registry.get(self.process_key)
+        if spec is None:
+            raise Http404
+        return spec
+
+    def meta(self) -> RequestMeta:
+        return RequestMeta.from_request(self.request, "ui")
+
+
+class InboxView(View):
+    """What awaits the reader across all processes, soonest due first."""
+
+    template_name = "workflow/ui/inbox.html"
+
+    def get(self, request):
+        items = inbox.inbox_for(request.user, limit=100)
+        behalf_ids = {i["on_behalf_of"] for i in items if i["on_behalf_of"]}
+        names = {
+            u.pk: (u.get_full_name() or u.get_username())
+            for u in get_user_model().objects.filter(pk__in=behalf_ids)
+        }
+        rows = []
+        for item in items:
+            spec = registry.get(item["process"])
+            rows.append(
+                {
+                    **item,
+                    "process_label": spec.label if spec else item["process"],
+                    "url": case_url(item["process"], item["case_id"]),
+                    "on_behalf_of_name": names.get(item["on_behalf_of"], ""),
+                }
+            )
+        return TemplateResponse(request, self.template_name, {"items": rows})
+
+
+class CaseListView(ProcessView):
+    """The cases of one process the reader may see, filtered by state, organisation and text."""
+
+    template_name = "workflow/ui/case_list.html"
+
+    def get(self, request):
+        spec = self.spec
+        visible = spec.model.objects.filter(policy.visible_q(request.user, spec.model, spec.viewer_roles))
+        qs = visible.select_related("organisation", "created_by").order_by("-created_at", "-pk")
+        state = request.GET.get("state", "")
+        if state:
+            qs = qs.filter(state=state)
+        org = request.GET.get("organisation", "")
+        if org:
+            qs = qs.filter(organisation_id=org) if org.isdigit() else qs.filter(organisation__code=org)
+        term = request.GET.get("q", "").strip()
+        if term:
+            q = Q()
+            for name in spec.search_fields:
+                q |= Q(**{f"{name}__icontains": term})
+            qs = qs.filter(q)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        params = request.GET.copy()
+        params.pop("page", None)
+        context = {
+            "spec": spec,
+            "page": page,
+            "cases": [{"case": c, "url": case_url(spec.key, c.pk)} for c in page.object_list],
+            "states": state_choices(spec.model),
+            "organisations": Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("code"),
+            "filters": {"state": state, "organisation": org, "q": term},
+            "querystring": params.urlencode(),
+            "can_create": services.creatable_organisations(process=spec, user=request.user).exists(),
+            "create_url": reverse(f"ui:{spec.key}:create"),
+        }
+        return TemplateResponse(request, self.template_name, context)
+
+
+class CaseCreateView(ProcessView):
+    """Open a new case through :func:`workflow.services.create_case`."""
+
+    template_name = "workflow/ui/case_create.html"
+
+    def _fields(self):
+        spec = self.spec
+        fields = [f for f in forms.describe(spec.create_input, {"user": self.request.user}) if f.name != "organisation"]
+        organisations = list(services.creatable_organisations(process=spec, user=self.request.user).order_by("code"))
+        org_field = forms.UIField(
+            name="organisation",
+            label="组织 Organisation",
+            kind="select",
+            required=True,
+            choices=[(str(o.pk), f"{o.code} · {o.name}") for o in organisations],
+            value=str(organisations[0].pk) if len(organisations) == 1 else "",
+        )
+        return [org_field, *fields], organisations
+
+    def _render(self, fields, *, error: str = "", non_field: list | None = None, status: int = 200):
+        context = {
+            "spec": self.spec,
+            "fields": fields,
+            "error": error,
+            "non_field_errors": non_field or [],
+            "list_url": reverse(f"ui:{self.spec.key}:index"),
+        }
+        return TemplateResponse(self.request, self.template_name, context, status=status)
+
+    def get(self, request):
+        fields, organisations = self._fields()
+        if not organisations:
+            return self._render([], error=str(CANNOT_CREATE), status=403)
+        return self._render(fields)
+
+    def post(self, request):
+        fields, organisations = self._fields()
+        if not organisations:
+            return self._render([], error=str(CANNOT_CREATE), status=403)
+        data = forms.read_post(fields, request.POST)
+        try:
+            case = services.create_case(process=self.spec, user=request.user, data=data, meta=self.meta())
+        except NotVisible:
+            raise Http404 from None
+        except ServiceError as exc:
+            rest = forms.attach_errors(fields, exc.fields)
+            return self._render(fields, error=exc.detail, non_field=rest, status=exc.status)
+        messages.success(request, CREATED % {"reference": case.reference})
+        return redirect(case_url(self.spec.key, case.pk))
