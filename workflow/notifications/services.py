@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import BooleanField, Case, Value, When
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,16 @@ def _recipients(*, users, role, organisation) -> list:
         for user in get_user_model().objects.filter(pk__in=list(user_ids), is_active=True):
             found.setdefault(user.pk, user)
     return list(found.values())
+
+
+def case_url(process_key: str, case_id) -> str:
+    """The case's page in the web UI, or "" while the UI does not route it."""
+    if not process_key or case_id is None:
+        return ""
+    try:
+        return reverse(f"ui:{process_key}:detail", kwargs={"pk": case_id})
+    except NoReverseMatch:
+        return ""
 
 
 def email_enabled_user_ids(user_ids: Iterable[int]) -> set[int]:
@@ -79,6 +90,7 @@ def notify(
         case_id = case.pk
         spec = registry.for_model(case)
         process_key = spec.key if spec else ""
+        url = url or case_url(process_key, case_id)
     rows = Notification.objects.bulk_create(
         [
             Notification(
