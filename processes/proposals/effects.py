@@ -1,0 +1,182 @@
+"""Transition effects: the rows around a proposal, written in the service's transaction.
+
+Each runs before the FSM method and may add to ``ctx.payload`` (what the audit event records).
+"""
+
+from __future__ import annotations
+
+from workflow.audit import record_event
+from workflow.calendar.rules import start_deadline
+from workflow.deadlines import close_deadline, set_deadline
+from workflow.errors import GuardFailed
+from workflow.models import CaseDeadline
+
+from . import deadlines as d
+from .models import ProposalCosigner, ProposalRating, ProposalReply
+from .states import Closure, CosignStatus, ProposalState, Rating
+
+S = ProposalState
+EXPIRED = CaseDeadline.Status.EXPIRED
+CANCELLED = CaseDeadline.Status.CANCELLED
+
+
+def _username(user) -> str:
+    return user.get_username()
+
+
+def invite_cosigners(ctx):
+    """Send the invitations and open the co-signing window (rules.md "Process 1": DRAFT → COSIGNING)."""
+    from .lifecycle import cosign_window_end
+
+    case = ctx.case
+    for user in ctx.data["cosigners"]:
+        ProposalCosigner.objects.create(proposal=case, user=user, invited_at=ctx.now)
+    case.cosign_opened_on = ctx.today
+    case.cosign_closes_on = cosign_window_end(case, ctx.today)
+    set_deadline(case, rule_id=d.COSIGN_WINDOW.id, starts_on=ctx.today, due_on=case.cosign_closes_on)
+    ctx.payload["deadlines"] = [
+        {"rule_id": d.COSIGN_WINDOW.id, "starts_on": ctx.today.isoformat(),
+         "due_on": case.cosign_closes_on.isoformat(), "source": d.COSIGN_WINDOW.source}
+    ]
+    ctx.payload["invited"] = [_username(u) for u in ctx.data["cosigners"]]
+
+
+def _answer(ctx, status: str) -> None:
+    invitation = ctx.case.cosigners.select_for_update().get(user=ctx.user)
+    invitation.status = status
+    invitation.responded_at = ctx.now
+    invitation.save(update_fields=["status", "responded_at"])
+    # The audited e-consent: who, what, when.
+    ctx.payload["cosigner"] = {"username": _username(ctx.user), "status": status, "at": ctx.now.isoformat()}
+
+
+def cosign(ctx):
+    _answer(ctx, CosignStatus.CONFIRMED)
+
+
+def decline_cosign(ctx):
+    _answer(ctx, CosignStatus.DECLINED)
+
+
+def withdraw_cosign(ctx):
+    _answer(ctx, CosignStatus.WITHDRAWN)
+
+
+def _lapse_pending(case) -> None:
+    case.cosigners.filter(status=CosignStatus.INVITED).update(status=CosignStatus.LAPSED)
+
+
+def submit(ctx):
+    case = ctx.case
+    ctx.payload["cosigners"] = [
+        {"username": c.user.get_username(), "confirmed_at": c.responded_at.isoformat()}
+        for c in case.cosigners.filter(status=CosignStatus.CONFIRMED).select_related("user")
+    ]
+    close_deadline(case, d.COSIGN_WINDOW.id)
+    _lapse_pending(case)
+
+
+def withdraw(ctx):
+    close_deadline(ctx.case, d.COSIGN_WINDOW.id, CANCELLED)
+    _lapse_pending(ctx.case)
+
+
+def merge(ctx):
+    """The target lists the merged proposal; its proposer and co-proposers become co-proposers there."""
+    case, target = ctx.case, ctx.data["into"]
+    joining = [case.created_by, *case.co_proposers.all()]
+    joining = [u for u in joining if u.pk != target.created_by_id]
+    target.co_proposers.add(*joining)
+    target.version += 1
+    target.save(update_fields=["version", "updated_at"])
+    record_event(
+        case=target, action="merge_in", actor=ctx.actor, from_state=target.state, to_state=target.state,
+        payload={"merged": case.reference, "co_proposers": [_username(u) for u in joining]},
+        meta=ctx.meta, now=ctx.now,
+    )
+    ctx.payload["into"] = target.reference
+
+
+def assign(ctx):
+    """交办: the reply deadline (rule proposal.reply, or the earlier ``due_date``) and the return window."""
+    case = ctx.case
+    case.co_departments.set(ctx.data.get("co_departments", []))
+    due_date = ctx.data.get("due_date")
+    n = (due_date - ctx.today).days if due_date else None
+    row = start_deadline(case, d.REPLY.id, ctx.today, payload=ctx.payload, n=n)
+    case.reply_due_on = row.due_on
+    start_deadline(case, d.ASSIGNMENT_RETURN.id, ctx.today, payload=ctx.payload)
+
+
+def return_assignment(ctx):
+    close_deadline(ctx.case, d.REPLY.id, CANCELLED)
+    close_deadline(ctx.case, d.ASSIGNMENT_RETURN.id)
+    ctx.case.co_departments.clear()
+
+
+def acknowledge(ctx):
+    close_deadline(ctx.case, d.ASSIGNMENT_RETURN.id)
+
+
+def reply(ctx):
+    case = ctx.case
+    due = case.reply_due_on
+    on_time = due is None or ctx.today <= due
+    ProposalReply.objects.create(
+        proposal=case, round=case.replies.count() + 1, department=case.lead_department,
+        text=ctx.data["text"], classification=ctx.data["classification"],
+        attachments=ctx.data.get("attachments", []), replied_by=ctx.user, replied_at=ctx.now,
+        due_on=due, on_time=on_time,
+    )
+    close_deadline(case, d.REPLY.id)
+    start_deadline(case, d.FEEDBACK.id, ctx.today, payload=ctx.payload)
+    ctx.payload["on_time"] = on_time
+
+
+def rate(ctx):
+    """满意/基本满意 close it; 不满意 re-handles it while fewer than R re-handlings were made."""
+    from .lifecycle import EXHAUSTED_NOTE, max_rehandlings
+
+    case = ctx.case
+    last = case.replies.order_by("-round").first()
+    if last is None:  # a replied proposal always has a reply; refuse rather than guess
+        raise GuardFailed("没有可评价的答复 There is no reply to rate.", rule="proposal.rate")
+    ProposalRating.objects.create(
+        proposal=case, reply=last, rating=ctx.data["rating"], comment=ctx.data.get("comment", ""),
+        rated_by=ctx.user, rated_at=ctx.now,
+    )
+    close_deadline(case, d.FEEDBACK.id)
+    limit = max_rehandlings(case.organisation)
+    if ctx.data["rating"] != Rating.UNSATISFIED:
+        outcome = Closure.RATED
+    elif case.rehandling_count < limit:
+        outcome = S.REHANDLING
+        row = start_deadline(case, d.REPLY.id, ctx.today, payload=ctx.payload)
+        case.reply_due_on = row.due_on
+    else:
+        outcome = Closure.REHANDLING_EXHAUSTED
+        ctx.payload["committee_note"] = str(EXHAUSTED_NOTE % {"n": case.rehandling_count})
+    ctx.payload["outcome"] = str(outcome)
+    ctx.payload["rehandlings"] = {"done": case.rehandling_count, "allowed": limit}
+
+
+def close_unrated(ctx):
+    close_deadline(ctx.case, d.FEEDBACK.id, EXPIRED)
+    ctx.payload["closure"] = str(Closure.NOT_RATED)
+
+
+def put_to_vote(ctx):
+    """Opens the congress vote (resolution rule); its close performs adopt / not_adopt."""
+    from .lifecycle import VOTE_UNAVAILABLE
+
+    try:
+        from workflow.votes.services import vote_open
+    except ImportError:
+        raise GuardFailed(str(VOTE_UNAVAILABLE), rule="proposal.vote") from None
+    case = ctx.case
+    vote = vote_open(
+        process="proposals", case=case, title=ctx.data.get("title") or case.title, rule="resolution",
+        opened_by=ctx.user, pass_transition="adopt", fail_transition="not_adopt",
+    )
+    case.vote_id = getattr(vote, "pk", None)
+    ctx.payload["vote"] = case.vote_id

@@ -1,0 +1,264 @@
+"""The proposal process as data: every transition with its roles, actor, guards, input and effect.
+
+Sources: issue "Process: proposals to the workers' congress" and rules.md A3 / "Process 1".
+Guards return *why not* (a 409 naming the rule); effects write the rows around the case
+inside the service's transaction, before the FSM method runs.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from workflow.calendar.rules import compute_due
+from workflow.models import CaseDeadline, CongressSession
+from workflow.registry import TransitionSpec
+from workflow.roles import Role
+
+from . import deadlines as d
+from . import permissions as p
+from .serializers import (
+    AcceptInput,
+    AssignInput,
+    DeclineInput,
+    InviteCosignersInput,
+    MergeInput,
+    NoteInput,
+    PutToVoteInput,
+    RateInput,
+    ReasonInput,
+    ReplyInput,
+    ResubmitInput,
+)
+from .states import CosignStatus, ProposalState
+
+S = ProposalState
+REVIEW = frozenset({Role.REVIEW_COMMITTEE})
+
+# Error texts (module constants so tests assert them verbatim) -------------------------
+TOO_FEW_COSIGNERS = _(
+    "至少需要 %(k)s 名附议人确认（规则 proposal.min_cosigners），目前 %(n)s 名 "
+    "At least %(k)s confirmed co-signers are required (rule proposal.min_cosigners); %(n)s confirmed."
+)
+TOO_FEW_INVITEES = _(
+    "至少需邀请 %(k)s 名附议人（规则 proposal.min_cosigners），目前 %(n)s 名 "
+    "Invite at least %(k)s co-signers (rule proposal.min_cosigners); %(n)s named."
+)
+WINDOW_CLOSED = _("附议征集期已于 %(day)s 截止 The co-signing window closed on %(day)s.")
+COLLECTION_CLOSED = _(
+    "大会召开前 %(days)s 天停止征集提案 Proposals are no longer collected %(days)s days before the congress (%(day)s)."
+)
+TERM_NOT_CURRENT = _("提案所属届次已不是本届 The proposal's congress term is no longer current.")
+ALREADY_ANSWERED = _("您已答复过附议邀请 You have already answered this invitation.")
+MERGE_SCOPE = _("只能并入同一单位、同一届次的提案 A proposal can only be merged into one of the same organisation and term.")
+MERGE_TARGET_STATE = _("目标提案须处于审查中或已立案 The target must be under review or accepted.")
+RETURN_WINDOW = _(
+    "交办退回须在 %(n)s 个工作日内（截至 %(day)s）提出 A wrong assignment may be returned within %(n)s working days "
+    "(until %(day)s)."
+)
+FEEDBACK_CLOSED = _(
+    "反馈期已于 %(day)s 截止，提案按未评价办结 The feedback window closed on %(day)s; the proposal closes as not rated."
+)
+FEEDBACK_OPEN = _("反馈期至 %(day)s 仍未届满 The feedback window is open until %(day)s.")
+NOT_REPORTED = _("须在向下一次职代会报告办理情况后归档 Archive only after the status was reported to the next congress.")
+EXHAUSTED_NOTE = _(
+    "已重新办理 %(n)s 次，提案人仍不满意；经提案审查委员会备注后办结 "
+    "Re-handled %(n)s time(s) and still unsatisfied; closed with the review committee's note."
+)
+VOTE_UNAVAILABLE = _("表决功能不可用 Congress voting is not available.")
+
+
+def rule(rule_id: str):
+    def mark(guard):
+        guard.rule_id = rule_id
+        return guard
+
+    return mark
+
+
+# Organisation settings -------------------------------------------------------------------
+def min_cosigners(organisation) -> int:
+    """K: confirmed co-signers needed to submit (default 2, allowed 2–3; rules.md A3 "Co-signers")."""
+    low, high = d.MIN_COSIGNERS_RANGE
+    try:
+        value = int(organisation.setting("proposal.min_cosigners", d.MIN_COSIGNERS_DEFAULT))
+    except (TypeError, ValueError):
+        value = d.MIN_COSIGNERS_DEFAULT
+    return min(max(value, low), high)
+
+
+def max_rehandlings(organisation) -> int:
+    """R: re-handlings allowed after an unsatisfied rating (default 1; "Process 1" table)."""
+    try:
+        return max(0, int(organisation.setting("proposal.max_rehandlings", d.MAX_REHANDLINGS_DEFAULT)))
+    except (TypeError, ValueError):
+        return d.MAX_REHANDLINGS_DEFAULT
+
+
+def next_session(case, today):
+    return (
+        CongressSession.objects.filter(term__organisation_id=case.organisation_id, opens_on__gt=today)
+        .order_by("opens_on")
+        .first()
+    )
+
+
+def cosign_window_end(case, today):
+    """The window closes after N days, or 7 days before the next congress if that is sooner."""
+    due = compute_due(d.COSIGN_WINDOW.id, today, case.organisation)
+    session = next_session(case, today)
+    if session is not None:
+        import datetime as dt
+
+        due = min(due, session.opens_on - dt.timedelta(days=d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS))
+    return due
+
+
+def open_deadline(case, rule_id):
+    from django.contrib.contenttypes.models import ContentType
+
+    return (
+        CaseDeadline.objects.filter(
+            case_type=ContentType.objects.get_for_model(case, for_concrete_model=True), case_id=case.pk,
+            rule_id=rule_id, status=CaseDeadline.Status.OPEN,
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+# Guards ---------------------------------------------------------------------------------------
+@rule("proposal.term")
+def term_is_current(ctx):
+    if p.current_term(ctx.case.organisation, on=ctx.today) != ctx.case.term:
+        return str(TERM_NOT_CURRENT)
+
+
+@rule("proposal.min_cosigners")
+def enough_invitees(ctx):
+    k, n = min_cosigners(ctx.case.organisation), len(ctx.data["cosigners"])
+    if n < k:
+        return str(TOO_FEW_INVITEES % {"k": k, "n": n})
+
+
+@rule("proposal.cosign_window")
+def collection_open(ctx):
+    end = cosign_window_end(ctx.case, ctx.today)
+    if end < ctx.today:
+        return str(COLLECTION_CLOSED % {"days": d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS, "day": end.isoformat()})
+
+
+@rule("proposal.cosign_window")
+def cosign_window_open(ctx):
+    closes = ctx.case.cosign_closes_on
+    if closes is not None and ctx.today > closes:
+        return str(WINDOW_CLOSED % {"day": closes.isoformat()})
+
+
+@rule("proposal.cosign_once")
+def invitation_pending(ctx):
+    if ctx.case.cosigners.filter(user=ctx.user, status=CosignStatus.INVITED).count() != 1:
+        return str(ALREADY_ANSWERED)
+
+
+@rule("proposal.min_cosigners")
+def enough_cosigners(ctx):
+    """Submission needs at least K confirmed co-signers (rules.md "Process 1": COSIGNING → SUBMITTED)."""
+    k, n = min_cosigners(ctx.case.organisation), len(ctx.case.confirmed_cosigner_ids())
+    if n < k:
+        return str(TOO_FEW_COSIGNERS % {"k": k, "n": n})
+
+
+@rule("proposal.merge_scope")
+def merge_same_scope(ctx):
+    target = ctx.data["into"]
+    if target.organisation_id != ctx.case.organisation_id or target.term_id != ctx.case.term_id:
+        return str(MERGE_SCOPE)
+
+
+@rule("proposal.merge_target_state")
+def merge_target_state(ctx):
+    if ctx.data["into"].state not in (S.UNDER_REVIEW, S.ACCEPTED):
+        return str(MERGE_TARGET_STATE)
+
+
+@rule(d.ASSIGNMENT_RETURN.id)
+def within_return_window(ctx):
+    """A wrong assignment may be returned within 7 working days of assignment (rules.md A3 "Assignment")."""
+    last = compute_due(d.ASSIGNMENT_RETURN.id, ctx.case.assigned_on, ctx.case.organisation)
+    if ctx.today > last:
+        return str(RETURN_WINDOW % {"n": d.ASSIGNMENT_RETURN.n, "day": last.isoformat()})
+
+
+def feedback_due(case):
+    row = open_deadline(case, d.FEEDBACK.id)
+    if row is not None:
+        return row.due_on
+    last = case.replies.order_by("-round").first()
+    return compute_due(d.FEEDBACK.id, last.replied_at.date(), case.organisation) if last else None
+
+
+@rule(d.FEEDBACK.id)
+def feedback_window_open(ctx):
+    due = feedback_due(ctx.case)
+    if due is not None and ctx.today > due:
+        return str(FEEDBACK_CLOSED % {"day": due.isoformat()})
+
+
+@rule(d.FEEDBACK.id)
+def feedback_window_over(ctx):
+    due = feedback_due(ctx.case)
+    if due is not None and ctx.today <= due:
+        return str(FEEDBACK_OPEN % {"day": due.isoformat()})
+
+
+@rule("proposal.archive_after_report")
+def reported_to_next_congress(ctx):
+    """Archive after the handling was reported to the next congress (rules.md A3 "Reporting and archive")."""
+    closed = ctx.case.closed_on or ctx.today
+    held = CongressSession.objects.filter(
+        term__organisation_id=ctx.case.organisation_id, opens_on__gt=closed, opens_on__lte=ctx.today
+    )
+    if not held.exists():
+        return str(NOT_REPORTED)
+
+
+# The transitions ---------------------------------------------------------------------------
+def _t(name, label, **kw):
+    from . import effects
+
+    kw.setdefault("effect", getattr(effects, name, None))
+    return TransitionSpec(name, label, **kw)
+
+
+def build_transitions() -> dict[str, TransitionSpec]:
+    committee = {"roles": REVIEW, "not_own_case": True}
+    items = [
+        _t("invite_cosigners", _("邀请附议 Invite co-signers"), actor=p.is_proposer, input=InviteCosignersInput,
+           guards=(term_is_current, enough_invitees, collection_open)),
+        _t("cosign", _("附议 Co-sign"), actor=p.is_invited_cosigner, guards=(invitation_pending, cosign_window_open)),
+        _t("decline_cosign", _("谢绝附议 Decline to co-sign"), actor=p.is_invited_cosigner, input=DeclineInput,
+           guards=(invitation_pending,)),
+        _t("withdraw_cosign", _("撤回附议 Withdraw co-signature"), actor=p.is_confirmed_cosigner),
+        _t("submit", _("提交 Submit"), actor=p.is_proposer, guards=(cosign_window_open, enough_cosigners)),
+        _t("withdraw", _("撤回提案 Withdraw"), actor=p.is_proposer, input=ReasonInput),
+        _t("start_review", _("开始审查 Start review"), **committee),
+        _t("accept", _("立案 Accept"), input=AcceptInput, **committee),
+        _t("convert", _("转为意见建议 Convert to a suggestion"), input=ReasonInput, **committee),
+        _t("reject", _("不予立案 Reject"), input=ReasonInput, **committee),
+        _t("return_for_revision", _("退回修改 Return for revision"), input=ReasonInput, **committee),
+        _t("resubmit", _("重新提交 Resubmit"), actor=p.is_proposer, input=ResubmitInput),
+        _t("merge", _("合并 Merge"), input=MergeInput, guards=(merge_same_scope, merge_target_state), **committee),
+        _t("assign", _("交办 Assign"), input=AssignInput, **committee),
+        _t("return_assignment", _("退回交办 Return the assignment"), actor=p.is_lead_department, input=ReasonInput,
+           guards=(within_return_window,)),
+        _t("acknowledge", _("签收 Acknowledge"), actor=p.is_lead_department),
+        _t("reply", _("答复 Reply"), actor=p.is_lead_department, input=ReplyInput),
+        _t("rate", _("评价 Rate the reply"), actor=p.is_proposer, input=RateInput, guards=(feedback_window_open,)),
+        _t("close_unrated", _("逾期未评价办结 Close as not rated"), system_only=True, guards=(feedback_window_over,)),
+        _t("add_note", _("委员会备注 Committee note"), input=NoteInput, **committee),
+        _t("archive", _("归档 Archive"), guards=(reported_to_next_congress,), **committee),
+        _t("put_to_vote", _("提交大会表决 Put to the congress vote"), input=PutToVoteInput, **committee),
+        _t("adopt", _("大会通过 Adopted by the congress"), system_only=True),
+        _t("not_adopt", _("大会未通过 Not adopted by the congress"), system_only=True),
+    ]
+    return {t.name: t for t in items}

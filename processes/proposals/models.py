@@ -1,0 +1,291 @@
+"""Proposals to the workers' congress (职代会/教代会提案) and what hangs on them.
+
+The FSM ``state`` is the one truth; it changes only through
+:func:`workflow.services.perform_transition`, which calls the ``@transition`` methods
+below with the transition context. Rows around the case (co-signer invitations,
+replies, ratings) are written by the transition effects in ``lifecycle.py`` inside the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, transition
+
+from workflow.models import Case
+
+from .states import Category, Classification, Closure, CosignStatus, ProposalState, Rating
+
+S = ProposalState
+
+
+class Proposal(Case):
+    """One matter put to the congress by a representative (一事一案, rules.md A3)."""
+
+    reference_prefix = "TA"
+
+    state = FSMField(_("状态 State"), default=S.DRAFT, choices=S.choices, protected=True)
+    term = models.ForeignKey(
+        "workflow.CongressTerm", on_delete=models.PROTECT, related_name="+", verbose_name=_("届次 Term")
+    )
+    title = models.CharField(_("案由 Title"), max_length=200)
+    body = models.TextField(_("理由与建议 Reasons and measures"))
+    category = models.CharField(_("类别 Category"), max_length=20, choices=Category.choices)
+
+    cosign_opened_on = models.DateField(_("附议开始 Co-signing opened"), null=True, blank=True)
+    cosign_closes_on = models.DateField(_("附议截止 Co-signing closes"), null=True, blank=True)
+    submitted_on = models.DateField(_("提交日期 Submitted on"), null=True, blank=True)
+    decision_reason = models.TextField(_("审查意见 Decision reason"), blank=True)
+    withdraw_reason = models.TextField(_("撤回理由 Withdrawal reason"), blank=True)
+
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from",
+        verbose_name=_("并入 Merged into"),
+    )
+    co_proposers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("共同提案人 Co-proposers")
+    )
+
+    lead_department = models.ForeignKey(
+        "workflow.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("主办部门 Lead department"),
+    )
+    co_departments = models.ManyToManyField(
+        "workflow.Organisation", blank=True, related_name="+", verbose_name=_("协办部门 Co-departments")
+    )
+    assigned_on = models.DateField(_("交办日期 Assigned on"), null=True, blank=True)
+    reply_due_on = models.DateField(_("答复期限 Reply due"), null=True, blank=True)
+    rehandling_count = models.PositiveSmallIntegerField(_("重新办理次数 Re-handlings"), default=0)
+
+    closure = models.CharField(_("办结方式 Closure"), max_length=24, choices=Closure.choices, blank=True)
+    closed_on = models.DateField(_("办结日期 Closed on"), null=True, blank=True)
+    committee_note = models.TextField(_("委员会意见 Committee note"), blank=True)
+    vote_id = models.BigIntegerField(_("表决 Vote"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("提案 Proposal")
+        verbose_name_plural = _("提案 Proposals")
+        indexes = [models.Index(fields=["organisation", "state"], name="proposal_org_state")]
+
+    # Who takes part ------------------------------------------------------------
+    def participant_ids(self) -> set[int]:
+        """Proposer, co-proposers, invited co-signers and the assigned departments' staff see the case."""
+        from workflow.models import RoleAssignment
+
+        ids = {self.created_by_id}
+        if self.pk:
+            ids |= set(self.cosigners.values_list("user_id", flat=True))
+            ids |= set(self.co_proposers.values_list("pk", flat=True))
+            dept_ids = self.department_ids()
+            if dept_ids:
+                ids |= set(
+                    RoleAssignment.objects.current()
+                    .filter(role="department", organisation_id__in=dept_ids)
+                    .values_list("user_id", flat=True)
+                )
+        return ids
+
+    def department_ids(self) -> list[int]:
+        ids = [self.lead_department_id] if self.lead_department_id else []
+        if self.pk:
+            ids += list(self.co_departments.values_list("pk", flat=True))
+        return ids
+
+    @classmethod
+    def participant_q(cls, user) -> Q:
+        """The list filter matching :meth:`participant_ids` (subqueries, so no duplicate rows)."""
+        from workflow.models import RoleAssignment
+
+        dept_orgs = RoleAssignment.objects.current().filter(user=user, role="department").values("organisation_id")
+        return (
+            Q(created_by=user)
+            | Q(pk__in=ProposalCosigner.objects.filter(user=user).values("proposal_id"))
+            | Q(pk__in=cls.co_proposers.through.objects.filter(user_id=user.pk).values("proposal_id"))
+            | Q(lead_department_id__in=dept_orgs)
+            | Q(pk__in=cls.co_departments.through.objects.filter(organisation_id__in=dept_orgs).values("proposal_id"))
+        )
+
+    def confirmed_cosigner_ids(self) -> list[int]:
+        return list(self.cosigners.filter(status=CosignStatus.CONFIRMED).values_list("user_id", flat=True))
+
+    def pending_cosigner_ids(self) -> list[int]:
+        return list(self.cosigners.filter(status=CosignStatus.INVITED).values_list("user_id", flat=True))
+
+    # Transitions (performed only through workflow.services.perform_transition) ----
+    @transition(field=state, source=S.DRAFT, target=S.COSIGNING)
+    def invite_cosigners(self, ctx):
+        pass
+
+    @transition(field=state, source=S.COSIGNING, target=S.COSIGNING)
+    def cosign(self, ctx):
+        pass
+
+    @transition(field=state, source=S.COSIGNING, target=S.COSIGNING)
+    def decline_cosign(self, ctx):
+        pass
+
+    @transition(field=state, source=S.COSIGNING, target=S.COSIGNING)
+    def withdraw_cosign(self, ctx):
+        pass
+
+    @transition(field=state, source=S.COSIGNING, target=S.SUBMITTED)
+    def submit(self, ctx):
+        self.submitted_on = ctx.today
+
+    @transition(field=state, source=[S.DRAFT, S.COSIGNING, S.SUBMITTED], target=S.WITHDRAWN)
+    def withdraw(self, ctx):
+        self.withdraw_reason = ctx.data["reason"]
+
+    @transition(field=state, source=S.SUBMITTED, target=S.UNDER_REVIEW)
+    def start_review(self, ctx):
+        pass
+
+    @transition(field=state, source=S.UNDER_REVIEW, target=S.ACCEPTED)
+    def accept(self, ctx):
+        self.decision_reason = ctx.data.get("reason", "")
+
+    @transition(field=state, source=S.UNDER_REVIEW, target=S.CONVERTED)
+    def convert(self, ctx):
+        self.decision_reason = ctx.data["reason"]
+
+    @transition(field=state, source=S.UNDER_REVIEW, target=S.REJECTED)
+    def reject(self, ctx):
+        self.decision_reason = ctx.data["reason"]
+
+    @transition(field=state, source=S.UNDER_REVIEW, target=S.RETURNED)
+    def return_for_revision(self, ctx):
+        self.decision_reason = ctx.data["reason"]
+
+    @transition(field=state, source=S.RETURNED, target=S.SUBMITTED)
+    def resubmit(self, ctx):
+        for name in ("title", "body", "category"):
+            if ctx.data.get(name):
+                setattr(self, name, ctx.data[name])
+        self.submitted_on = ctx.today
+
+    @transition(field=state, source=S.UNDER_REVIEW, target=S.MERGED)
+    def merge(self, ctx):
+        self.merged_into = ctx.data["into"]
+
+    @transition(field=state, source=[S.ACCEPTED, S.CONVERTED], target=S.ASSIGNED)
+    def assign(self, ctx):
+        self.lead_department = ctx.data["lead_department"]
+        self.assigned_on = ctx.today
+
+    @transition(field=state, source=S.ASSIGNED, target=S.ACCEPTED)
+    def return_assignment(self, ctx):
+        self.lead_department = None
+        self.assigned_on = None
+        self.reply_due_on = None
+
+    @transition(field=state, source=S.ASSIGNED, target=S.IN_PROGRESS)
+    def acknowledge(self, ctx):
+        pass
+
+    @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=S.REPLIED)
+    def reply(self, ctx):
+        pass
+
+    @transition(field=state, source=S.REPLIED, target=RETURN_VALUE(S.CLOSED, S.REHANDLING))
+    def rate(self, ctx):
+        """Satisfied → closed; unsatisfied → re-handled while fewer than R re-handlings, else closed."""
+        outcome = ctx.payload["outcome"]
+        if outcome == S.REHANDLING:
+            self.rehandling_count += 1
+            return S.REHANDLING
+        self.closure = outcome
+        self.closed_on = ctx.today
+        if outcome == Closure.REHANDLING_EXHAUSTED:
+            self.committee_note = ctx.payload.get("committee_note", "")
+        return S.CLOSED
+
+    @transition(field=state, source=S.REPLIED, target=S.CLOSED)
+    def close_unrated(self, ctx):
+        self.closure = Closure.NOT_RATED
+        self.closed_on = ctx.today
+
+    @transition(field=state, source=S.CLOSED, target=S.CLOSED)
+    def add_note(self, ctx):
+        self.committee_note = ctx.data["note"]
+
+    @transition(field=state, source=S.CLOSED, target=S.ARCHIVED)
+    def archive(self, ctx):
+        pass
+
+    @transition(field=state, source=S.ACCEPTED, target=S.ON_AGENDA)
+    def put_to_vote(self, ctx):
+        pass
+
+    @transition(field=state, source=S.ON_AGENDA, target=S.ADOPTED)
+    def adopt(self, ctx):
+        pass
+
+    @transition(field=state, source=S.ON_AGENDA, target=S.NOT_ADOPTED)
+    def not_adopt(self, ctx):
+        pass
+
+
+class ProposalCosigner(models.Model):
+    """An invitation to co-sign (附议); the confirmation is an audited e-consent with its time."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="cosigners")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态 Status"), max_length=12, choices=CosignStatus.choices, default=CosignStatus.INVITED)
+    invited_at = models.DateTimeField(_("邀请时间 Invited at"))
+    responded_at = models.DateTimeField(_("确认时间 Answered at"), null=True, blank=True)
+
+    class Meta:
+        unique_together = [("proposal", "user")]
+        ordering = ["invited_at", "pk"]
+        verbose_name = _("附议人 Co-signer")
+        verbose_name_plural = _("附议人 Co-signers")
+
+    def __str__(self) -> str:
+        return f"{self.proposal} · {self.user} ({self.status})"
+
+
+class ProposalReply(models.Model):
+    """A department's reply (答复); a re-handled proposal gets a further round."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="replies")
+    round = models.PositiveSmallIntegerField(_("轮次 Round"))
+    department = models.ForeignKey("workflow.Organisation", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("答复内容 Reply"))
+    classification = models.CharField(_("分类 Classification"), max_length=1, choices=Classification.choices)
+    attachments = models.JSONField(_("附件 Attachments"), default=list, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    replied_at = models.DateTimeField(_("答复时间 Replied at"))
+    due_on = models.DateField(_("答复期限 Due on"), null=True, blank=True)
+    on_time = models.BooleanField(_("按期 On time"), default=True)
+
+    class Meta:
+        unique_together = [("proposal", "round")]
+        ordering = ["proposal", "round"]
+        verbose_name = _("答复 Reply")
+        verbose_name_plural = _("答复 Replies")
+
+    def __str__(self) -> str:
+        return f"{self.proposal} #{self.round} {self.classification}"
+
+
+class ProposalRating(models.Model):
+    """The proposer's rating of a reply (满意 / 基本满意 / 不满意)."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="ratings")
+    reply = models.OneToOneField(ProposalReply, on_delete=models.PROTECT, related_name="rating")
+    rating = models.CharField(_("评价 Rating"), max_length=20, choices=Rating.choices)
+    comment = models.TextField(_("意见 Comment"), blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField(_("评价时间 Rated at"))
+
+    class Meta:
+        ordering = ["proposal", "rated_at"]
+        verbose_name = _("评价 Rating")
+        verbose_name_plural = _("评价 Ratings")
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.rating}"

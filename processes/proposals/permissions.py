@@ -1,0 +1,66 @@
+"""Actor predicates: which named person may take a person-specific step.
+
+They answer the "who" question for :func:`workflow.policy.may_perform` (``actor=``);
+the service checks them before any guard. Person-specific steps are never delegated.
+"""
+
+from __future__ import annotations
+
+from workflow.models import CongressTerm, RoleAssignment
+from workflow.roles import Role
+
+from .states import CosignStatus
+
+
+def is_proposer(case, user) -> bool:
+    """The representative who filed the proposal (提案人)."""
+    return user.is_authenticated and case.created_by_id == user.pk
+
+
+def _invitation_status(case, user):
+    return case.cosigners.filter(user_id=user.pk).values_list("status", flat=True).first()
+
+
+def is_invited_cosigner(case, user) -> bool:
+    """Anyone invited to co-sign, whatever their answer (a second answer is refused by a guard)."""
+    return user.is_authenticated and _invitation_status(case, user) is not None
+
+
+def is_confirmed_cosigner(case, user) -> bool:
+    return user.is_authenticated and _invitation_status(case, user) == CosignStatus.CONFIRMED
+
+
+def is_lead_department(case, user) -> bool:
+    """A holder of the department role (承办部门) at the proposal's lead department."""
+    if not user.is_authenticated or not case.lead_department_id:
+        return False
+    return RoleAssignment.objects.current().filter(
+        user=user, role=Role.DEPARTMENT, organisation_id=case.lead_department_id
+    ).exists()
+
+
+def current_term(organisation, on=None):
+    return CongressTerm.current_for(organisation, on=on)
+
+
+def representative_term(user, organisation, on=None):
+    """The current congress term if ``user`` is a formal representative of it, else None.
+
+    rules.md A3 "Who may propose": a formal representative of the sitting congress.
+    """
+    term = current_term(organisation, on=on)
+    if term is None:
+        return None
+    held = RoleAssignment.objects.current(on).filter(
+        user=user, organisation=organisation, role=Role.REPRESENTATIVE, term=term
+    )
+    return term if held.exists() else None
+
+
+def representative_ids(term, on=None) -> set[int]:
+    """Users holding the representative role for ``term`` today."""
+    return set(
+        RoleAssignment.objects.current(on)
+        .filter(organisation_id=term.organisation_id, role=Role.REPRESENTATIVE, term=term)
+        .values_list("user_id", flat=True)
+    )

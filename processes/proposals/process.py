@@ -1,0 +1,57 @@
+"""Registers the proposals process with the engine (API key ``proposals``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from workflow import registry
+from workflow.errors import ActionForbidden
+from workflow.registry import ProcessSpec
+from workflow.roles import Role
+
+from .flows import ProposalFlow
+from .lifecycle import build_transitions
+from .models import Proposal
+from .permissions import representative_term
+from .serializers import CreateInput, ProposalDetailSerializer
+
+NOT_REPRESENTATIVE = _(
+    "只有本届职工代表可以提出提案 Only a representative of the current congress term may file a proposal."
+)
+
+
+def create(ctx) -> Proposal:
+    """∅ → draft: a formal representative of the organisation's current term (rules.md A3 "Who may propose")."""
+    organisation = ctx.data["organisation"]
+    term = representative_term(ctx.user, organisation, on=ctx.today)
+    if term is None:
+        raise ActionForbidden(str(NOT_REPRESENTATIVE))
+    return Proposal(term=term, title=ctx.data["title"], body=ctx.data["body"], category=ctx.data["category"])
+
+
+def _seed_demo(orgs, users):
+    from .demo import seed
+
+    return seed(orgs, users)
+
+
+def register() -> ProcessSpec:
+    return registry.register(
+        ProcessSpec(
+            key="proposals",
+            label=_("职代会提案 Congress proposals"),
+            model=Proposal,
+            flow=ProposalFlow,
+            transitions=build_transitions(),
+            create_input=CreateInput,
+            create=create,
+            create_roles=frozenset({Role.REPRESENTATIVE}),
+            viewer_roles=frozenset({Role.REVIEW_COMMITTEE, Role.CHAIR, Role.UNION_COMMITTEE}),
+            detail_serializer=ProposalDetailSerializer,
+            search_fields=("reference", "title"),
+            extra={
+                "seed_demo": _seed_demo,
+                "detail_template": "proposals/detail.html",
+            },
+        )
+    )

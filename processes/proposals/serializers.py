@@ -1,0 +1,247 @@
+"""Input serializers (one per transition that takes input) and the detail serializer.
+
+Bad input is a 400 with field errors (the service wraps ``serializer.errors``); rules
+that depend on the state of other records are guards in ``lifecycle.py`` (409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from workflow.models import Organisation, OrgKind
+
+from .models import Proposal
+from .states import Category, Classification, Rating
+
+REASON_REQUIRED = _("必须填写书面理由 A written reason is required.")
+CO_DEPARTMENTS_DISTINCT = _(
+    "协办部门不能重复或与主办部门相同 Co-departments must be distinct from each other and from the lead."
+)
+DUE_DATE_RANGE = _("答复期限须在 %(first)s 至 %(last)s 之间 The reply date must be between %(first)s and %(last)s.")
+COMMENT_REQUIRED = _("不满意时必须说明理由 Say why you are unsatisfied.")
+
+
+def _reason_field(**kw):
+    return serializers.CharField(
+        label=_("理由 Reason"), min_length=2, max_length=2000, trim_whitespace=True,
+        error_messages={"blank": REASON_REQUIRED, "required": REASON_REQUIRED, "min_length": REASON_REQUIRED}, **kw,
+    )
+
+
+class CreateInput(serializers.Serializer):
+    title = serializers.CharField(label=_("案由 Title"), max_length=200)
+    body = serializers.CharField(label=_("理由与建议 Reasons and measures"), max_length=20000)
+    category = serializers.ChoiceField(label=_("类别 Category"), choices=Category.choices)
+
+
+class InviteCosignersInput(serializers.Serializer):
+    cosigners = serializers.ListField(
+        label=_("附议人 Co-signers"), child=serializers.CharField(max_length=150), min_length=1, max_length=20,
+        help_text=_("用户名列表 Usernames"),
+    )
+
+    def validate_cosigners(self, value):
+        """Invitees: distinct representatives of the proposal's term, never the proposer (rules.md A3)."""
+        from .permissions import representative_ids
+
+        case = self.context["case"]
+        if len(set(value)) != len(value):
+            raise serializers.ValidationError(_("附议人不能重复 Each co-signer may be named only once."))
+        users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=value, is_active=True)}
+        unknown = [name for name in value if name not in users]
+        if unknown:
+            raise serializers.ValidationError(_("未知用户 Unknown users: %(names)s") % {"names": ", ".join(unknown)})
+        if case.created_by.get_username() in users:
+            raise serializers.ValidationError(_("提案人不能附议自己的提案 The proposer cannot co-sign."))
+        reps = representative_ids(case.term, on=self.context["ctx"].today)
+        outsiders = [name for name, u in users.items() if u.pk not in reps]
+        if outsiders:
+            raise serializers.ValidationError(
+                _("附议人必须是本届职工代表 Co-signers must be representatives of this term: %(names)s")
+                % {"names": ", ".join(outsiders)}
+            )
+        return [users[name] for name in value]
+
+
+class DeclineInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("理由 Reason"), required=False, allow_blank=True, max_length=2000)
+
+
+class ReasonInput(serializers.Serializer):
+    reason = _reason_field()
+
+
+class AcceptInput(serializers.Serializer):
+    reason = serializers.CharField(label=_("审查意见 Opinion"), required=False, allow_blank=True, max_length=2000)
+
+
+class ResubmitInput(serializers.Serializer):
+    title = serializers.CharField(label=_("案由 Title"), max_length=200, required=False)
+    body = serializers.CharField(label=_("理由与建议 Reasons and measures"), max_length=20000, required=False)
+    category = serializers.ChoiceField(label=_("类别 Category"), choices=Category.choices, required=False)
+
+
+class MergeInput(serializers.Serializer):
+    into = serializers.IntegerField(label=_("并入提案 Merge into (proposal id)"))
+
+    def validate_into(self, value):
+        # Locked: the target's co-proposers change in the same transaction.
+        target = Proposal.objects.select_for_update().select_related("organisation").filter(pk=value).first()
+        if target is None:
+            raise serializers.ValidationError(_("提案不存在 No such proposal."))
+        if target.pk == self.context["case"].pk:
+            raise serializers.ValidationError(_("不能并入自身 A proposal cannot be merged into itself."))
+        return target
+
+
+def _department(case, ref):
+    lookup = {"pk": int(ref)} if str(ref).isdigit() else {"code": str(ref)}
+    org = Organisation.objects.filter(kind=OrgKind.DEPARTMENT, **lookup).first()
+    if org is None or org.enterprise().pk != case.organisation_id:
+        raise serializers.ValidationError(
+            _("须为本单位的承办部门 Must be a department of this organisation: %(ref)s") % {"ref": ref}
+        )
+    return org
+
+
+class AssignInput(serializers.Serializer):
+    lead_department = serializers.CharField(label=_("主办部门 Lead department"), max_length=40)
+    co_departments = serializers.ListField(
+        label=_("协办部门 Co-departments"), child=serializers.CharField(max_length=40), required=False, max_length=10
+    )
+    due_date = serializers.DateField(label=_("答复期限 Reply due"), required=False)
+
+    def validate_lead_department(self, value):
+        return _department(self.context["case"], value)
+
+    def validate_co_departments(self, value):
+        return [_department(self.context["case"], ref) for ref in value]
+
+    def validate_due_date(self, value):
+        """An earlier reply date may be set; never later than rule proposal.reply allows, never in the past."""
+        from workflow.calendar.rules import compute_due
+
+        today = self.context["ctx"].today
+        latest = compute_due("proposal.reply", today, self.context["case"].organisation)
+        if not today < value <= latest:
+            raise serializers.ValidationError(
+                DUE_DATE_RANGE % {"first": (today + dt.timedelta(days=1)).isoformat(), "last": latest.isoformat()}
+            )
+        return value
+
+    def validate(self, attrs):
+        co = attrs.get("co_departments", [])
+        if len({d.pk for d in co}) != len(co) or attrs["lead_department"].pk in {d.pk for d in co}:
+            raise serializers.ValidationError({"co_departments": [CO_DEPARTMENTS_DISTINCT]})
+        return attrs
+
+
+class ReplyInput(serializers.Serializer):
+    text = serializers.CharField(label=_("答复内容 Reply"), min_length=2, max_length=20000)
+    classification = serializers.ChoiceField(label=_("分类 Classification"), choices=Classification.choices)
+    attachments = serializers.ListField(
+        label=_("附件 Attachments"), child=serializers.CharField(max_length=200), required=False, max_length=20
+    )
+
+
+class RateInput(serializers.Serializer):
+    rating = serializers.ChoiceField(label=_("评价 Rating"), choices=Rating.choices)
+    comment = serializers.CharField(label=_("意见 Comment"), required=False, allow_blank=True, max_length=2000)
+
+    def validate(self, attrs):
+        if attrs["rating"] == Rating.UNSATISFIED and len((attrs.get("comment") or "").strip()) < 2:
+            raise serializers.ValidationError({"comment": [COMMENT_REQUIRED]})
+        return attrs
+
+
+class NoteInput(serializers.Serializer):
+    note = serializers.CharField(label=_("委员会意见 Committee note"), min_length=2, max_length=4000)
+
+
+class PutToVoteInput(serializers.Serializer):
+    title = serializers.CharField(label=_("议案标题 Motion title"), max_length=200, required=False)
+
+
+def _user(u) -> dict | None:
+    if u is None:
+        return None
+    return {"username": u.get_username(), "name": u.get_full_name() or u.get_username()}
+
+
+def _org(o) -> dict | None:
+    return {"id": o.pk, "code": o.code, "name": o.name} if o is not None else None
+
+
+class ProposalDetailSerializer(serializers.ModelSerializer):
+    """What the API and the detail page show besides the generic case fields."""
+
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    term = serializers.SerializerMethodField()
+    cosigners = serializers.SerializerMethodField()
+    co_proposers = serializers.SerializerMethodField()
+    merged_into = serializers.SerializerMethodField()
+    merged_from = serializers.SerializerMethodField()
+    lead_department = serializers.SerializerMethodField()
+    co_departments = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField()
+    ratings = serializers.SerializerMethodField()
+    closure_label = serializers.CharField(source="get_closure_display", read_only=True)
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "title", "body", "category", "category_label", "term", "cosign_opened_on", "cosign_closes_on",
+            "submitted_on", "decision_reason", "withdraw_reason", "cosigners", "co_proposers", "merged_into",
+            "merged_from", "lead_department", "co_departments", "assigned_on", "reply_due_on",
+            "rehandling_count", "replies", "ratings", "closure", "closure_label", "closed_on",
+            "committee_note", "vote_id",
+        ]
+
+    def get_term(self, obj):
+        return {"id": obj.term_id, "number": obj.term.number}
+
+    def get_cosigners(self, obj):
+        return [
+            {**_user(c.user), "status": c.status, "status_label": c.get_status_display(),
+             "invited_at": c.invited_at, "responded_at": c.responded_at}
+            for c in obj.cosigners.select_related("user")
+        ]
+
+    def get_co_proposers(self, obj):
+        return [_user(u) for u in obj.co_proposers.order_by("username")]
+
+    def get_merged_into(self, obj):
+        m = obj.merged_into
+        return {"id": m.pk, "reference": m.reference, "title": m.title} if m else None
+
+    def get_merged_from(self, obj):
+        return [
+            {"id": m.pk, "reference": m.reference, "title": m.title, "proposer": _user(m.created_by)}
+            for m in obj.merged_from.select_related("created_by").order_by("pk")
+        ]
+
+    def get_lead_department(self, obj):
+        return _org(obj.lead_department)
+
+    def get_co_departments(self, obj):
+        return [_org(o) for o in obj.co_departments.order_by("code")]
+
+    def get_replies(self, obj):
+        return [
+            {"round": r.round, "department": _org(r.department), "text": r.text,
+             "classification": r.classification, "classification_label": r.get_classification_display(),
+             "attachments": r.attachments, "replied_by": _user(r.replied_by), "replied_at": r.replied_at,
+             "due_on": r.due_on, "on_time": r.on_time}
+            for r in obj.replies.select_related("department", "replied_by")
+        ]
+
+    def get_ratings(self, obj):
+        return [
+            {"round": r.reply.round, "rating": r.rating, "rating_label": r.get_rating_display(),
+             "comment": r.comment, "rated_by": _user(r.rated_by), "rated_at": r.rated_at}
+            for r in obj.ratings.select_related("reply", "rated_by")
+        ]
