@@ -1,0 +1,249 @@
+"""The web UI: login, inbox, case list, case page, action forms and the audit timeline.
+
+Driven through the Django test client against the example process in tests/example_process.
+"""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from tests.example_process.models import ExampleRequest
+from tests.workflow.test_audit_verify import trigger_bypassed
+from workflow import services
+from workflow.audit import case_events
+from workflow.deadlines import set_deadline
+from workflow.models import AuditEvent
+from workflow.roles import Role
+
+
+@pytest.fixture
+def people(orgs, make_user):
+    return type(
+        "People",
+        (),
+        {
+            "member": make_user("m1", Role.MEMBER, org=orgs.acme),
+            "member2": make_user("m2", Role.MEMBER, org=orgs.acme),
+            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
+            "outsider": make_user("b1", Role.MEMBER, org=orgs.beta),
+            "auditor": make_user("aud", (Role.AUDITOR, orgs.fed)),
+        },
+    )
+
+
+def new_case(user, orgs, submit=False, **data):
+    case = services.create_case(
+        process="examples", user=user, data={"organisation": orgs.acme.pk, "title": "Lamp", "amount": 100, **data}
+    )
+    if submit:
+        case = services.perform_transition(process="examples", case_id=case.pk, name="submit", user=user)
+    return case
+
+
+def detail_url(case):
+    return reverse("ui:examples:detail", kwargs={"pk": case.pk})
+
+
+def action_url(case, name):
+    return reverse("ui:examples:transition", kwargs={"pk": case.pk, "name": name})
+
+
+def test_anonymous_is_sent_to_login_and_login_works(people, client):
+    r = client.get("/examples/")
+    assert r.status_code == 302 and r["Location"].startswith("/accounts/login/?next=/examples/")
+    page = client.get("/accounts/login/")
+    assert page.status_code == 200 and "登录 Log in" in page.content.decode()
+    bad = client.post("/accounts/login/", {"username": "m1", "password": "wrong"})
+    assert bad.status_code == 200 and "_auth_user_id" not in client.session
+    r = client.post("/accounts/login/", {"username": "m1", "password": "pw-secret-1", "next": "/examples/"})
+    assert r.status_code == 302 and r["Location"] == "/examples/"
+    assert client.get("/examples/").status_code == 200
+
+
+def test_root_opens_the_inbox_which_lists_awaiting_items(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    client.force_login(people.committee)
+    r = client.get("/", follow=True)
+    assert r.redirect_chain[-1][0] == reverse("ui:inbox:index")
+    body = r.content.decode()
+    assert case.reference in body and detail_url(case) in body
+    assert "审批 Decide" in body
+    client.force_login(people.member2)
+    assert case.reference not in client.get(reverse("ui:inbox:index")).content.decode()
+
+
+def test_list_shows_only_visible_cases_and_filters(people, orgs, make_user, client):
+    mine = new_case(people.member, orgs, title="Desk lamp")
+    other = new_case(people.member2, orgs, title="Chair", submit=True)
+    client.force_login(people.member)
+    body = client.get("/examples/").content.decode()
+    assert mine.reference in body and other.reference not in body
+
+    client.force_login(people.committee)
+    body = client.get("/examples/").content.decode()
+    assert mine.reference in body and other.reference in body
+    body = client.get("/examples/", {"state": "submitted"}).content.decode()
+    assert other.reference in body and mine.reference not in body
+    body = client.get("/examples/", {"q": "desk"}).content.decode()
+    assert mine.reference in body and other.reference not in body
+    body = client.get("/examples/", {"organisation": "beta"}).content.decode()
+    assert mine.reference not in body and other.reference not in body
+
+    client.force_login(people.outsider)
+    body = client.get("/examples/").content.decode()
+    assert mine.reference not in body and other.reference not in body
+
+
+def test_outsider_gets_404_on_the_case_page_and_its_actions(people, orgs, client):
+    case = new_case(people.member, orgs)
+    client.force_login(people.outsider)
+    assert client.get(detail_url(case)).status_code == 404
+    assert client.post(action_url(case, "submit"), {"expected_version": 1}).status_code == 404
+    case.refresh_from_db()
+    assert case.state == "draft" and case_events(case).count() == 1
+
+
+def test_create_through_the_form_opens_a_case(people, orgs, client):
+    client.force_login(people.member)
+    page = client.get(reverse("ui:examples:create")).content.decode()
+    assert 'name="title"' in page and 'name="amount"' in page and "acme" in page and "beta" not in page
+    r = client.post(reverse("ui:examples:create"), {"organisation": orgs.acme.pk, "title": "Fan", "amount": "40"})
+    case = ExampleRequest.objects.get(title="Fan")
+    assert r.status_code == 302 and r["Location"] == detail_url(case)
+    assert case.created_by == people.member and case.amount == 40
+
+
+def test_create_with_bad_input_keeps_the_input_and_creates_nothing(people, orgs, client):
+    client.force_login(people.member)
+    r = client.post(reverse("ui:examples:create"), {"organisation": orgs.acme.pk, "title": "Fan", "amount": "abc"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert 'value="Fan"' in body and 'class="uf-errors"' in body
+    r = client.post(reverse("ui:examples:create"), {"organisation": orgs.beta.pk, "title": "Fan", "amount": "1"})
+    assert r.status_code == 403
+    assert ExampleRequest.objects.count() == 0
+
+
+def test_transition_form_changes_state_and_writes_one_audit_event(people, orgs, client):
+    case = new_case(people.member, orgs)
+    client.force_login(people.member)
+    page = client.get(detail_url(case)).content.decode()
+    assert f'action="{action_url(case, "submit")}"' in page
+    assert 'name="expected_version" value="1"' in page
+    r = client.post(action_url(case, "submit"), {"expected_version": "1"})
+    assert r.status_code == 302 and r["Location"] == detail_url(case)
+    case.refresh_from_db()
+    assert case.state == "submitted" and case.version == 2
+    events = list(case_events(case))
+    assert [e.action for e in events] == ["create", "submit"] and events[-1].channel == "ui"
+
+
+def test_reject_with_input_through_the_form(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    client.force_login(people.committee)
+    page = client.get(detail_url(case)).content.decode()
+    assert f'action="{action_url(case, "reject")}"' in page and '<textarea id="reject-reason" name="reason"' in page
+    r = client.post(action_url(case, "reject"), {"expected_version": "2", "reason": "No budget"})
+    assert r.status_code == 302
+    case.refresh_from_db()
+    assert case.state == "rejected" and case.reason == "No budget"
+    assert case_events(case).last().payload["input"] == {"reason": "No budget"}
+
+
+def test_bad_input_rerenders_with_the_field_error_and_changes_nothing(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    client.force_login(people.committee)
+    r = client.post(action_url(case, "reject"), {"expected_version": "2", "reason": "x"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert ">x</textarea>" in body  # the typed reason is kept
+    field = body[body.index('<div class="uf-field uf-field--invalid">'):]
+    assert field.index('name="reason"') < field.index('<ul class="uf-errors"><li>') < field.index("</div>")
+    case.refresh_from_db()
+    assert case.state == "submitted" and case.version == 2 and case_events(case).count() == 2
+
+
+def test_stale_version_shows_the_conflict_and_changes_nothing(people, orgs, client):
+    case = new_case(people.member, orgs)
+    client.force_login(people.member)
+    r = client.post(action_url(case, "submit"), {"expected_version": "7"})
+    assert r.status_code == 409
+    assert 'id="uf-error"' in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == "draft" and case_events(case).count() == 1
+
+
+def test_guard_failure_is_shown_and_changes_nothing(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True, amount=6000)
+    client.force_login(people.committee)
+    r = client.post(action_url(case, "approve"), {"expected_version": "2"})
+    assert r.status_code == 409 and "example.limit" in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == "submitted" and case_events(case).count() == 2
+
+
+def test_denied_role_sees_no_form_and_a_forged_post_changes_nothing(people, orgs, client):
+    case = new_case(people.member, orgs)
+    client.force_login(people.committee)
+    page = client.get(detail_url(case)).content.decode()
+    assert 'class="uf-action"' not in page and action_url(case, "submit") not in page
+    r = client.post(action_url(case, "submit"), {"expected_version": "1"})
+    assert r.status_code == 403
+    case.refresh_from_db()
+    assert case.state == "draft" and case.version == 1 and case_events(case).count() == 1
+
+    client.force_login(people.auditor)
+    assert client.get(detail_url(case)).status_code == 200
+    r = client.post(action_url(case, "approve"), {})
+    assert r.status_code in (403, 409)
+    case.refresh_from_db()
+    assert case.state == "draft" and case_events(case).count() == 1
+
+
+def test_unknown_action_is_refused_without_error(people, orgs, client):
+    case = new_case(people.member, orgs)
+    client.force_login(people.member)
+    r = client.post(action_url(case, "explode"), {"expected_version": "x"})
+    assert r.status_code in (400, 409)
+    case.refresh_from_db()
+    assert case.state == "draft" and case_events(case).count() == 1
+
+
+def test_language_switch_renders_english_labels(people, client):
+    client.force_login(people.member)
+    zh = client.get(reverse("ui:inbox:index")).content.decode()
+    assert "待办事项 Inbox" in zh
+    r = client.post("/i18n/setlang/", {"language": "en", "next": "/inbox/"})
+    assert r.status_code == 302
+    en = client.get(reverse("ui:inbox:index")).content.decode()
+    assert "Inbox" in en and "待办事项" not in en
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/inbox/"})
+    assert "待办事项 Inbox" in client.get(reverse("ui:inbox:index")).content.decode()
+
+
+def test_case_page_shows_fields_deadlines_and_the_timeline_with_chain_badge(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    client.force_login(people.committee)
+    body = client.get(detail_url(case)).content.decode()
+    assert case.reference in body and "Lamp" in body and "已提交 Submitted" in body
+    assert "链完整 Chain valid" in body and "链已损坏" not in body
+    assert body.count('class="uf-event"') == 2
+    assert "草稿 Draft → 已提交 Submitted" in body
+
+
+def test_case_page_lists_deadlines(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    set_deadline(case, rule_id="example.decide", starts_on=dt.date(2026, 3, 2), due_on=dt.date(2026, 3, 16))
+    client.force_login(people.committee)
+    body = client.get(detail_url(case)).content.decode()
+    assert "example.decide" in body and "2026-03-16" in body and "进行中 Open" in body
+
+
+def test_tampered_chain_shows_the_broken_badge(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    with trigger_bypassed():
+        AuditEvent.objects.filter(pk=case_events(case).last().pk).update(actor_name="someone else")
+    client.force_login(people.committee)
+    body = client.get(detail_url(case)).content.decode()
+    assert "链已损坏 Chain broken" in body and "链完整" not in body
