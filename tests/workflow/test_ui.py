@@ -247,3 +247,15 @@ def test_tampered_chain_shows_the_broken_badge(people, orgs, client):
     client.force_login(people.committee)
     body = client.get(detail_url(case)).content.decode()
     assert "链已损坏 Chain broken" in body and "链完整" not in body
+
+
+def test_every_registered_process_has_working_list_and_create_pages(people, client):
+    """A process plugs into the UI through the registry alone; its pages render for any reader."""
+    from workflow import registry
+
+    for user in (people.member, people.outsider, people.auditor):
+        client.force_login(user)
+        for spec in registry.all_processes():
+            assert client.get(reverse(f"ui:{spec.key}:index")).status_code == 200, spec.key
+            assert client.get(reverse(f"ui:{spec.key}:create")).status_code in (200, 403), spec.key
+            assert client.get(reverse(f"ui:{spec.key}:detail", kwargs={"pk": 999999})).status_code == 404

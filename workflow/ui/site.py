@@ -55,6 +55,7 @@ class UnionflowSite(Site):
     title = _("工会工作流 unionflow")
     icon = "account_balance"
     app_name = "ui"
+    menu_template_name = "workflow/ui/site_menu.html"
 
     @property
     def index_path(self):
