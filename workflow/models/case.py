@@ -80,3 +80,18 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def participant_ids(self) -> set[int]:
         """Users who see this case because they take part in it (proposer, co-signers…)."""
         return {self.created_by_id}
+
+    def restricted_data(self) -> dict:
+        """Restricted personal data of this case, by field name (shown only through
+        :func:`workflow.personal_data.reveal_restricted`, which audits every read).
+
+        Default: the creator's ID number and phone from their member profile. A process
+        holding more (an aid applicant's income) overrides this and extends the dict.
+        """
+        from .organisations import MemberProfile
+
+        profile = MemberProfile.objects.filter(user_id=self.created_by_id).only("id_number", "phone").first()
+        return {
+            "id_number": profile.id_number if profile else "",
+            "phone": profile.phone if profile else "",
+        }
