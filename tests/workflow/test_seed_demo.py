@@ -4,6 +4,7 @@ import io
 from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -13,6 +14,13 @@ from workflow.models import CongressSession, CongressTerm, MemberProfile, Organi
 from workflow.roles import Role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def no_process_hooks(request, monkeypatch):
+    """The engine's own data is tested alone; ``test_with_every_registered_process`` adds the processes."""
+    if not getattr(request.function, "real_hooks", False):
+        monkeypatch.setattr(demo.registry, "all_processes", lambda: [])
 
 #: The README's demo-accounts table: username -> {(role, organisation code)}.
 DOCUMENTED = {
@@ -38,9 +46,16 @@ DOCUMENTED = {
 
 
 def seed(*args):
-    out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out, stderr=io.StringIO(), verbosity=1)
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("seed_demo", *args, stdout=out, stderr=err, verbosity=1)
+    except CommandError as exc:
+        raise CommandError(f"{exc}\n{err.getvalue()}") from exc
     return out.getvalue()
+
+
+def row_counts():
+    return {m._meta.label: m.objects.count() for m in apps.get_models() if m._meta.managed and not m._meta.proxy}
 
 
 def snapshot():
@@ -104,6 +119,17 @@ def test_running_twice_changes_nothing():
     before = snapshot()
     seed()
     assert snapshot() == before
+
+
+def test_with_every_registered_process_a_second_run_adds_no_row():
+    """Each process's demo hook is idempotent too: the second run leaves every table as it was."""
+    seed()
+    before = row_counts()
+    seed()
+    assert row_counts() == before
+
+
+test_with_every_registered_process_a_second_run_adds_no_row.real_hooks = True
 
 
 def test_if_empty_skips_a_database_with_any_organisation():
