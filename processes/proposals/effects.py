@@ -176,7 +176,7 @@ def put_to_vote(ctx):
     case = ctx.case
     vote = vote_open(
         process="proposals", case=case, title=ctx.data.get("title") or case.title, rule="resolution",
-        opened_by=ctx.user, pass_transition="adopt", fail_transition="not_adopt",
+        opened_by=ctx.user, pass_transition="adopt", fail_transition="not_adopt", meta=ctx.meta, now=ctx.now,
     )
     case.vote_id = getattr(vote, "pk", None)
     ctx.payload["vote"] = case.vote_id

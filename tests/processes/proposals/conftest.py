@@ -18,6 +18,27 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour), tzinfo=timezone.get_default_timezone())
 
 
+class Clock:
+    """The wall clock the code under test sees (``timezone.now``); API calls read it too."""
+
+    def __init__(self):
+        self.now = at(DAY0)
+
+    def set(self, day: dt.date, hour: int = 10) -> None:
+        self.now = at(day, hour)
+
+    @property
+    def today(self) -> dt.date:
+        return timezone.localtime(self.now).date()
+
+
+@pytest.fixture(autouse=True)
+def clock(monkeypatch):
+    c = Clock()
+    monkeypatch.setattr(timezone, "now", lambda: c.now)
+    return c
+
+
 @pytest.fixture
 def people(orgs, term, make_user):
     beta_term = CongressTerm.objects.create(
@@ -68,8 +89,9 @@ def _steps(people, orgs, clock):
 def walk(people, orgs):
     """walk("replied", on=DAY0) → a proposal of rep1 moved through the happy path up to that state."""
 
-    def go(target: str, *, on: dt.date = DAY0, title="食堂延长供餐时间 Longer canteen hours") -> Proposal:
-        clock = lambda: at(on)  # noqa: E731
+    def go(target: str, *, on: dt.date | None = None, title="食堂延长供餐时间 Longer canteen hours") -> Proposal:
+        day = on or DAY0
+        clock = lambda: at(day)  # noqa: E731
         case = svc.proposal_create(
             organisation=orgs.acme, actor=people.rep1, title=title, body="案由、理由与建议 Reasons and measures.",
             category="living", now=clock(),
