@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import audit, services
+from ..calendar import rules
 from ..deadlines import case_deadlines
 from ..errors import InvalidInput, NotVisible, ServiceError
 from ..models import CaseDeadline
@@ -28,6 +29,7 @@ from .views import ProcessView, state_choices
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SUMMARY_LENGTH = 160
 DONE = _("已执行“%(action)s” Done: %(action)s.")
+CREATE_LABEL = _("新建 Create")
 BAD_VERSION = _("版本号必须是整数 The version must be an integer.")
 
 
@@ -35,7 +37,7 @@ def case_fields(case, spec, request) -> list[dict]:
     """The common case fields, then the process's own (``spec.detail_serializer``)."""
     rows = [
         {"label": "编号 Reference", "value": case.reference},
-        {"label": "状态 State", "value": case.state_label},
+        {"label": "状态 State", "value": case.state_label, "translatable": True},
         {"label": "组织 Organisation", "value": f"{case.organisation.code} · {case.organisation.name}"},
         {"label": "创建人 Created by", "value": case.created_by.get_full_name() or case.created_by.get_username()},
         {"label": "版本 Version", "value": case.version},
@@ -43,14 +45,35 @@ def case_fields(case, spec, request) -> list[dict]:
     if spec.detail_serializer is not None:
         serializer = spec.detail_serializer(case, context={"request": request})
         labels = {name: str(f.label or name) for name, f in serializer.fields.items()}
-        for name, value in serializer.data.items():
-            rows.append({"label": labels.get(name, name), "value": forms.display_value(value)})
+        data = serializer.data
+        for name, value in data.items():
+            if name.endswith("_label") and name[: -len("_label")] in data:
+                continue  # shown in place of its code below
+            label_value = data.get(name + "_label")
+            rows.append(
+                {
+                    "label": labels.get(name, name),
+                    "value": forms.display_value(label_value or value),
+                    # Choice labels are ours and bilingual; what people typed is shown as typed.
+                    "translatable": bool(label_value),
+                }
+            )
     return rows
+
+
+def _rule_source(rule_id: str) -> str:
+    try:
+        return str(rules.get_rule(rule_id).source)
+    except KeyError:
+        return ""
 
 
 def deadline_rows(case) -> list[dict]:
     status_labels = dict(CaseDeadline.Status.choices)
-    return [{**d, "status_label": str(status_labels.get(d["status"], d["status"]))} for d in case_deadlines(case)]
+    return [
+        {**d, "status_label": str(status_labels.get(d["status"], d["status"])), "source": _rule_source(d["rule_id"])}
+        for d in case_deadlines(case)
+    ]
 
 
 def payload_summary(payload: dict) -> str:
@@ -62,15 +85,17 @@ def payload_summary(payload: dict) -> str:
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
 
 
-def timeline(case) -> dict:
+def timeline(case, spec) -> dict:
     """The case's audit events, oldest first, with the result of verifying its hash chain."""
     events = list(audit.case_events(case))
+    actions = {"create": CREATE_LABEL, **{name: t.label for name, t in spec.transitions.items()}}
     states = dict(state_choices(type(case)))
     roles = {str(k): str(v) for k, v in Role.choices}
     rows = [
         {
             "seq": e.seq,
             "action": e.action,
+            "action_label": actions.get(e.action, e.action),
             "from_label": states.get(e.from_state, e.from_state),
             "to_label": states.get(e.to_state, e.to_state),
             "actor": e.actor_name,
@@ -121,7 +146,7 @@ class CaseDetailView(ProcessView):
             "fields": case_fields(case, spec, self.request),
             "deadlines": deadline_rows(case),
             "actions": actions,
-            "history": timeline(case),
+            "history": timeline(case, spec),
             "error": error,
             "detail_template": spec.extra.get("detail_template") or "",
             "list_url": reverse(f"ui:{spec.key}:index"),

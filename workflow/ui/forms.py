@@ -87,7 +87,9 @@ def describe(serializer_class, context: dict | None = None) -> list[UIField]:
         if kind == "checkbox":
             initial = bool(initial) if initial not in (None, serializers.empty) else False
         elif initial in (None, serializers.empty):
-            initial = [] if kind in ("multiselect", "list") else ""
+            initial = [] if kind == "multiselect" else ""
+        elif kind == "list" and isinstance(initial, (list, tuple)):
+            initial = "\n".join(str(v) for v in initial)
         result.append(
             UIField(
                 name=name,
@@ -172,5 +174,8 @@ def display_value(value) -> str:
     if isinstance(value, (list, tuple)):
         return "、".join(display_value(v) for v in value) or "—"
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+        for key in ("label", "name", "str", "username", "reference"):
+            if value.get(key) not in (None, ""):
+                return str(value[key])
+        return "; ".join(f"{k}: {display_value(v)}" for k, v in value.items()) or "—"
     return str(value)
