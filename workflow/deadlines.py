@@ -1,4 +1,4 @@
-"""Deadlines stored on cases. (Rules and the working-day calendar: ``workflow.rules``.)"""
+"""Deadlines stored on cases. (Rules: ``workflow.calendar.rules``; calendar: ``workflow.calendar.working_days``.)"""
 
 from __future__ import annotations
 
@@ -59,6 +59,28 @@ def case_deadlines(case) -> list[dict]:
             "starts_on": d.starts_on.isoformat(),
             "due_on": d.due_on.isoformat(),
             "status": d.status,
+            "escalated": d.escalated,
         }
         for d in CaseDeadline.objects.filter(**_case_filter(case)).order_by("created_at")
     ]
+
+
+def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
+    """Open deadlines ending in ``years`` on a day the (newly loaded) calendar shows as non-working.
+
+    A month or year period ending in a year without a published arrangement keeps its
+    computed end when that is a Monday–Friday (see ``rules.roll_forward``); once the
+    arrangement arrives, such an end may turn out to be a lunar holiday. This lists them
+    for the operator instead of moving a deadline silently.
+    """
+    from .calendar.rules import _RULES
+    from .calendar.working_days import WorkCalendar
+
+    calendar = WorkCalendar()
+    result = []
+    rows = CaseDeadline.objects.filter(status=CaseDeadline.Status.OPEN, due_on__year__in=list(years)).order_by("due_on")
+    for row in rows:
+        rule = _RULES.get(row.rule_id)
+        if rule is not None and rule.roll_to_working_day and not calendar.is_working_day(row.due_on):
+            result.append(row)
+    return result

@@ -89,23 +89,109 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, last))
 
 
+RULE_NOT_ADJUSTABLE = _("该期限不允许组织调整（法定期限不可更改） This time limit may not be changed by an organisation.")
+OVERRIDE_OUT_OF_RANGE = _("期限长度须为 1 至 3650 之间的整数 The length must be a whole number from 1 to 3650.")
+UNKNOWN_RULE = _("未知的期限规则 Unknown deadline rule.")
+
+
+def _override_key(rule_id: str) -> str:
+    return f"deadline.{rule_id}"
+
+
 def effective_n(rule: DeadlineRule, organisation=None) -> int:
-    """The rule's length, or the organisation's override where the rule allows one."""
+    """The rule's length, or the organisation's override where the rule allows one.
+
+    A statutory (non-adjustable) rule ignores any stored override.
+    """
     if rule.adjustable and organisation is not None:
-        value = organisation.setting(f"deadline.{rule.id}", None)
-        if value is not None:
-            return int(value)
+        value = organisation.setting(_override_key(rule.id), None)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+            return value
     return rule.n
 
 
+def rule_override_set(*, organisation, rule_id: str, n: int | None) -> int:
+    """Set (or with ``n=None`` clear) an organisation's length for an adjustable rule.
+
+    Statutory rules are never adjustable (issue 3 §1); the refusal is a 400 with the
+    reason. Returns the length now in force for the organisation.
+    """
+    from ..errors import InvalidInput
+
+    try:
+        rule = get_rule(rule_id)
+    except KeyError:
+        raise InvalidInput(str(UNKNOWN_RULE), fields={"rule_id": [str(UNKNOWN_RULE)]})
+    if not rule.adjustable:
+        raise InvalidInput(str(RULE_NOT_ADJUSTABLE), fields={"rule_id": [str(RULE_NOT_ADJUSTABLE)]})
+    settings = dict(organisation.settings or {})
+    if n is None:
+        settings.pop(_override_key(rule.id), None)
+    else:
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 3650:
+            raise InvalidInput(str(OVERRIDE_OUT_OF_RANGE), fields={"n": [str(OVERRIDE_OUT_OF_RANGE)]})
+        settings[_override_key(rule.id)] = n
+    organisation.settings = settings
+    organisation.save(update_fields=["settings"])
+    return effective_n(rule, organisation)
+
+
+def rule_as_dict(rule: DeadlineRule, organisation=None) -> dict:
+    """What the API and UI show about a rule, with its legal source."""
+    return {
+        "id": rule.id,
+        "source": rule.source,
+        "n": rule.n,
+        "effective_n": effective_n(rule, organisation),
+        "unit": rule.unit,
+        "unit_label": str(Unit(rule.unit).label) if rule.unit in Unit.values else rule.unit,
+        "starts_from": rule.starts_from,
+        "on_expiry": rule.on_expiry,
+        "reminders": list(rule.reminders),
+        "escalate_to": rule.escalate_to,
+        "extension": rule.extension,
+        "adjustable": rule.adjustable,
+        "statutory": rule.statutory,
+        "roll_to_working_day": rule.roll_to_working_day,
+    }
+
+
+def roll_forward(due: dt.date, unit: str, calendar=None) -> dt.date:
+    """Move an end on a non-working day to the next working day (rules.md A5).
+
+    Calendar-day periods are short, so their end year always has (or must have) a
+    calendar: rolling past a holiday without one raises :class:`CalendarMissing`.
+    Month and year periods (contract terms) often end in a year whose arrangement is
+    not yet published (it appears each November). There the end stands as computed
+    when it is a Monday–Friday other than a fixed-date statutory holiday; only when
+    rolling is surely needed (a weekend, 1 Jan, 1–2 May, 1–3 Oct) is the calendar
+    required, and its absence raises :class:`CalendarMissing`. ``calendar_import``
+    lists open deadlines that the newly loaded year shows to end on a holiday.
+    """
+    from .working_days import CalendarMissing, WorkCalendar
+
+    calendar = calendar or WorkCalendar()
+    if unit in (Unit.MONTHS, Unit.YEARS) and not calendar.has_year(due.year):
+        if calendar.surely_not_working(due):
+            raise CalendarMissing(due.year)
+        return due
+    return calendar.next_working_day(due)
+
+
 def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None = None) -> dt.date:
-    """The last day of the period that starts on ``start`` (the start day itself not counted)."""
-    from .working_days import add_working_days, next_working_day
+    """The last day of the period that starts on ``start`` (the start day itself not counted).
+
+    Working-day periods count only working days and need the calendar of every year
+    they touch; other periods end on the same-numbered day and, if the rule says so,
+    roll to the next working day (:func:`roll_forward`).
+    """
+    from .working_days import WorkCalendar
 
     rule = get_rule(rule_id)
     length = n if n is not None else effective_n(rule, organisation)
+    calendar = WorkCalendar()
     if rule.unit == Unit.WORKING_DAYS:
-        return add_working_days(start, length)
+        return calendar.add_working_days(start, length)
     if rule.unit == Unit.CALENDAR_DAYS:
         due = start + dt.timedelta(days=length)
     elif rule.unit == Unit.MONTHS:
@@ -114,7 +200,7 @@ def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None =
         due = add_months(start, 12 * length)
     else:  # pragma: no cover - guarded by Unit
         raise ValueError(rule.unit)
-    return next_working_day(due) if rule.roll_to_working_day else due
+    return roll_forward(due, rule.unit, calendar) if rule.roll_to_working_day else due
 
 
 def start_deadline(case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None):

@@ -1,33 +1,119 @@
 """Working days from the holiday calendar stored as data (with 调休 make-up days).
 
-Placeholder until the calendar tables land: weekends only, and it refuses years
-without a calendar. (Replaced by the calendar implementation.)
+A day is a working day when the year's arrangement (:class:`~.models.CalendarYear`)
+is loaded and the day is a listed make-up working day, or a Monday–Friday that is not
+a listed holiday. A year without an arrangement is never guessed: every question
+about it raises :class:`CalendarMissing`, which the API reports as a 409.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext_lazy as _
 
-class CalendarMissing(Exception):
+from ..errors import ServiceError
+
+CALENDAR_MISSING = _(
+    "缺少%(year)s年的节假日安排，无法计算期限，请先导入 "
+    "No holiday calendar for %(year)s: the deadline cannot be computed until it is imported."
+)
+
+#: Fixed-date public holidays of 《全国年节及纪念日放假办法》第二条 (2024 revision):
+#: 元旦 1 Jan; 劳动节 1–2 May; 国庆节 1–3 Oct. Known for every year without a notice.
+FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+
+#: No arrangement has ever had a longer run of non-working days; a safety bound.
+_MAX_ROLL = 31
+
+
+class CalendarMissing(ServiceError):
     """No holiday calendar for that year: counting working days would be a guess."""
+
+    status = 409
+    code = "calendar_missing"
+
+    def __init__(self, year: int):
+        super().__init__(str(CALENDAR_MISSING % {"year": year}), rule="calendar")
+        self.year = year
+
+
+class WorkCalendar:
+    """The calendar as read for one computation (each year loaded once, on first use)."""
+
+    def __init__(self) -> None:
+        self._years: dict[int, dict | None] = {}
+
+    def _load(self, year: int) -> dict | None:
+        if year not in self._years:
+            from .models import CalendarDay, CalendarYear
+
+            if CalendarYear.objects.filter(year=year).exists():
+                rows = CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+                self._years[year] = dict(rows.values_list("date", "kind"))
+            else:
+                self._years[year] = None
+        return self._years[year]
+
+    def has_year(self, year: int) -> bool:
+        return self._load(year) is not None
+
+    def _days(self, year: int) -> dict:
+        days = self._load(year)
+        if days is None:
+            raise CalendarMissing(year)
+        return days
+
+    def is_working_day(self, day: dt.date) -> bool:
+        from .models import CalendarDay
+
+        kind = self._days(day.year).get(day)
+        if kind == CalendarDay.Kind.WORKDAY:
+            return True
+        if kind == CalendarDay.Kind.HOLIDAY:
+            return False
+        return day.weekday() < 5
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """``day`` itself if it is a working day, else the first working day after it."""
+        for _step in range(_MAX_ROLL + 1):
+            if self.is_working_day(day):
+                return day
+            day += dt.timedelta(days=1)
+        raise ValueError(f"no working day within {_MAX_ROLL} days of {day}")  # pragma: no cover
+
+    def add_working_days(self, start: dt.date, n: int) -> dt.date:
+        """The ``n``-th working day after ``start`` (the start day itself is not counted)."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        day, counted = start, 0
+        while counted < n:
+            day += dt.timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
+    def surely_not_working(self, day: dt.date) -> bool:
+        """Without the year's arrangement: a weekend or a fixed-date statutory holiday.
+
+        Such a day may still turn out to be a make-up working day, and a weekday may
+        turn out to be a lunar holiday; callers use this only to decide whether rolling
+        is needed at all.
+        """
+        return day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS
+
+
+def has_calendar(year: int) -> bool:
+    return WorkCalendar().has_year(year)
 
 
 def is_working_day(day: dt.date) -> bool:
-    return day.weekday() < 5
+    return WorkCalendar().is_working_day(day)
 
 
 def next_working_day(day: dt.date) -> dt.date:
-    while not is_working_day(day):
-        day += dt.timedelta(days=1)
-    return day
+    return WorkCalendar().next_working_day(day)
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
-    day = start
-    counted = 0
-    while counted < n:
-        day += dt.timedelta(days=1)
-        if is_working_day(day):
-            counted += 1
-    return day
+    return WorkCalendar().add_working_days(start, n)

@@ -1,0 +1,206 @@
+"""Deadline rules as data: boundaries, the National Day week, month ends, leap years, overrides."""
+
+import datetime as dt
+
+import pytest
+
+from tests.example_process.models import ExampleRequest
+from workflow import services
+from workflow.calendar import rules
+from workflow.calendar.loader import shipped_arrangements, store
+from workflow.calendar.models import CalendarYear
+from workflow.calendar.rules import DeadlineRule, Unit, add_months, compute_due, register_rule, start_deadline
+from workflow.calendar.working_days import CalendarMissing
+from workflow.deadlines import case_deadlines
+from workflow.errors import InvalidInput
+from workflow.models import CaseDeadline
+from workflow.roles import Role
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+TEST_RULES = [
+    DeadlineRule("t.cal10", "测试：十日 Test: 10 days", 10, Unit.CALENDAR_DAYS, "receipt"),
+    DeadlineRule("t.work3", "测试：三个工作日 Test: 3 working days", 3, Unit.WORKING_DAYS, "receipt"),
+    DeadlineRule("t.month1", "测试：一个月 Test: 1 month", 1, Unit.MONTHS, "receipt"),
+    DeadlineRule("t.month1_fixed", "测试：一个月不顺延 1 month, no roll", 1, Unit.MONTHS, "receipt",
+                 roll_to_working_day=False),
+    DeadlineRule("t.year1", "测试：一年 Test: 1 year", 1, Unit.YEARS, "signing"),
+    DeadlineRule("t.notice", "测试：公示期 Public notice", 5, Unit.WORKING_DAYS, "publication", adjustable=True),
+    DeadlineRule("t.statutory", "《集体合同规定》第三十二条", 20, Unit.CALENDAR_DAYS, "offer", statutory=True),
+]
+
+
+@pytest.fixture(autouse=True)
+def test_rules(db):
+    if CalendarYear.objects.filter(year__in=[2025, 2026]).count() != 2:
+        store(shipped_arrangements())
+    for rule in TEST_RULES:
+        register_rule(rule)
+    yield
+    for rule in TEST_RULES:
+        rules._RULES.pop(rule.id, None)
+
+
+# -- calendar days -------------------------------------------------------------------------
+
+
+def test_calendar_days_do_not_count_the_start_day():
+    assert compute_due("t.cal10", D(2025, 3, 3)) == D(2025, 3, 13)
+
+
+def test_calendar_day_period_ending_day_n_stays_and_day_n_plus_1_rolls_past_national_day():
+    # Ends Tue 30 Sep (working): stays. One day later it ends on 1 Oct: rolls to Thu 9 Oct.
+    assert compute_due("t.cal10", D(2025, 9, 20)) == D(2025, 9, 30)
+    assert compute_due("t.cal10", D(2025, 9, 21)) == D(2025, 10, 9)
+    assert compute_due("t.cal10", D(2026, 9, 27)) == D(2026, 10, 8)
+
+
+def test_calendar_day_period_ending_on_a_plain_saturday_rolls_to_monday_but_a_make_up_saturday_holds():
+    assert compute_due("t.cal10", D(2025, 2, 25)) == D(2025, 3, 7)  # Friday: stays
+    assert compute_due("t.cal10", D(2025, 2, 26)) == D(2025, 3, 10)  # Sat 8 Mar → Mon
+    assert compute_due("t.cal10", D(2025, 10, 1)) == D(2025, 10, 11)  # Sat 11 Oct is worked
+
+
+def test_calendar_day_period_ending_in_a_year_without_calendar_refuses():
+    with pytest.raises(CalendarMissing) as info:
+        compute_due("t.cal10", D(2026, 12, 25))
+    assert info.value.year == 2027
+
+
+# -- working days --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "start,n,due",
+    [
+        (D(2025, 9, 30), 1, D(2025, 10, 9)),
+        (D(2025, 9, 30), 3, D(2025, 10, 11)),  # the make-up Saturday counts
+        (D(2025, 9, 30), 4, D(2025, 10, 13)),
+        (D(2025, 9, 26), 1, D(2025, 9, 28)),  # the make-up Sunday before the holiday
+        (D(2026, 9, 30), 2, D(2026, 10, 9)),
+        (D(2026, 9, 30), 3, D(2026, 10, 10)),  # 2026: make-up Saturday 10 Oct
+        (D(2026, 9, 30), 4, D(2026, 10, 12)),
+        (D(2026, 2, 13), 1, D(2026, 2, 14)),  # Spring Festival 2026: Sat 14 Feb is worked
+        (D(2026, 2, 14), 1, D(2026, 2, 24)),
+    ],
+    ids=str,
+)
+def test_working_days_across_holidays(start, n, due):
+    assert compute_due("t.work3", start, n=n) == due
+
+
+def test_working_days_into_a_year_without_calendar_refuse():
+    with pytest.raises(CalendarMissing):
+        compute_due("t.work3", D(2026, 12, 30))
+    with pytest.raises(CalendarMissing):
+        compute_due("t.work3", D(2024, 12, 20))
+
+
+# -- months and years -----------------------------------------------------------------------
+
+
+def test_month_end_arithmetic():
+    assert add_months(D(2025, 1, 31), 1) == D(2025, 2, 28)
+    assert add_months(D(2028, 1, 31), 1) == D(2028, 2, 29)
+    assert add_months(D(2025, 12, 31), 2) == D(2026, 2, 28)
+    assert add_months(D(2024, 2, 29), 12) == D(2025, 2, 28)
+    assert add_months(D(2025, 3, 31), -1) == D(2025, 2, 28)
+
+
+def test_months_rule_31_january():
+    assert compute_due("t.month1", D(2025, 1, 31)) == D(2025, 2, 28)  # a Friday, working
+    # 2028 has no calendar, but Tue 29 Feb needs no rolling: the end stands.
+    assert compute_due("t.month1", D(2028, 1, 31)) == D(2028, 2, 29)
+
+
+def test_months_rule_rolls_past_a_holiday_in_a_calendared_year():
+    assert compute_due("t.month1", D(2025, 9, 1)) == D(2025, 10, 9)
+    assert compute_due("t.month1", D(2026, 1, 14)) == D(2026, 2, 14)  # Sat 14 Feb 2026 is worked (调休)
+    assert compute_due("t.month1", D(2026, 1, 15)) == D(2026, 2, 24)
+
+
+def test_months_rule_refuses_only_when_rolling_is_needed_in_an_uncalendared_year():
+    # Sat 1 Apr 2028: rolling needed, and only the 2028 calendar can say where to.
+    with pytest.raises(CalendarMissing) as info:
+        compute_due("t.month1", D(2028, 3, 1))
+    assert info.value.year == 2028
+    # Mon 1 May 2028 is a statutory holiday by date (劳动节): rolling needed → refuse.
+    with pytest.raises(CalendarMissing):
+        compute_due("t.month1", D(2028, 4, 1))
+    # Fri 31 Mar 2028: no rolling needed.
+    assert compute_due("t.month1", D(2028, 2, 29)) == D(2028, 3, 29)
+    # A rule that never rolls does not need the calendar at all.
+    assert compute_due("t.month1_fixed", D(2028, 3, 1)) == D(2028, 4, 1)
+
+
+def test_years_rule_from_29_february():
+    assert compute_due("t.year1", D(2024, 2, 29)) == D(2025, 2, 28)
+    assert compute_due("t.year1", D(2024, 10, 1)) == D(2025, 10, 9)
+
+
+# -- overrides ------------------------------------------------------------------------------
+
+
+def test_organisation_override_only_where_the_rule_allows(orgs):
+    assert compute_due("t.notice", D(2025, 3, 3), orgs.acme) == D(2025, 3, 10)
+    assert rules.rule_override_set(organisation=orgs.acme, rule_id="t.notice", n=7) == 7
+    orgs.acme.refresh_from_db()
+    assert compute_due("t.notice", D(2025, 3, 3), orgs.acme) == D(2025, 3, 12)
+    assert compute_due("t.notice", D(2025, 3, 3), orgs.beta) == D(2025, 3, 10)
+    assert rules.rule_override_set(organisation=orgs.acme, rule_id="t.notice", n=None) == 5
+
+
+def test_statutory_rule_refuses_override_and_ignores_a_stored_one(orgs):
+    with pytest.raises(InvalidInput) as info:
+        rules.rule_override_set(organisation=orgs.acme, rule_id="t.statutory", n=30)
+    assert info.value.detail == str(rules.RULE_NOT_ADJUSTABLE)
+    orgs.acme.refresh_from_db()
+    assert orgs.acme.settings == {}
+    orgs.acme.settings = {"deadline.t.statutory": 30}
+    orgs.acme.save()
+    assert compute_due("t.statutory", D(2025, 3, 3), orgs.acme) == D(2025, 3, 24)  # 23 Mar is a Sunday
+
+
+@pytest.mark.parametrize("bad", [0, -1, 4000, "7", True])
+def test_override_out_of_range_is_refused(orgs, bad):
+    with pytest.raises(InvalidInput):
+        rules.rule_override_set(organisation=orgs.acme, rule_id="t.notice", n=bad)
+    orgs.acme.refresh_from_db()
+    assert compute_due("t.notice", D(2025, 3, 3), orgs.acme) == D(2025, 3, 10)
+
+
+def test_a_statutory_rule_cannot_be_declared_adjustable():
+    with pytest.raises(ValueError):
+        register_rule(DeadlineRule("t.bad", "x", 1, Unit.CALENDAR_DAYS, "x", statutory=True, adjustable=True))
+
+
+# -- stored on the case, listed in the API ------------------------------------------------------
+
+
+def test_start_deadline_stores_rule_and_due_and_reports_it_in_the_payload(orgs, make_user):
+    member = make_user("m1", Role.MEMBER, org=orgs.acme)
+    case = services.create_case(process="examples", user=member, data={"organisation": "acme", "title": "x", "amount": 1})
+    payload = {}
+    row = start_deadline(case, "t.work3", D(2025, 9, 30), payload=payload)
+    assert (row.due_on, row.rule_id, row.status) == (D(2025, 10, 11), "t.work3", CaseDeadline.Status.OPEN)
+    assert payload["deadlines"] == [
+        {"rule_id": "t.work3", "starts_on": "2025-09-30", "due_on": "2025-10-11", "source": TEST_RULES[1].source}
+    ]
+    start_deadline(case, "t.work3", D(2025, 10, 9))
+    assert [(d["due_on"], d["status"]) for d in case_deadlines(case)] == [("2025-10-11", "cancelled"), ("2025-10-13", "open")]
+    assert isinstance(case, ExampleRequest)
+
+
+def test_deadline_rules_api_lists_rules_with_their_source(api, orgs, make_user):
+    user = make_user("viewer", Role.MEMBER, org=orgs.acme)
+    rules.rule_override_set(organisation=orgs.acme, rule_id="t.notice", n=8)
+    body = api(user).get("/api/v1/deadline-rules/?organisation=acme").json()
+    by_id = {r["id"]: r for r in body["results"]}
+    assert by_id["t.statutory"]["source"] == "《集体合同规定》第三十二条"
+    assert by_id["t.statutory"]["statutory"] is True and by_id["t.statutory"]["adjustable"] is False
+    assert (by_id["t.notice"]["n"], by_id["t.notice"]["effective_n"]) == (5, 8)
+    assert by_id["t.work3"]["unit"] == "working_days" and by_id["t.work3"]["reminders"] == [3, 1]
+    r = api(user).get("/api/v1/deadline-rules/?organisation=nowhere")
+    assert r.status_code == 400 and "organisation" in r.json()["fields"]
+    assert api().get("/api/v1/deadline-rules/").status_code == 401
