@@ -172,6 +172,23 @@ def delegation_end(
     return delegation
 
 
+def active_delegates(*, organisation_id: int, role: str, now: dt.datetime | None = None) -> list:
+    """Users acting in ``role`` at the organisation under a delegation right now (their inbox shows its items).
+
+    As in :func:`workflow.policy.grants`, a delegation counts only while the delegator still holds the role.
+    """
+    from django.contrib.auth import get_user_model
+
+    today = timezone.localtime(now or timezone.now()).date()
+    holders = RoleAssignment.objects.current(today).filter(organisation_id=organisation_id, role=role)
+    delegate_ids = (
+        Delegation.objects.active(now)
+        .filter(organisation_id=organisation_id, role=role, delegator_id__in=holders.values("user_id"))
+        .values("delegate_id")
+    )
+    return list(get_user_model().objects.filter(pk__in=delegate_ids, is_active=True))
+
+
 def delegations_visible_q(user) -> Q:
     """Delegations a user may see: their own (given or received), and those at organisations they chair or administer."""
     q = Q(delegator=user) | Q(delegate=user)

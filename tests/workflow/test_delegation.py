@@ -233,3 +233,15 @@ def test_api_bad_input_is_400_with_the_field(orgs, people, api, payload, field):
 def test_api_end_unknown_or_huge_id_is_404(people, api):
     assert api(people.a).post("/api/v1/delegations/99999999999999999999/end/").status_code == 404
     assert api(people.a).post("/api/v1/delegations/123456/end/").status_code == 404
+
+
+def test_substitute_hears_of_new_tasks_for_the_delegated_role(orgs, people, django_capture_on_commit_callbacks):
+    from workflow.notifications.models import Notification
+
+    delegate(people, orgs)
+    case = services.create_case(
+        process="examples", user=people.member, data={"organisation": "acme", "title": "Lamp", "amount": 100}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.perform_transition(process="examples", case_id=case.pk, name="submit", user=people.member)
+    assert sorted(Notification.objects.filter(kind="new_task").values_list("user__username", flat=True)) == ["a", "b"]

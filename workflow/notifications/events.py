@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflow import registry
+from workflow.delegation import active_delegates
 
 from .models import NotificationKind
 from .services import notify
@@ -50,8 +51,10 @@ def notify_new_work_items(*, case, items: Iterable) -> int:
             user = get_user_model().objects.filter(pk=item.user_id).first()
             count += notify(users=[user], kind=NotificationKind.NEW_TASK, title=title, body=body, case=case)
         elif item.role:
+            # Substitutes acting under a delegation see the item in their inbox, so they hear of it too.
+            substitutes = active_delegates(organisation_id=item.organisation_id, role=item.role)
             count += notify(
-                role=item.role, organisation=item.organisation, kind=NotificationKind.NEW_TASK,
+                users=substitutes, role=item.role, organisation=item.organisation, kind=NotificationKind.NEW_TASK,
                 title=title, body=body, case=case,
             )
     return count
