@@ -7,13 +7,14 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.example_process.models import ExampleRequest
 from tests.workflow.test_audit_verify import trigger_bypassed
 from workflow import services
 from workflow.audit import case_events
 from workflow.deadlines import set_deadline
-from workflow.models import AuditEvent
+from workflow.models import AuditEvent, Delegation
 from workflow.roles import Role
 
 
@@ -259,3 +260,27 @@ def test_every_registered_process_has_working_list_and_create_pages(people, clie
             assert client.get(reverse(f"ui:{spec.key}:index")).status_code == 200, spec.key
             assert client.get(reverse(f"ui:{spec.key}:create")).status_code in (200, 403), spec.key
             assert client.get(reverse(f"ui:{spec.key}:detail", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_done_by_me_lists_the_readers_own_actions_only(people, orgs, client):
+    mine = new_case(people.member, orgs, submit=True)
+    other = new_case(people.member2, orgs)
+    client.force_login(people.member)
+    body = client.get(reverse("ui:inbox:archive")).content.decode()
+    assert body.count('class="uf-archive-item"') == 2
+    assert mine.reference in body and other.reference not in body
+    assert "草稿 Draft → 已提交 Submitted" in body
+
+
+def test_inbox_names_whom_a_delegate_acts_for(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    now = timezone.now()
+    Delegation.objects.create(
+        delegator=people.committee, delegate=people.member2, organisation=orgs.acme, role=Role.UNION_COMMITTEE,
+        starts_at=now - dt.timedelta(days=1), ends_at=now + dt.timedelta(days=1),
+    )
+    client.force_login(people.member2)
+    body = client.get(reverse("ui:inbox:index")).content.decode()
+    row = body[body.index('class="uf-inbox-item"'):]
+    row = row[: row.index("</tr>")]
+    assert case.reference in row and "c1" in row and "工会委员会 Union committee" in row

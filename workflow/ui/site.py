@@ -19,8 +19,9 @@ class InboxApp(Application):
     title = _("待办 Inbox")
     icon = "inbox"
     app_name = "inbox"
-    menu_template_name = None
+    menu_template_name = "workflow/ui/inbox_menu.html"
     index_path = path("", views.InboxView.as_view(), name="index")
+    archive_path = path("done/", views.ArchiveView.as_view(), name="archive")
 
 
 class ProcessApp(Application):

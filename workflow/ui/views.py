@@ -20,10 +20,12 @@ from django.views import View
 from .. import inbox, policy, registry, services
 from ..audit import RequestMeta
 from ..errors import NotVisible, ServiceError
-from ..models import Organisation
+from ..models import AuditEvent, Organisation
+from ..roles import Role
 from . import forms
 
 PAGE_SIZE = 25
+ME = _("本人 Me")
 CREATED = _("已创建 %(reference)s Created %(reference)s.")
 CANNOT_CREATE = _("您不能在任何组织新建此类案件 You may not open this kind of case in any organisation.")
 
@@ -67,6 +69,7 @@ class InboxView(View):
             u.pk: (u.get_full_name() or u.get_username())
             for u in get_user_model().objects.filter(pk__in=behalf_ids)
         }
+        roles = {str(k): str(v) for k, v in Role.choices}
         rows = []
         for item in items:
             spec = registry.get(item["process"])
@@ -76,9 +79,38 @@ class InboxView(View):
                     "process_label": spec.label if spec else item["process"],
                     "url": case_url(item["process"], item["case_id"]),
                     "on_behalf_of_name": names.get(item["on_behalf_of"], ""),
+                    "assigned_label": roles.get(item["role"], item["role"]) if item["role"] else ME,
                 }
             )
         return TemplateResponse(request, self.template_name, {"items": rows})
+
+
+class ArchiveView(View):
+    """What the reader has done lately: their own audit events, newest first (已办)."""
+
+    template_name = "workflow/ui/archive.html"
+    limit = 100
+
+    def get(self, request):
+        events = AuditEvent.objects.filter(actor=request.user).select_related("case_type").order_by("-created_at", "-pk")
+        rows = []
+        for e in events[: self.limit]:
+            spec = registry.for_model(e.case_type.model_class()) if e.case_type.model_class() else None
+            actions = {"create": "新建 Create", **({n: t.label for n, t in spec.transitions.items()} if spec else {})}
+            states = dict(state_choices(spec.model)) if spec else {}
+            rows.append(
+                {
+                    "process_label": spec.label if spec else e.case_type.model,
+                    "reference": e.case_ref,
+                    "url": case_url(spec.key, e.case_id) if spec else None,
+                    "action_label": actions.get(e.action, e.action),
+                    "from_label": states.get(e.from_state, e.from_state),
+                    "to_label": states.get(e.to_state, e.to_state),
+                    "on_behalf_of": e.on_behalf_of_name,
+                    "at": e.created_at,
+                }
+            )
+        return TemplateResponse(request, self.template_name, {"events": rows})
 
 
 class CaseListView(ProcessView):
