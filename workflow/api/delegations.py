@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -22,6 +23,7 @@ NOT_FOUND = "未找到该委托 Delegation not found."
 MAX_ID = 2**63
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class _UserRef(serializers.Field):
     """A user by id or username; unknown or inactive users are a field error."""
 
@@ -37,6 +39,7 @@ class _UserRef(serializers.Field):
         return value.get_username()
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class _OrgRef(serializers.Field):
     def to_internal_value(self, value):
         lookup = {"pk": value} if str(value).isdigit() and int(value) < MAX_ID else {"code": str(value)}
