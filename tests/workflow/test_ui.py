@@ -6,8 +6,10 @@ Driven through the Django test client against the example process in tests/examp
 import datetime as dt
 
 import pytest
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework import serializers
 
 from tests.example_process.models import ExampleRequest
 from tests.workflow.test_audit_verify import trigger_bypassed
@@ -16,6 +18,7 @@ from workflow.audit import case_events
 from workflow.deadlines import set_deadline
 from workflow.models import AuditEvent, Delegation
 from workflow.roles import Role
+from workflow.ui import forms, views
 
 
 @pytest.fixture
@@ -284,3 +287,51 @@ def test_inbox_names_whom_a_delegate_acts_for(people, orgs, client):
     row = body[body.index('class="uf-inbox-item"'):]
     row = row[: row.index("</tr>")]
     assert case.reference in row and "c1" in row and "工会委员会 Union committee" in row
+
+
+class EveryKindInput(serializers.Serializer):
+    note = serializers.CharField(max_length=50)
+    reason = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=[("yes", "同意 Yes"), ("no", "反对 No")])
+    topics = serializers.MultipleChoiceField(choices=[("a", "甲 A"), ("b", "乙 B")], required=False)
+    names = serializers.ListField(child=serializers.CharField(), required=False)
+    count = serializers.IntegerField(min_value=0, required=False)
+    amount = serializers.DecimalField(max_digits=8, decimal_places=2, required=False)
+    day = serializers.DateField(required=False)
+    urgent = serializers.BooleanField(required=False)
+
+
+def test_form_controls_follow_the_serializer_field_types():
+    kinds = {f.name: f.kind for f in forms.describe(EveryKindInput)}
+    assert kinds == {
+        "note": "text", "reason": "textarea", "outcome": "select", "topics": "multiselect", "names": "list",
+        "count": "number", "amount": "number", "day": "date", "urgent": "checkbox",
+    }
+
+
+def test_a_submitted_form_becomes_the_dict_the_serializer_validates():
+    fields = forms.describe(EveryKindInput)
+    post = QueryDict(mutable=True)
+    post.update({"note": "n", "reason": "r", "outcome": "yes", "names": "王伟，李娜, Zhang", "count": "", "day": "2026-03-02"})
+    post.setlist("topics", ["a", "b"])
+    data = forms.read_post(fields, post)
+    assert data == {
+        "note": "n", "reason": "r", "outcome": "yes", "topics": ["a", "b"], "names": ["王伟", "李娜", "Zhang"],
+        "day": "2026-03-02", "urgent": False,
+    }
+    serializer = EveryKindInput(data=data)
+    assert serializer.is_valid(), serializer.errors
+    assert serializer.validated_data["day"] == dt.date(2026, 3, 2) and "count" not in serializer.validated_data
+    lines = QueryDict(mutable=True)
+    lines.update({"names": "a, b\nc"})
+    assert forms.read_post(fields, lines)["names"] == ["a, b", "c"]
+
+
+def test_the_list_pages(people, orgs, client):
+    for n in range(views.PAGE_SIZE + 1):
+        new_case(people.member, orgs, title=f"Item {n}")
+    client.force_login(people.member)
+    first = client.get("/examples/").content.decode()
+    second = client.get("/examples/", {"page": 2}).content.decode()
+    assert first.count('class="uf-case-row"') == views.PAGE_SIZE and second.count('class="uf-case-row"') == 1
+    assert client.get("/examples/", {"page": "nonsense"}).status_code == 200
