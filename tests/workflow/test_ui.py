@@ -18,6 +18,7 @@ from workflow.audit import case_events
 from workflow.deadlines import set_deadline
 from workflow.models import AuditEvent, Delegation
 from workflow.roles import Role
+from workflow.templatetags.unionflow_ui import pick_language
 from workflow.ui import forms, views
 
 
@@ -335,3 +336,19 @@ def test_the_list_pages(people, orgs, client):
     second = client.get("/examples/", {"page": 2}).content.decode()
     assert first.count('class="uf-case-row"') == views.PAGE_SIZE and second.count('class="uf-case-row"') == 1
     assert client.get("/examples/", {"page": "nonsense"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("提交 Submit", "Submit"),
+        ("时间（北京时间） Time (Asia/Shanghai)", "Time (Asia/Shanghai)"),
+        ("第三十二条 Article 32 of 《集体合同规定》", "Article 32 of 《集体合同规定》"),
+        ("ACME 工会", "ACME 工会"),
+        ("食堂", "食堂"),
+        ("Plain English", "Plain English"),
+    ],
+)
+def test_bilingual_labels_show_the_english_part_to_english_readers(text, english):
+    assert pick_language(text, "en") == english
+    assert pick_language(text, "zh-hans") == text
