@@ -47,3 +47,8 @@ class ExampleRequest(Case):
     @transition(field=state, source=ExampleState.VOTING, target=ExampleState.NOT_ADOPTED)
     def not_adopt(self):
         pass
+
+    @transition(field=state, source=ExampleState.SUBMITTED, target=ExampleState.REJECTED)
+    def expire(self):
+        """System only: the decision period (rule ``example.decide``) ran out."""
+        self.reason = "逾期未审批 Not decided in time"

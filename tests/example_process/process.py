@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from workflow import registry
+from workflow.calendar.rules import DeadlineRule, Unit, register_rule
 from workflow.registry import ProcessSpec, TransitionSpec
 from workflow.roles import Role
 
@@ -75,6 +76,7 @@ registry.register(
                     "reject", "驳回 Reject", roles=frozenset({Role.UNION_COMMITTEE}), input=ReasonInput,
                     not_own_case=True,
                 ),
+                TransitionSpec("expire", "逾期 Expire", system_only=True),
                 TransitionSpec(
                     "put_to_vote", "提交表决 Put to the congress", roles=frozenset({Role.UNION_COMMITTEE}),
                     input=VoteInput, effect=open_vote,
@@ -83,5 +85,12 @@ registry.register(
                 TransitionSpec("not_adopt", "表决未通过 Not adopted", system_only=True),
             ]
         },
+    )
+)
+
+register_rule(
+    DeadlineRule(
+        "example.decide", "示例：五个工作日内审批 Example: decide within 5 working days", 5, Unit.WORKING_DAYS,
+        "submit", on_expiry="transition:expire",
     )
 )
