@@ -12,9 +12,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.timezone import now
 from viewflow.workflow import flow
+from viewflow.workflow.activation import Activation
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.nodes.handle import HandleActivation
+from viewflow.workflow.signals import task_started
 from viewflow.workflow.status import STATUS
 
 from .models import WorkItem
@@ -63,7 +66,17 @@ def state_is(*states: str) -> Callable:
 
 
 class CaseStepActivation(HandleActivation):
-    """A step completed only by the transition service."""
+    """A step completed only by the transition service.
+
+    A step someone has claimed (``ASSIGNED``, see :mod:`workflow.assignment`) is
+    completed the same way as an unclaimed one (``NEW``).
+    """
+
+    @Activation.status.transition(source=[STATUS.NEW, STATUS.ASSIGNED], target=STATUS.STARTED)
+    def run(self, func, **kwargs):
+        self.task.started = now()
+        task_started.send(sender=self.flow_class, process=self.process, task=self.task)
+        return func(self, **kwargs) if func else self.process
 
 
 class CaseStep(flow.Handle):
@@ -134,7 +147,12 @@ def position(case) -> str | None:
     return task.flow_task.name if task else None
 
 
-def rebuild_work_items(flow_class, case) -> None:
+def rebuild_work_items(flow_class, case, *, notify: bool = True) -> None:
+    """Derive the case's work items from its open step.
+
+    A claimed step is addressed to its owner alone; the role holders no longer see it.
+    ``notify=False`` when nobody new is concerned (the claimant took the step themselves).
+    """
     case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
     existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
     before = {_item_key(w) for w in existing}
@@ -147,6 +165,10 @@ def rebuild_work_items(flow_class, case) -> None:
 
     due = due_at_for(case, node.deadline_rule) if node.deadline_rule else None
     process_key = getattr(flow_class, "process_key", "")
+    if task.owner_id:
+        assignees = [Assignee(user_id=task.owner_id, organisation_id=case.organisation_id)]
+    else:
+        assignees = node.assignees(case)
     items = WorkItem.objects.bulk_create(
         [
             WorkItem(
@@ -161,10 +183,11 @@ def rebuild_work_items(flow_class, case) -> None:
                 user_id=a.user_id,
                 due_at=due,
             )
-            for a in node.assignees(case)
+            for a in assignees
         ]
     )
-    _notify_added(case, [w for w in items if _item_key(w) not in before])
+    if notify:
+        _notify_added(case, [w for w in items if _item_key(w) not in before])
 
 
 def _item_key(item) -> tuple:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .. import registry
-from . import views
+from . import assignment_views, views
 
 app_name = "api"
 
@@ -24,6 +24,11 @@ def process_patterns():
                 name=f"{key}-perform",
             ),
             path(f"v1/{key}/<int:pk>/history/", views.CaseHistoryView.as_view(**kw), name=f"{key}-history"),
+            path(f"v1/{key}/<int:pk>/claim/", assignment_views.StepClaimView.as_view(**kw), name=f"{key}-claim"),
+            path(f"v1/{key}/<int:pk>/release/", assignment_views.StepReleaseView.as_view(**kw), name=f"{key}-release"),
+            path(
+                f"v1/{key}/<int:pk>/reassign/", assignment_views.StepReassignView.as_view(**kw), name=f"{key}-reassign"
+            ),
         ]
     return patterns
 
