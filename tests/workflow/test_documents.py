@@ -219,3 +219,16 @@ def test_ui_lists_uploads_and_shows_a_rejection(people, case, client):
     client.force_login(people.outsider)
     assert client.get(url).status_code == 404
     assert client.get(f"/documents/{doc.pk}/").status_code == 404
+
+
+def test_case_panel_shows_latest_versions_only(people, case, api, rf):
+    from django.template import Context, Template
+
+    v1 = upload(api, people.member, case, "draft.txt", b"a\n").json()
+    upload(api, people.member, case, "draft.txt", b"b\n", previous=v1["id"])
+    request = rf.get("/")
+    request.user = people.committee
+    html = Template("{% load documents_ui %}{% case_documents_panel case %}").render(
+        Context({"case": case, "request": request})
+    )
+    assert html.count("draft.txt") == 1 and "v2" in html and f"case={case.pk}" in html

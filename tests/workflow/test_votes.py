@@ -345,3 +345,14 @@ def test_ui_paper_tally_and_result_arithmetic(people, orgs, term, api, client):
     case.refresh_from_db()
     assert case.state == "adopted"
     assert "食堂" in page(client, people.member, "/votes/").content.decode()
+
+
+def test_case_panel_lists_the_vote_and_its_result(electronic, people, api):
+    from django.template import Context, Template
+
+    template = Template("{% load votes_ui %}{% case_votes_panel case %}")
+    assert f"/votes/{electronic.vote.pk}/" in template.render(Context({"case": electronic.case}))
+    for rep in electronic.reps:
+        ballot(api, rep, electronic.vote, "yes")
+    api(people.chair).post(f"/api/v1/votes/{electronic.vote.pk}/close/", {}, format="json")
+    assert "uf-badge--ok" in template.render(Context({"case": electronic.case}))

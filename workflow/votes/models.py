@@ -77,7 +77,6 @@ class Vote(models.Model):
     quorum_met = models.BooleanField(null=True, blank=True)
     #: The arithmetic the result applied (see :func:`workflow.votes.rules.decide`).
     arithmetic = models.JSONField(default=dict, blank=True)
-    meta = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
