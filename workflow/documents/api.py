@@ -77,7 +77,11 @@ def _case_params(request) -> tuple[str, str]:
 class DocumentListView(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
-    @extend_schema(parameters=[OpenApiParameter("process", str), OpenApiParameter("case", int)], responses=dict)
+    @extend_schema(
+        operation_id="v1_documents_list",
+        parameters=[OpenApiParameter("process", str), OpenApiParameter("case", int)],
+        responses=dict,
+    )
     def get(self, request):
         process, case_id = _case_params(request)
         docs = services.case_documents(process=process, case_id=case_id, user=request.user)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
@@ -76,7 +76,7 @@ def _meta(request) -> RequestMeta:
 
 
 class VoteListView(APIView):
-    @extend_schema(responses=dict)
+    @extend_schema(operation_id="v1_votes_list", parameters=[OpenApiParameter("status", str)], responses=dict)
     def get(self, request):
         qs = services.visible_votes(request.user)
         status_filter = request.query_params.get("status")
