@@ -1,16 +1,20 @@
 """Congress votes: the rule arithmetic, secret ballots, paper tallies and closing."""
 
 import datetime as dt
+import threading
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import connection, connections
 
 from tests.example_process.models import ExampleRequest
 from workflow.audit import case_events, chain_valid
+from workflow.errors import ServiceError
 from workflow.models import CongressTerm, RoleAssignment
 from workflow.roles import Role
 from workflow.votes.models import Ballot, Turnout, Vote
 from workflow.votes.rules import decide
+from workflow.votes.services import vote_cast
 
 
 class TestDecide:
@@ -356,3 +360,62 @@ def test_case_panel_lists_the_vote_and_its_result(electronic, people, api):
         ballot(api, rep, electronic.vote, "yes")
     api(people.chair).post(f"/api/v1/votes/{electronic.vote.pk}/close/", {}, format="json")
     assert "uf-badge--ok" in template.render(Context({"case": electronic.case}))
+
+
+# Concurrency (PostgreSQL row locks) ------------------------------------------------------
+
+AUDIT_TABLE = "workflow_auditevent"
+
+
+def _audit_triggers(enabled: bool) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+
+
+@pytest.fixture
+def flushable_audit_table(transactional_db, django_db_blocker):
+    """The append-only trigger refuses the TRUNCATE that empties a transactional test
+    database: switch it off for that flush only, and back on afterwards."""
+    _audit_triggers(True)
+    yield
+    _audit_triggers(False)
+
+
+@pytest.fixture
+def triggers_back_on(django_db_blocker):
+    yield
+    with django_db_blocker.unblock():
+        _audit_triggers(True)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+def test_simultaneous_ballots_of_one_voter_count_once(triggers_back_on, flushable_audit_table, orgs, make_user, term, api):
+    people = type("P", (), {
+        "member": make_user("m1", Role.MEMBER, org=orgs.acme),
+        "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
+    })
+    reps = add_representatives(orgs.acme, term, 3)
+    _case, vote = case_put_to_vote(api, people)
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def attempt(choice):
+        try:
+            barrier.wait(timeout=10)
+            vote_cast(vote=vote, user=reps[0], choice=choice)
+            outcomes.append("ok")
+        except ServiceError as exc:
+            outcomes.append(exc.status)
+        except Exception as exc:  # a deadlock or a 500 would be a bug: keep it for the assertion
+            outcomes.append(repr(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(c,)) for c in ("yes", "no", "yes", "abstain")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes, key=str) == [409, 409, 409, "ok"]
+    assert Ballot.objects.filter(vote=vote).count() == 1 and Turnout.objects.filter(vote=vote).count() == 1
