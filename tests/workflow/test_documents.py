@@ -91,6 +91,14 @@ def test_outsider_sees_nothing_and_cannot_upload(people, case, api):
     assert Document.objects.count() == 1 and len(uploads_of(case)) == 1
 
 
+def test_read_only_auditor_reads_but_cannot_upload(people, case, api, make_user, orgs):
+    auditor = make_user("aud", (Role.AUDITOR, orgs.fed))
+    doc_id = upload(api, people.member, case, "a.txt", b"hello").json()["id"]
+    assert api(auditor).get(f"/api/v1/documents/{doc_id}/content/").status_code == 200
+    assert upload(api, auditor, case, "b.txt", b"x").status_code == 403
+    assert Document.objects.count() == 1 and len(uploads_of(case)) == 1
+
+
 def test_size_limit_boundary(people, case, api, settings):
     settings.DOCUMENT_MAX_BYTES = 10
     r = upload(api, people.member, case, "big.txt", b"x" * 11)

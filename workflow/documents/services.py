@@ -18,9 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .. import services
+from .. import messages, policy, services
 from ..audit import Actor, RequestMeta, record_event
-from ..errors import InvalidInput, NotVisible, ServiceError
+from ..errors import ActionForbidden, InvalidInput, NotVisible, ServiceError
+from ..roles import READ_ONLY_ROLES
 from . import sniff
 from .models import Document
 
@@ -136,7 +137,7 @@ def document_upload(
     *, process: str, case_id, user, file, name: str | None = None, previous_id=None,
     meta: RequestMeta | None = None, now: dt.datetime | None = None,
 ) -> Document:
-    """Attach a document (or a new version of one) to a case the user can see.
+    """Attach a document (or a new version of one) to a case the user can see (not as a read-only role).
 
     Refused with a 400 and the reason: no file, an empty file, a file above
     ``DOCUMENT_MAX_BYTES`` (10 MiB unless set), a type outside the allow-list, or
@@ -147,6 +148,10 @@ def document_upload(
     name, content_type, size = validate_upload(file, name)
     with transaction.atomic():
         case = services.get_visible_case(process=process, case_id=case_id, user=user, lock=True)
+        held = policy.roles_at(user, case.organisation)
+        if held and held <= READ_ONLY_ROLES and user.pk not in case.participant_ids():
+            # An auditor reads the documents; attaching one would be acting on the case.
+            raise ActionForbidden(str(messages.READ_ONLY))
         previous = None
         if previous_id not in (None, ""):
             case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
