@@ -52,6 +52,9 @@ def register() -> ProcessSpec:
             extra={
                 "seed_demo": _seed_demo,
                 "detail_template": "proposals/detail.html",
+                # Process-specific routes (the session report), for the engine's URL hook.
+                "api_urls": "processes.proposals.api_urls",
+                "ui_urls": "processes.proposals.ui_urls",
             },
         )
     )

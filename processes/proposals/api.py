@@ -1,0 +1,73 @@
+"""Process-specific endpoints: the session report (JSON, CSV) and its page with charts.
+
+Thin: parse the query, call :func:`report.proposal_report`, render.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views import View
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from workflow.errors import InvalidInput, NotVisible, ServiceError
+from workflow.models import CongressTerm, Organisation
+
+from .report import proposal_report, report_csv
+
+
+def _report_for(request):
+    params = request.GET
+    ref = params.get("organisation", "")
+    lookup = {"pk": int(ref)} if ref.isdigit() else {"code": ref}
+    organisation = Organisation.objects.filter(**lookup).first() if ref else None
+    if organisation is None:
+        raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
+    term = None
+    if params.get("term"):
+        if not params["term"].isdigit():
+            raise InvalidInput("输入有误 Invalid input.", fields={"term": ["必须是整数 Must be an integer."]})
+        term = CongressTerm.objects.filter(organisation=organisation, number=int(params["term"])).first()
+        if term is None:
+            raise NotVisible("未找到该届次 No such term.")
+    return proposal_report(organisation=organisation, user=request.user, term=term)
+
+
+def _csv_response(report) -> HttpResponse:
+    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
+    name = f"proposals-{report['organisation']['code']}-term{report['term']['number']}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+class ProposalReportAPIView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("organisation", str, required=True), OpenApiParameter("term", int),
+                    OpenApiParameter("export", str, enum=["csv"])],
+        responses=dict,
+    )
+    def get(self, request):
+        report = _report_for(request)
+        if request.GET.get("export") == "csv":
+            return _csv_response(report)
+        return Response(report)
+
+
+class ProposalReportPage(LoginRequiredMixin, View):
+    """The report as a page with bar charts (plain HTML/CSS, printable)."""
+
+    def get(self, request):
+        try:
+            report = _report_for(request)
+        except ServiceError as exc:
+            return render(request, "proposals/report.html", {"error": exc.detail}, status=exc.status)
+        if request.GET.get("export") == "csv":
+            return _csv_response(report)
+        for section in ("by_state", "by_category", "by_department"):
+            top = max([row["count"] for row in report[section]] or [1])
+            for row in report[section]:
+                row["width"] = round(100 * row["count"] / top) if top else 0
+        return render(request, "proposals/report.html", {"report": report, "query": request.GET.urlencode()})

@@ -1,0 +1,128 @@
+"""The session report on proposal work (提案工作报告) for one congress term.
+
+Counts by state, category and lead department; handling time from assignment to the
+first reply; the on-time rate of replies; the satisfaction rate among rated proposals.
+Proposals closed without a rating are counted apart and never as satisfied (rules.md
+"Process 1": REPLIED → FEEDBACK). Read-only: it changes nothing and writes no audit.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import statistics
+from collections import Counter
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from workflow import policy
+from workflow.errors import ActionForbidden, InvalidInput
+from workflow.models import CongressTerm, Organisation
+from workflow.roles import Role
+
+from .models import Proposal, ProposalRating, ProposalReply
+from .states import Category, Closure, ProposalState, Rating
+
+REPORT_ROLES = frozenset({Role.REVIEW_COMMITTEE, Role.CHAIR, Role.UNION_COMMITTEE, Role.AUDITOR, Role.ADMIN})
+NOT_ALLOWED = _("只有提案审查委员会、工会主席、工会委员会和审计可以查看提案工作报告 "
+                "Only the review committee, the chair, the union committee and auditors may see the report.")
+NO_TERM = _("该组织没有当前届次 The organisation has no current congress term.")
+
+#: Proposals that went through review and were put into handling (立案 or converted, then assigned).
+HANDLED = {ProposalState.ASSIGNED, ProposalState.IN_PROGRESS, ProposalState.REPLIED, ProposalState.REHANDLING,
+           ProposalState.CLOSED, ProposalState.ARCHIVED}
+
+
+def _pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def _counts(counter: Counter, labels: dict) -> list[dict]:
+    return [{"key": k, "label": str(labels.get(k, k)), "count": counter[k]} for k in sorted(counter, key=str)]
+
+
+def proposal_report(*, organisation: Organisation, user, term: CongressTerm | None = None) -> dict:
+    """The report for ``term`` (default: the organisation's current term)."""
+    if not (policy.roles_at(user, organisation) & REPORT_ROLES):
+        raise ActionForbidden(str(NOT_ALLOWED))
+    term = term or CongressTerm.current_for(organisation)
+    if term is None:
+        raise InvalidInput(str(NO_TERM), fields={"term": [str(NO_TERM)]})
+    proposals = list(
+        Proposal.objects.filter(organisation=organisation, term=term)
+        .select_related("lead_department")
+        .prefetch_related(
+            Prefetch("replies", queryset=ProposalReply.objects.order_by("round")),
+            Prefetch("ratings", queryset=ProposalRating.objects.order_by("rated_at", "pk")),
+        )
+    )
+    by_state = Counter(p.state for p in proposals)
+    by_category = Counter(p.category for p in proposals)
+    by_department = Counter(p.lead_department.name for p in proposals if p.lead_department_id)
+
+    handling_days, replies, on_time = [], 0, 0
+    for p in proposals:
+        rounds = list(p.replies.all())
+        if rounds and p.assigned_on:
+            handling_days.append((rounds[0].replied_at.date() - p.assigned_on).days)
+        replies += len(rounds)
+        on_time += sum(1 for r in rounds if r.on_time)
+
+    final_ratings = Counter()
+    not_rated = 0
+    for p in proposals:
+        if p.state not in (ProposalState.CLOSED, ProposalState.ARCHIVED):
+            continue
+        if p.closure == Closure.NOT_RATED:
+            not_rated += 1
+            continue
+        ratings = list(p.ratings.all())
+        if ratings:
+            final_ratings[ratings[-1].rating] += 1
+    rated = sum(final_ratings.values())
+    satisfied = final_ratings[Rating.SATISFIED] + final_ratings[Rating.BASICALLY_SATISFIED]
+    return {
+        "organisation": {"id": organisation.pk, "code": organisation.code, "name": organisation.name},
+        "term": {"id": term.pk, "number": term.number, "starts_on": term.starts_on, "ends_on": term.ends_on},
+        "total": len(proposals),
+        "by_state": _counts(by_state, dict(ProposalState.choices)),
+        "by_category": _counts(by_category, dict(Category.choices)),
+        "by_department": _counts(by_department, {}),
+        "handled": sum(by_state[s] for s in HANDLED),
+        "handling_days": {
+            "count": len(handling_days),
+            "mean": round(statistics.mean(handling_days), 1) if handling_days else None,
+            "median": statistics.median(handling_days) if handling_days else None,
+            "max": max(handling_days) if handling_days else None,
+        },
+        "replies": {"count": replies, "on_time": on_time, "on_time_rate": _pct(on_time, replies)},
+        "satisfaction": {
+            "rated": rated,
+            "satisfied": final_ratings[Rating.SATISFIED],
+            "basically_satisfied": final_ratings[Rating.BASICALLY_SATISFIED],
+            "unsatisfied": final_ratings[Rating.UNSATISFIED],
+            "not_rated": not_rated,
+            # Over rated proposals only: an unrated one is never counted as satisfied.
+            "satisfaction_rate": _pct(satisfied, rated),
+        },
+    }
+
+
+def report_csv(report: dict) -> str:
+    """The report as CSV: one row per figure (section, key, label, value)."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["section", "key", "label", "value"])
+    w.writerow(["term", report["organisation"]["code"], report["organisation"]["name"], report["term"]["number"]])
+    w.writerow(["total", "", "提案总数 Proposals", report["total"]])
+    for section in ("by_state", "by_category", "by_department"):
+        for row in report[section]:
+            w.writerow([section, row["key"], row["label"], row["count"]])
+    for key, value in report["handling_days"].items():
+        w.writerow(["handling_days", key, "办理天数 Days from assignment to reply", "" if value is None else value])
+    for key, value in report["replies"].items():
+        w.writerow(["replies", key, "答复 Replies", "" if value is None else value])
+    for key, value in report["satisfaction"].items():
+        w.writerow(["satisfaction", key, "满意度 Satisfaction", "" if value is None else value])
+    return out.getvalue()

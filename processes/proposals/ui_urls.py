@@ -1,0 +1,7 @@
+"""Web UI routes of the proposals process, mounted at the site root (``ProcessSpec.extra["ui_urls"]``)."""
+
+from django.urls import path
+
+from .api import ProposalReportPage
+
+urlpatterns = [path("proposals/report/", ProposalReportPage.as_view(), name="proposals-report-page")]
