@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .assignment import steps_release_for_deactivated
+from .audit import RequestMeta
 from .models import (
     AuditEvent,
     CaseDeadline,
@@ -164,6 +166,9 @@ class WorkItemAdmin(ReadOnlyAdmin):
 
 
 User = get_user_model()
+DEACTIVATED = _(
+    "已停用 %(count)d 个用户，释放 %(steps)d 个已认领步骤 Deactivated %(count)d user(s), released %(steps)d claimed step(s)."
+)
 
 
 class UserAdmin(DjangoUserAdmin):
@@ -180,12 +185,23 @@ class UserAdmin(DjangoUserAdmin):
         actions.pop("delete_selected", None)
         return actions
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            steps_release_for_deactivated(owner=obj, by=request.user, meta=RequestMeta.from_request(request, "ui"))
+
     @admin.action(description=_("停用所选用户 Deactivate selected users"), permissions=["change"])
     def deactivate_users(self, request, queryset):
-        count = queryset.filter(is_active=True).update(is_active=False)
+        """Deactivate, and give back the steps they had claimed (they can no longer act on them)."""
+        meta = RequestMeta.from_request(request, "ui")
+        users = list(queryset.filter(is_active=True))
+        released = 0
+        for user in users:
+            type(user).objects.filter(pk=user.pk).update(is_active=False)
+            released += steps_release_for_deactivated(owner=user, by=request.user, meta=meta)
         self.message_user(
             request,
-            _("已停用 %(count)d 个用户 Deactivated %(count)d user(s).") % {"count": count},
+            DEACTIVATED % {"count": len(users), "steps": released},
             messages.SUCCESS,
         )
 

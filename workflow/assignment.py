@@ -8,7 +8,9 @@ organisation's chair or union committee may *reassign* it to another person to w
 step is addressed (when someone is away, or to balance the work).
 
 Only someone the step is addressed to may claim it: a holder of one of its roles at the
-organisation it names (or a delegate of such a holder), or the named person. Each
+organisation it names (or a delegate of such a holder), or the named person — and who
+may act on the case now (a committee member may not claim the decision on their own
+case: it would hide the step from everyone who could decide it). Each
 change writes one audit event (``task_claim``, ``task_release``, ``task_reassign``)
 naming the step and the people, in the same transaction, under the case row lock —
 viewflow's own assign/unassign emit no signal, so the service records them.
@@ -20,9 +22,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 from viewflow.workflow.status import STATUS
 
-from . import flowkit, policy, registry
+from . import flowkit, messages, policy, registry
 from .audit import Actor, RequestMeta, record_event
 from .errors import ActionForbidden, InvalidInput, NotVisible, TransitionNotAllowed
 from .roles import Role
@@ -47,7 +50,7 @@ TARGET_IS_OWNER = _("该用户已是此步骤的认领人 This user already owns
 def _spec(process) -> registry.ProcessSpec:
     spec = registry.get(process) if isinstance(process, str) else process
     if spec is None:
-        raise NotVisible(_("未找到该案件 Case not found."))
+        raise NotVisible(str(messages.NOT_FOUND))
     return spec
 
 
@@ -63,9 +66,25 @@ def _open_task(spec, case):
     return task
 
 
-def addressed_actor(case, task, user) -> Actor | None:
-    """The actor ``user`` would claim ``task`` as, or None when the step is not addressed to them."""
+def _may_act_now(spec, case, user) -> bool:
+    """May ``user`` perform one of the transitions open in the case's state (role, actor,
+    separation of duties)? A state with no user transition (the step is done elsewhere,
+    e.g. by signing) asks nothing more than being addressed."""
+    candidates = [
+        t for t in spec.transitions.values()
+        if not t.system_only and can_proceed(getattr(case, t.method_name), check_conditions=False)
+    ]
+    return not candidates or any(policy.may_perform(user, case, t).allowed for t in candidates)
+
+
+def addressed_actor(case, task, user, spec: registry.ProcessSpec | None = None) -> Actor | None:
+    """The actor ``user`` would hold ``task`` as, or None when the step is not theirs to take.
+
+    With ``spec``, the user must also be able to act on the case now.
+    """
     if user is None or not user.is_active:
+        return None
+    if spec is not None and not _may_act_now(spec, case, user):
         return None
     assignees = task.flow_task.assignees(case)
     if any(a.user_id and a.user_id == user.pk for a in assignees):
@@ -113,7 +132,7 @@ def step_claim(*, process, case_id: int, user, meta: RequestMeta | None = None):
             task = _open_task(spec, case)
             if task.owner_id is not None:
                 raise TransitionNotAllowed(str(ALREADY_CLAIMED))
-            actor = addressed_actor(case, task, user)
+            actor = addressed_actor(case, task, user, spec)
             if actor is None:
                 raise ActionForbidden(str(NOT_ADDRESSED))
             # The claimant took the step themselves: nobody needs telling.
@@ -174,7 +193,7 @@ def step_reassign(*, process, case_id: int, user, to_user, meta: RequestMeta | N
             task = _open_task(spec, case)
             if task.owner_id is not None and task.owner_id == target.pk:
                 raise InvalidInput("输入有误 Invalid input.", fields={"username": [str(TARGET_IS_OWNER)]})
-            if addressed_actor(case, task, target) is None:
+            if addressed_actor(case, task, target, spec) is None:
                 raise InvalidInput("输入有误 Invalid input.", fields={"username": [str(TARGET_NOT_ADDRESSED)]})
             previous = task.owner
             _save(spec, case, task, owner=target, now=now)
@@ -194,3 +213,40 @@ def _resolve_user(to_user):
     if target is None:
         raise InvalidInput("输入有误 Invalid input.", fields={"username": [str(TARGET_UNKNOWN)]})
     return target
+
+
+def steps_release_for_deactivated(*, owner, by, meta: RequestMeta | None = None) -> int:
+    """Give back every step ``owner`` had claimed, now that they are deactivated.
+
+    A deactivated user can no longer log in, so a step they claimed would wait for
+    nobody. Each step goes back to everyone it is addressed to, with one
+    ``task_release`` event on its case naming who deactivated the owner. Returns the
+    number of steps released.
+    """
+    from viewflow.workflow.models import Task
+
+    released = 0
+    task_ids = list(
+        Task.objects.filter(owner=owner, status=STATUS.ASSIGNED, flow_task_type="HUMAN").values_list("pk", flat=True)
+    )
+    for task_id in task_ids:
+        task = Task.objects.select_related("process").get(pk=task_id)
+        case = task.process.artifact
+        spec = registry.for_model(type(case)) if case is not None else None
+        if spec is None:
+            continue
+        now = timezone.now()
+        with transaction.atomic():
+            case = get_visible_case(process=spec, case_id=case.pk, user=None, lock=True)
+            with spec.flow.lock(case.process_id):
+                task = flowkit.open_step_task(case)
+                if task is None or task.pk != task_id or task.owner_id != owner.pk:
+                    continue  # moved on meanwhile
+                _save(spec, case, task, owner=None, now=now)
+                payload = _payload(task, previous_owner=owner) | {"reason": "owner_deactivated"}
+                record_event(
+                    case=case, action="task_release", actor=Actor(user=by, role=Role.ADMIN), payload=payload,
+                    meta=meta, now=now,
+                )
+                released += 1
+    return released

@@ -201,3 +201,43 @@ def test_owner_completes_a_claimed_step_and_the_flow_moves_on(case, people, api)
     # Nothing open: claim and release are conflicts, not errors.
     assert api(people.c2).post(url(case, "claim"), {}, format="json").status_code == 409
     assert api(people.chair).post(url(case, "reassign"), {"username": "c2"}, format="json").status_code == 409
+
+
+def test_claim_needs_a_transition_the_claimant_may_perform_now(people, api, monkeypatch):
+    """A committee member may not claim the decision on their own case when every
+    decision open in that state is refused on one's own case: holding the step would
+    hide it from everyone who may decide it."""
+    from workflow import registry
+
+    # The example process also lets the committee put a case to a vote (allowed on one's
+    # own case); without it, only approve/reject remain, both refused on one's own case.
+    monkeypatch.delitem(registry.get("examples").transitions, "put_to_vote")
+    own = services.create_case(
+        process="examples", user=people.c1, data={"organisation": "acme", "title": "Mine", "amount": 1}
+    )
+    services.perform_transition(process="examples", case_id=own.pk, name="submit", user=people.c1)
+    before = snapshot(own)
+    r = api(people.c1).post(url(own, "claim"), {}, format="json")
+    assert r.status_code == 403
+    r = api(people.chair).post(url(own, "reassign"), {"username": "c1"}, format="json")
+    assert r.status_code == 400 and "username" in r.json()["fields"]
+    assert snapshot(own) == before
+    assert api(people.c2).post(url(own, "claim"), {}, format="json").status_code == 200
+
+
+def test_deactivating_the_owner_gives_the_step_back(case, people, api):
+    from workflow.assignment import steps_release_for_deactivated
+
+    admin = type(people.c1).objects.create_superuser("root", "root@example.org", "pw-secret-1")
+    api(people.c1).post(url(case, "claim"), {}, format="json")
+    people.c1.is_active = False
+    people.c1.save()
+    assert steps_release_for_deactivated(owner=people.c1, by=admin) == 1
+    task = flowkit.open_step_task(case)
+    assert task.owner_id is None and task.status == "NEW"
+    assert inbox_refs(api, people.c2) == [case.reference]
+    event = case_events(case).get(action="task_release")
+    assert event.actor_id == admin.pk
+    assert event.payload["previous_owner"] == "c1" and event.payload["reason"] == "owner_deactivated"
+    assert steps_release_for_deactivated(owner=people.c1, by=admin) == 0  # nothing left: no second event
+    assert case_events(case).filter(action="task_release").count() == 1

@@ -132,3 +132,21 @@ def test_member_profile_admin_masks_restricted_fields(admin_client, member):
     assert r.status_code == 302, r.content.decode()[:2000]
     profile.refresh_from_db()
     assert profile.id_number == "110101199003071234" and profile.phone == "13900000000"
+
+
+def test_deactivating_a_user_gives_back_the_steps_they_claimed(admin_client, member, make_user, orgs):
+    from workflow import flowkit
+    from workflow.assignment import step_claim
+
+    c1 = make_user("c1", Role.UNION_COMMITTEE, org=orgs.acme)
+    case = services.create_case(process="examples", user=member, data={"organisation": "acme", "title": "Lamp", "amount": 1})
+    services.perform_transition(process="examples", case_id=case.pk, name="submit", user=member)
+    step_claim(process="examples", case_id=case.pk, user=c1)
+
+    r = admin_client.post("/admin/auth/user/", {"action": "deactivate_users", "_selected_action": [c1.pk]})
+    assert r.status_code == 302
+    task = flowkit.open_step_task(case)
+    assert task.owner_id is None and task.status == "NEW"
+    release = case_events(case).get(action="task_release")
+    assert release.payload["previous_owner"] == "c1" and release.actor.username == "root"
+    assert release.channel == "ui"
