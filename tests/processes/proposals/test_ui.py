@@ -48,3 +48,14 @@ def test_inviting_cosigners_from_the_form(people, walk, client):
     case = Proposal.objects.get(pk=case.pk)
     assert case.state == "cosigning"
     assert sorted(case.cosigners.values_list("user__username", flat=True)) == ["rep2", "rep3"]
+
+
+def test_the_admin_shows_proposals_read_only(people, walk, client, django_user_model):
+    case = walk("replied")
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-secret-1")
+    client.force_login(admin)
+    assert client.get("/admin/proposals/proposal/").status_code == 200
+    r = client.get(f"/admin/proposals/proposal/{case.pk}/change/")
+    assert r.status_code == 200 and "rep2" in r.content.decode()
+    assert client.post(f"/admin/proposals/proposal/{case.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert type(case).objects.filter(pk=case.pk).exists()

@@ -1,0 +1,41 @@
+"""Read-only admin for proposals: every change goes through the transition service, never the admin."""
+
+from django.contrib import admin
+
+from workflow.admin import ReadOnlyAdmin
+
+from .models import Proposal, ProposalCosigner, ProposalRating, ProposalReply
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CosignerInline(_ReadOnlyInline):
+    model = ProposalCosigner
+    fields = ["user", "status", "invited_at", "responded_at"]
+
+
+class ReplyInline(_ReadOnlyInline):
+    model = ProposalReply
+    fields = ["round", "department", "classification", "replied_by", "replied_at", "due_on", "on_time"]
+
+
+class RatingInline(_ReadOnlyInline):
+    model = ProposalRating
+    fields = ["reply", "rating", "comment", "rated_by", "rated_at"]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "title", "state", "category", "organisation", "created_by", "created_at"]
+    list_filter = ["state", "category", "organisation"]
+    search_fields = ["reference", "title"]
+    inlines = [CosignerInline, ReplyInline, RatingInline]
