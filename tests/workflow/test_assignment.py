@@ -241,3 +241,13 @@ def test_deactivating_the_owner_gives_the_step_back(case, people, api):
     assert event.payload["previous_owner"] == "c1" and event.payload["reason"] == "owner_deactivated"
     assert steps_release_for_deactivated(owner=people.c1, by=admin) == 0  # nothing left: no second event
     assert case_events(case).filter(action="task_release").count() == 1
+
+
+def test_chair_releases_a_step_someone_left_claimed(case, people, api):
+    api(people.c1).post(url(case, "claim"), {}, format="json")
+    r = api(people.chair).post(url(case, "release"), {}, format="json")
+    assert r.status_code == 200 and r.json()["owner"] is None
+    event = case_events(case).get(action="task_release")
+    assert event.actor_id == people.chair.pk and event.actor_role == Role.CHAIR
+    assert event.payload["previous_owner"] == "c1"
+    assert inbox_refs(api, people.c2) == [case.reference]
