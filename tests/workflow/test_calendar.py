@@ -176,3 +176,15 @@ def test_calendar_api_shows_a_year_and_refuses_a_missing_one(api, make_user, org
     assert r.status_code == 404 and r.json()["code"] == "calendar_missing"
     assert [y["year"] for y in api(user).get("/api/v1/calendar/").json()["results"]] == [2025, 2026]
     assert api().get("/api/v1/calendar/2025/").status_code == 401
+
+
+def test_calendar_pages_show_rules_and_a_year(client, make_user, orgs):
+    assert client.get("/calendar/").status_code == 302  # to the login page
+    user = make_user("viewer", "member", org=orgs.acme)
+    client.force_login(user)
+    page = client.get("/calendar/")
+    assert page.status_code == 200
+    assert "example.decide" in page.content.decode() and "/calendar/2026/" in page.content.decode()
+    year = client.get("/calendar/2026/").content.decode()
+    assert "2026-10-10" in year and "国庆节" in year
+    assert client.get("/calendar/2027/").status_code == 404

@@ -1,3 +1,15 @@
 """Web UI routes of this engine part, mounted at the site root."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+from . import ui_views
+
+app_patterns = (
+    [
+        path("", ui_views.RulesPage.as_view(), name="rules"),
+        path("<int:year>/", ui_views.YearPage.as_view(), name="year"),
+    ],
+    "wf_calendar",
+)
+
+urlpatterns = [path("calendar/", include(app_patterns))]
