@@ -102,14 +102,24 @@ def next_session(case, today):
     )
 
 
+def close_before_congress_days(organisation) -> int:
+    """Days before the congress when collection stops (setting ``proposal.cosign_close_before_congress_days``)."""
+    try:
+        value = int(organisation.setting("proposal.cosign_close_before_congress_days",
+                                         d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS))
+    except (TypeError, ValueError):
+        value = d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS
+    return max(0, value)
+
+
 def cosign_window_end(case, today):
-    """The window closes after N days, or 7 days before the next congress if that is sooner."""
+    """The window closes after N days (14), or 7 days before the next congress if that is sooner."""
+    import datetime as dt
+
     due = compute_due(d.COSIGN_WINDOW.id, today, case.organisation)
     session = next_session(case, today)
     if session is not None:
-        import datetime as dt
-
-        due = min(due, session.opens_on - dt.timedelta(days=d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS))
+        due = min(due, session.opens_on - dt.timedelta(days=close_before_congress_days(case.organisation)))
     return due
 
 
@@ -144,7 +154,8 @@ def enough_invitees(ctx):
 def collection_open(ctx):
     end = cosign_window_end(ctx.case, ctx.today)
     if end < ctx.today:
-        return str(COLLECTION_CLOSED % {"days": d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS, "day": end.isoformat()})
+        days = close_before_congress_days(ctx.case.organisation)
+        return str(COLLECTION_CLOSED % {"days": days, "day": end.isoformat()})
 
 
 @rule("proposal.cosign_window")

@@ -378,3 +378,10 @@ def test_bad_input_is_400(people, walk, api):
     assert r.status_code == 400 and set(r.json()["fields"]) == {"text", "classification"}
     with pytest.raises(InvalidInput):
         svc.proposal_reply(case=case, actor=people.dept1, text="", classification="A")
+
+
+def test_how_long_before_the_congress_collection_stops_is_an_organisation_setting(people, orgs, walk, term):
+    orgs.acme.settings = {"proposal.cosign_close_before_congress_days": 3}
+    orgs.acme.save()
+    CongressSession.objects.create(term=term, number=1, opens_on=DAY0 + dt.timedelta(days=10))
+    assert walk("cosigning").cosign_closes_on == DAY0 + dt.timedelta(days=7)
