@@ -6,13 +6,14 @@ Thin: parse the query, call :func:`report.proposal_report`, render.
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views import View
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow import services
 from workflow.errors import InvalidInput, NotVisible, ServiceError
 from workflow.models import CongressTerm, Organisation
 
@@ -43,17 +44,46 @@ def _csv_response(report) -> HttpResponse:
     return response
 
 
+def _pdf_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def _form_pdf(request, pk) -> HttpResponse:
+    from .pdf import proposal_form_pdf
+
+    case = services.get_visible_case(process="proposals", case_id=pk, user=request.user)
+    return _pdf_response(proposal_form_pdf(case), f"{case.reference}.pdf")
+
+
+def _export(request, report):
+    if request.GET.get("export") == "csv":
+        return _csv_response(report)
+    if request.GET.get("export") == "pdf":
+        from .pdf import report_pdf
+
+        return _pdf_response(report_pdf(report), f"proposals-{report['organisation']['code']}-term{report['term']['number']}.pdf")
+    return None
+
+
+class ProposalFormPDFAPIView(APIView):
+    """提案表 as PDF, for anyone who may see the proposal."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request, pk):
+        return _form_pdf(request, pk)
+
+
 class ProposalReportAPIView(APIView):
     @extend_schema(
         parameters=[OpenApiParameter("organisation", str, required=True), OpenApiParameter("term", int),
-                    OpenApiParameter("export", str, enum=["csv"])],
+                    OpenApiParameter("export", str, enum=["csv", "pdf"])],
         responses=dict,
     )
     def get(self, request):
         report = _report_for(request)
-        if request.GET.get("export") == "csv":
-            return _csv_response(report)
-        return Response(report)
+        return _export(request, report) or Response(report)
 
 
 class ProposalReportPage(LoginRequiredMixin, View):
@@ -64,10 +94,19 @@ class ProposalReportPage(LoginRequiredMixin, View):
             report = _report_for(request)
         except ServiceError as exc:
             return render(request, "proposals/report.html", {"error": exc.detail}, status=exc.status)
-        if request.GET.get("export") == "csv":
-            return _csv_response(report)
+        exported = _export(request, report)
+        if exported is not None:
+            return exported
         for section in ("by_state", "by_category", "by_department"):
             top = max([row["count"] for row in report[section]] or [1])
             for row in report[section]:
                 row["width"] = round(100 * row["count"] / top) if top else 0
         return render(request, "proposals/report.html", {"report": report, "query": request.GET.urlencode()})
+
+
+class ProposalFormPDFPage(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        try:
+            return _form_pdf(request, pk)
+        except NotVisible:
+            raise Http404 from None

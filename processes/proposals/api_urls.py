@@ -2,6 +2,9 @@
 
 from django.urls import path
 
-from .api import ProposalReportAPIView
+from .api import ProposalFormPDFAPIView, ProposalReportAPIView
 
-urlpatterns = [path("proposals/report/", ProposalReportAPIView.as_view(), name="proposals-report")]
+urlpatterns = [
+    path("proposals/report/", ProposalReportAPIView.as_view(), name="proposals-report"),
+    path("proposals/<int:pk>/form.pdf", ProposalFormPDFAPIView.as_view(), name="proposals-form-pdf"),
+]

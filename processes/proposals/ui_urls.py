@@ -2,6 +2,9 @@
 
 from django.urls import path
 
-from .api import ProposalReportPage
+from .api import ProposalFormPDFPage, ProposalReportPage
 
-urlpatterns = [path("proposals/report/", ProposalReportPage.as_view(), name="proposals-report-page")]
+urlpatterns = [
+    path("proposals/report/", ProposalReportPage.as_view(), name="proposals-report-page"),
+    path("proposals/<int:pk>/form.pdf", ProposalFormPDFPage.as_view(), name="proposals-form-pdf-page"),
+]

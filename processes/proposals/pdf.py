@@ -1,0 +1,152 @@
+"""Printable PDFs: the proposal form (提案表) and the session report for the congress.
+
+The Chinese font (Noto Sans SC, SIL OFL) comes from a pinned package and is embedded
+(subset) in every file, so the PDF reads the same on any machine.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+from fpdf import FPDF
+from fpdf.enums import WrapMode
+
+FONT = "NotoSansSC"
+
+# Subsetting the font logs every table at INFO; that is noise in the server log.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+
+def _font_path() -> str:
+    import pylopdf_fonts_zh_cn
+
+    return str(pylopdf_fonts_zh_cn.sans_path())
+
+
+class _Doc(FPDF):
+    def __init__(self, title: str, subtitle: str = ""):
+        super().__init__(format="A4")
+        self.doc_title, self.doc_subtitle = title, subtitle
+        self.set_auto_page_break(auto=True, margin=15)
+        self.add_font(FONT, fname=_font_path())
+        self.set_title(title)
+        self.add_page()
+        self.set_font(FONT, size=16)
+        self.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        if subtitle:
+            self.set_font(FONT, size=10)
+            self.multi_cell(0, 6, subtitle, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        self.ln(4)
+
+    def footer(self):
+        self.set_y(-12)
+        self.set_font(FONT, size=8)
+        self.cell(0, 8, f"{self.doc_title} · {self.page_no()}", align="C")
+
+    def heading(self, text: str) -> None:
+        self.ln(2)
+        self.set_font(FONT, size=12)
+        self.set_fill_color(230, 236, 242)
+        self.multi_cell(0, 8, text, fill=True, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        self.set_font(FONT, size=10)
+
+    def row(self, label: str, value) -> None:
+        self.set_font(FONT, size=10)
+        y = self.get_y()
+        self.multi_cell(45, 7, str(label), border=0, new_x="RIGHT", new_y="TOP", wrapmode=WrapMode.CHAR)
+        self.set_y(y)
+        self.set_x(self.l_margin + 45)
+        self.multi_cell(0, 7, "" if value is None else str(value), new_x="LMARGIN", new_y="NEXT",
+                        wrapmode=WrapMode.CHAR)
+
+    def para(self, text: str) -> None:
+        self.set_font(FONT, size=10)
+        self.multi_cell(0, 6, text or "—", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+
+    def bytes(self) -> bytes:
+        return bytes(self.output())
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _dt(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+
+
+def proposal_form_pdf(case) -> bytes:
+    """提案表: the proposal, its co-signers with their confirmation times, review and handling."""
+    doc = _Doc(
+        f"{case.organisation.name} 第{case.term.number}届职工代表大会提案表",
+        f"Proposal form · {case.reference} · {case.state_label}",
+    )
+    doc.heading("提案 Proposal")
+    doc.row("编号 Reference", case.reference)
+    doc.row("案由 Title", case.title)
+    doc.row("类别 Category", case.get_category_display())
+    doc.row("提案人 Proposer", _name(case.created_by))
+    doc.row("提交日期 Submitted", case.submitted_on or "—")
+    co_proposers = [_name(u) for u in case.co_proposers.order_by("username")]
+    if co_proposers:
+        doc.row("共同提案人 Co-proposers", "、".join(co_proposers))
+    doc.heading("理由与建议 Reasons and measures")
+    doc.para(case.body)
+    doc.heading("附议人 Co-signers")
+    for c in case.cosigners.select_related("user"):
+        doc.row(_name(c.user), f"{c.get_status_display()} · {_dt(c.responded_at)}")
+    doc.heading("审查 Review")
+    doc.row("状态 State", case.state_label)
+    doc.row("审查意见 Opinion", case.decision_reason or "—")
+    if case.merged_into_id:
+        doc.row("并入 Merged into", f"{case.merged_into.reference} {case.merged_into.title}")
+    for m in case.merged_from.order_by("pk"):
+        doc.row("合并提案 Merged", f"{m.reference} {m.title}")
+    if case.lead_department_id or case.replies.exists():
+        doc.heading("办理 Handling")
+        if case.lead_department_id:
+            doc.row("主办部门 Lead department", case.lead_department.name)
+            co = "、".join(o.name for o in case.co_departments.order_by("code"))
+            doc.row("协办部门 Co-departments", co or "—")
+            doc.row("答复期限 Reply due", case.reply_due_on or "—")
+        for r in case.replies.select_related("department"):
+            doc.row(f"答复 Reply {r.round}", f"{r.department.name} · {_dt(r.replied_at)} · {r.get_classification_display()}")
+            doc.para(r.text)
+            rating = getattr(r, "rating", None)
+            if rating is not None:
+                doc.row("评价 Rating", f"{rating.get_rating_display()} {rating.comment}".strip())
+        if case.closure:
+            doc.row("办结方式 Closure", case.get_closure_display())
+        if case.committee_note:
+            doc.row("委员会意见 Committee note", case.committee_note)
+    doc.ln(6)
+    doc.row("打印时间 Printed", _dt(timezone.now()))
+    return doc.bytes()
+
+
+def report_pdf(report: dict) -> bytes:
+    """The session report for the congress, as print."""
+    doc = _Doc(
+        f"{report['organisation']['name']} 第{report['term']['number']}届职代会提案工作报告",
+        f"Proposal work report · {report['term']['starts_on']} — {report['term']['ends_on']}",
+    )
+    doc.heading("概况 Overview")
+    doc.row("提案总数 Proposals", report["total"])
+    doc.row("已交办 Assigned", report["handled"])
+    hd = report["handling_days"]
+    doc.row("平均办理天数 Mean days", "—" if hd["mean"] is None else hd["mean"])
+    doc.row("中位数 Median days", "—" if hd["median"] is None else hd["median"])
+    rp = report["replies"]
+    on_time = "—" if rp["on_time_rate"] is None else f"{rp['on_time_rate']}% ({rp['on_time']}/{rp['count']})"
+    doc.row("按期答复率 On time", on_time)
+    s = report["satisfaction"]
+    rate = "—" if s["satisfaction_rate"] is None else f"{s['satisfaction_rate']}%"
+    doc.row("满意率 Satisfaction", f"{rate} ({s['satisfied']}+{s['basically_satisfied']}/{s['rated']})")
+    doc.row("未评价 Not rated", s["not_rated"])
+    for key, title in (("by_state", "按状态 By state"), ("by_category", "按类别 By category"),
+                       ("by_department", "按承办部门 By department")):
+        doc.heading(title)
+        for row in report[key] or [{"label": "—", "count": 0}]:
+            doc.row(row["label"], row["count"])
+    return doc.bytes()
