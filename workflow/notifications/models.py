@@ -10,6 +10,7 @@ class NotificationKind(models.TextChoices):
     DEADLINE_APPROACHING = "deadline_approaching", _("期限临近 Deadline approaching")
     OVERDUE_ESCALATION = "overdue_escalation", _("逾期督办 Overdue escalation")
     DECISION = "decision", _("案件决定 Decision on your case")
+    DEADLINE_EXPIRED = "deadline_expired", _("期限届满 Deadline expired")
 
 
 class Notification(models.Model):
