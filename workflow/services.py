@@ -156,6 +156,8 @@ def perform_transition(
                 decision = policy.may_perform(user, case, tspec, now=now)
                 if not decision.allowed:
                     raise ActionForbidden(decision.reason)
+                if _claimed_by_other(case, user):
+                    raise ActionForbidden(str(messages.CLAIMED_BY_OTHER))
                 actor = _build_actor(user, decision)
             if expected_version is not None and int(expected_version) != case.version:
                 raise StaleVersion(
@@ -201,10 +203,18 @@ def _notify_decision_after_commit(case, user, tspec) -> None:
     )
 
 
+def _claimed_by_other(case, user) -> bool:
+    """A claimed step is worked by its owner only (the chair may reassign it)."""
+    task = flowkit.open_step_task(case)
+    return bool(task is not None and task.owner_id and user is not None and task.owner_id != user.pk)
+
+
 def available_transitions(*, process, case, user) -> list:
     """The transitions ``user`` may perform on ``case`` now (state and role; guards are checked on perform)."""
     spec = _spec(process)
     result = []
+    if _claimed_by_other(case, user):
+        return result
     for tspec in spec.transitions.values():
         if tspec.system_only:
             continue

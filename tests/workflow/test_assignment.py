@@ -251,3 +251,15 @@ def test_chair_releases_a_step_someone_left_claimed(case, people, api):
     assert event.actor_id == people.chair.pk and event.actor_role == Role.CHAIR
     assert event.payload["previous_owner"] == "c1"
     assert inbox_refs(api, people.c2) == [case.reference]
+
+
+def test_a_claimed_step_is_decided_by_its_owner_only(case, people, api):
+    """Once c1 has claimed the decision, c2 (same role) gets 403 and nothing changes; c1 decides."""
+    assert api(people.c1).post(url(case, "claim"), {}, format="json").status_code == 200
+    before = snapshot(case)
+    r = api(people.c2).post(f"/api/v1/examples/{case.pk}/transitions/approve/", {}, format="json")
+    assert r.status_code == 403, r.content
+    assert snapshot(case) == before
+    assert api(people.c2).get(f"/api/v1/examples/{case.pk}/transitions/").json()["transitions"] == []
+    r = api(people.c1).post(f"/api/v1/examples/{case.pk}/transitions/approve/", {}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "approved"

@@ -95,3 +95,22 @@ def test_bad_field_names_are_400_and_nothing_is_audited(case, people, fields):
         reveal(case, people.chair, fields)
     assert "fields" in err.value.fields
     assert case_events(case).count() == before
+
+
+def test_restricted_read_over_the_api_is_audited(orgs, make_user, api):
+    """POST …/restricted/ returns the values to the chair and records who read which fields."""
+    from workflow import services as svc
+    from workflow.audit import case_events as events
+
+    member = make_user("api_m", Role.MEMBER, org=orgs.acme)
+    member.profile.id_number = "110101199001011234"
+    member.profile.save()
+    chair = make_user("api_chair", Role.CHAIR, org=orgs.acme)
+    case = svc.create_case(process="examples", user=member, data={"organisation": "acme", "title": "T", "amount": 1})
+    r = api(chair).post(f"/api/v1/examples/{case.pk}/restricted/", {"fields": ["id_number"]}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["fields"] == {"id_number": "110101199001011234"}
+    last = events(case).last()
+    assert last.action == "restricted_read" and last.payload == {"fields": ["id_number"]}
+    denied = api(member).post(f"/api/v1/examples/{case.pk}/restricted/", {"fields": ["id_number"]}, format="json")
+    assert denied.status_code == 403

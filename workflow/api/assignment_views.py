@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from .. import assignment
+from .. import assignment, personal_data
 from ..errors import InvalidInput
 from .views import ProcessAPIView, _payload
 
@@ -52,3 +52,17 @@ class StepReassignView(ProcessAPIView):
             meta=self.meta(),
         )
         return Response(step_representation(pk, task))
+
+
+class RestrictedReadView(ProcessAPIView):
+    """Open restricted personal data of a case (ID number, phone…); every read is audited."""
+
+    @extend_schema(request=dict, responses=dict)
+    def post(self, request, pk):
+        fields = _payload(request).get("fields") or []
+        if isinstance(fields, str):
+            fields = [f.strip() for f in fields.split(",") if f.strip()]
+        values = personal_data.reveal_restricted(
+            process=self.process_key, case_id=pk, user=request.user, fields=list(fields), meta=self.meta()
+        )
+        return Response({"fields": values})

@@ -24,6 +24,11 @@ def process_patterns():
                 name=f"{key}-perform",
             ),
             path(f"v1/{key}/<int:pk>/history/", views.CaseHistoryView.as_view(**kw), name=f"{key}-history"),
+            path(
+                f"v1/{key}/<int:pk>/restricted/",
+                assignment_views.RestrictedReadView.as_view(**kw),
+                name=f"{key}-restricted",
+            ),
             path(f"v1/{key}/<int:pk>/claim/", assignment_views.StepClaimView.as_view(**kw), name=f"{key}-claim"),
             path(f"v1/{key}/<int:pk>/release/", assignment_views.StepReleaseView.as_view(**kw), name=f"{key}-release"),
             path(
