@@ -1,0 +1,162 @@
+"""End to end in headless Chromium: file → co-sign ×2 → submit → review → accept → assign → reply → rate.
+
+Needs Chromium, its chromedriver and selenium (``apt-get install chromium chromium-driver``,
+``pip install selenium``); skipped where they are missing.
+"""
+
+import shutil
+
+import pytest
+
+from processes.proposals.models import Proposal
+from workflow.audit import case_events, chain_valid
+
+webdriver = pytest.importorskip("selenium.webdriver")
+CHROMEDRIVER = shutil.which("chromedriver")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+pytestmark = [
+    pytest.mark.skipif(not (CHROMEDRIVER and CHROMIUM), reason="Chromium and chromedriver are not installed"),
+    pytest.mark.timeout(300),
+]
+
+from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+from selenium.webdriver.support.select import Select  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def _audit_triggers(enabled: bool) -> None:
+    """The append-only triggers refuse the flush that empties a transactional test database."""
+    import importlib
+
+    from django.db import connection
+
+    migration = importlib.import_module("workflow.migrations.0002_audit_append_only")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ALTER TABLE {migration.TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
+        elif connection.vendor == "sqlite":
+            for sql in migration.SQLITE_BACKWARD:
+                cursor.execute(sql)
+            if enabled:
+                for sql in migration.SQLITE_FORWARD:
+                    cursor.execute(sql)
+
+
+@pytest.fixture(scope="module")
+def triggers_back_on(django_db_blocker):
+    """After this module (so after the flush): the tests that follow find the triggers in place."""
+    yield
+    with django_db_blocker.unblock():
+        _audit_triggers(True)
+
+
+@pytest.fixture
+def flushable_audit_table(transactional_db):
+    _audit_triggers(True)
+    yield
+    _audit_triggers(False)
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    args = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2000", "--lang=zh-CN")
+    for arg in args:
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+class UI:
+    def __init__(self, driver, base):
+        self.d, self.base = driver, base
+
+    def wait(self, condition, timeout=30):
+        return WebDriverWait(self.d, timeout).until(condition)
+
+    def login(self, username):
+        self.d.delete_all_cookies()
+        self.d.get(self.base + "/accounts/login/")
+        self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=username]")))
+        self.d.find_element(By.CSS_SELECTOR, "input[name=username]").send_keys(username)
+        self.d.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys("pw-secret-1")
+        self.submit(self.d.find_element(By.CSS_SELECTOR, "form.vf-form"))
+        self.wait(lambda d: "/accounts/login/" not in d.current_url)
+
+    def submit(self, form):
+        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+        def left_page(driver):
+            # While the page is replaced, chromedriver may report the old node as stale or as
+            # "not belonging to the document": both mean the form is gone.
+            try:
+                form.is_enabled()
+            except WebDriverException:
+                return driver.execute_script("return document.readyState") == "complete"
+            return False
+
+        self.wait(left_page)
+
+    def fill(self, form, values: dict):
+        for name, value in values.items():
+            el = form.find_element(By.CSS_SELECTOR, f"[name={name}]")
+            if el.tag_name == "select":
+                Select(el).select_by_value(value)
+            else:
+                el.clear()
+                el.send_keys(value)
+
+    def act(self, username, case_id, action, **values) -> str:
+        """Log in as ``username``, fill the action's form on the case page, send it; the state shown after."""
+        self.login(username)
+        self.d.get(f"{self.base}/proposals/{case_id}/")
+        form = self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, f"form[data-action={action}]")))
+        self.fill(form, values)
+        self.submit(form)
+        assert not self.d.find_elements(By.ID, "uf-error"), self.d.find_element(By.ID, "uf-error").text
+        shown = self.d.find_element(By.ID, "uf-state").text
+        state = Proposal.objects.get(pk=case_id)
+        assert shown and shown in str(state.state_label), (shown, state.state_label)
+        return state.state
+
+
+@pytest.mark.django_db(transaction=True)
+def test_happy_path_in_the_browser(triggers_back_on, flushable_audit_table, people, live_server, browser):
+    ui = UI(browser, live_server.url)
+    ui.login("rep1")
+    browser.get(live_server.url + "/proposals/new/")
+    title = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "[name=title]")))
+    form = title.find_element(By.XPATH, "./ancestor::form")
+    ui.fill(form, {"title": "增设厂区母婴室", "body": "女职工哺乳期没有合适场所。建议在办公楼一层设立母婴室。",
+                   "category": "conditions"})
+    ui.submit(form)
+    case = Proposal.objects.get(title="增设厂区母婴室")
+    assert case.state == "draft"
+
+    assert "cosigning" == ui.act("rep1", case.pk, "invite_cosigners", cosigners="rep2\nrep3")
+    ui.act("rep2", case.pk, "cosign")
+    ui.act("rep3", case.pk, "cosign")
+    assert "submitted" == ui.act("rep1", case.pk, "submit")
+    assert "under_review" == ui.act("review1", case.pk, "start_review")
+    assert "accepted" == ui.act("review1", case.pk, "accept", reason="符合立案条件")
+    assert "assigned" == ui.act("review1", case.pk, "assign", lead_department="acme-office")
+    assert "in_progress" == ui.act("dept1", case.pk, "acknowledge")
+    assert "replied" == ui.act("dept1", case.pk, "reply", text="已在办公楼一层设立母婴室。", classification="A")
+    assert "closed" == ui.act("rep1", case.pk, "rate", rating="satisfied", comment="满意")
+
+    # The page shows the co-signers and the rating; the record is complete and its chain intact.
+    page = browser.find_element(By.ID, "uf-replies").text
+    assert "已在办公楼一层设立母婴室" in page and "满意" in page
+    assert "rep2" in browser.find_element(By.ID, "uf-cosigners").text
+    case.refresh_from_db()
+    assert case.state == "closed" and case.closure == "rated"
+    assert [e.action for e in case_events(case)] == [
+        "create", "invite_cosigners", "cosign", "cosign", "submit", "start_review", "accept", "assign",
+        "acknowledge", "reply", "rate",
+    ]
+    assert {e.channel for e in case_events(case)} == {"ui"} and chain_valid(case)
