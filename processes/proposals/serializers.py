@@ -108,6 +108,12 @@ def _department(case, ref):
     return org
 
 
+def department_choices(case) -> list[tuple[str, str]]:
+    """The departments (承办部门) of the proposal's organisation, by code."""
+    rows = Organisation.objects.filter(kind=OrgKind.DEPARTMENT, path__startswith=case.organisation.path)
+    return [(o.code, f"{o.code} · {o.name}") for o in rows.order_by("code")]
+
+
 class AssignInput(serializers.Serializer):
     lead_department = serializers.CharField(label=_("主办部门 Lead department"), max_length=40)
     co_departments = serializers.ListField(
@@ -115,11 +121,24 @@ class AssignInput(serializers.Serializer):
     )
     due_date = serializers.DateField(label=_("答复期限 Reply due"), required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.context.get("case")
+        if case is not None:
+            # With the case known, offer its departments to choose from (forms show a select).
+            choices = department_choices(case)
+            self.fields["lead_department"] = serializers.ChoiceField(
+                label=_("主办部门 Lead department"), choices=choices
+            )
+            self.fields["co_departments"] = serializers.MultipleChoiceField(
+                label=_("协办部门 Co-departments"), choices=choices, required=False
+            )
+
     def validate_lead_department(self, value):
         return _department(self.context["case"], value)
 
     def validate_co_departments(self, value):
-        return [_department(self.context["case"], ref) for ref in value]
+        return [_department(self.context["case"], ref) for ref in sorted(value)]
 
     def validate_due_date(self, value):
         """An earlier reply date may be set; never later than rule proposal.reply allows, never in the past."""

@@ -48,3 +48,10 @@ def test_pdf_endpoints_respect_visibility(people, walk, api, client):
     assert client.get(f"/proposals/{case.pk}/form.pdf").status_code == 200
     client.force_login(people.beta_rep)
     assert client.get(f"/proposals/{case.pk}/form.pdf").status_code == 404
+
+
+def test_the_case_page_links_the_proposal_form(people, walk, client):
+    case = walk("submitted")
+    client.force_login(people.rep1)
+    html = client.get(f"/proposals/{case.pk}/").content.decode()
+    assert f'href="/proposals/{case.pk}/form.pdf"' in html
