@@ -104,8 +104,8 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     def replied(start: int, reply_day: int) -> Proposal:
         case = assigned(start)
         svc.proposal_acknowledge(case=case, actor=dept, now=at(start - 6))
-        return svc.proposal_reply(case=case, actor=dept, text="已研究落实，具体措施见附件。", classification="A",
-                                  attachments=["落实方案.pdf"], now=at(reply_day))
+        return svc.proposal_reply(case=case, actor=dept, text="已研究落实，具体措施如下：一是制定方案，二是限期完成。",
+                                  classification="A", now=at(reply_day))
 
     # Early stages.
     new(2)  # draft

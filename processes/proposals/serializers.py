@@ -163,8 +163,33 @@ class ReplyInput(serializers.Serializer):
     text = serializers.CharField(label=_("答复内容 Reply"), min_length=2, max_length=20000)
     classification = serializers.ChoiceField(label=_("分类 Classification"), choices=Classification.choices)
     attachments = serializers.ListField(
-        label=_("附件 Attachments"), child=serializers.CharField(max_length=200), required=False, max_length=20
+        label=_("附件 Attachments"), child=serializers.IntegerField(min_value=1), required=False, max_length=20,
+        help_text=_("已上传到本提案的文件编号 Ids of documents uploaded to this proposal"),
     )
+
+    def validate_attachments(self, value):
+        """Each attachment is a document of this proposal; the reply keeps its name, version and hash."""
+        from django.contrib.contenttypes.models import ContentType
+
+        from workflow.documents.models import Document
+
+        case = self.context["case"]
+        docs = {
+            d.pk: d
+            for d in Document.objects.filter(
+                pk__in=value, case_type=ContentType.objects.get_for_model(case, for_concrete_model=True),
+                case_id=case.pk,
+            )
+        }
+        missing = [str(pk) for pk in value if pk not in docs]
+        if missing:
+            raise serializers.ValidationError(
+                _("不是本提案的文件 Not documents of this proposal: %(ids)s") % {"ids": ", ".join(missing)}
+            )
+        return [
+            {"id": d.pk, "name": d.name, "version": d.version, "sha256": d.sha256}
+            for d in (docs[pk] for pk in dict.fromkeys(value))
+        ]
 
 
 class RateInput(serializers.Serializer):

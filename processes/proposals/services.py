@@ -102,7 +102,7 @@ def proposal_acknowledge(*, case: Proposal, actor, now=None) -> Proposal:
     return _do("acknowledge", case=case, actor=actor, now=now)
 
 
-def proposal_reply(*, case: Proposal, actor, text: str, classification: str, attachments: list[str] = (),
+def proposal_reply(*, case: Proposal, actor, text: str, classification: str, attachments: list[int] = (),
                    now=None) -> Proposal:
     data = {"text": text, "classification": classification, "attachments": list(attachments)}
     return _do("reply", case=case, actor=actor, data=data, now=now)

@@ -385,3 +385,33 @@ def test_how_long_before_the_congress_collection_stops_is_an_organisation_settin
     orgs.acme.save()
     CongressSession.objects.create(term=term, number=1, opens_on=DAY0 + dt.timedelta(days=10))
     assert walk("cosigning").cosign_closes_on == DAY0 + dt.timedelta(days=7)
+
+
+def test_a_reply_attaches_documents_of_this_proposal_only(people, walk, api, tmp_path, settings):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    case, other = walk("in_progress"), walk("in_progress")
+
+    def upload(target, name, content):
+        r = api(people.dept1).post(
+            f"/api/v1/documents/?process=proposals&case={target.pk}",
+            {"file": SimpleUploadedFile(name, content)}, format="multipart",
+        )
+        assert r.status_code == 201, r.content
+        return r.json()["id"]
+
+    mine = upload(case, "落实方案.txt", "一、制定方案\n".encode())
+    foreign = upload(other, "other.txt", b"other")
+    url_ = url(case, "reply")
+    r = api(people.dept1).post(url_, {"text": "见附件 See attached.", "classification": "A", "attachments": [foreign]},
+                               format="json")
+    assert r.status_code == 400 and "attachments" in r.json()["fields"]
+    r = api(people.dept1).post(url_, {"text": "见附件 See attached.", "classification": "A", "attachments": [mine]},
+                               format="json")
+    assert r.status_code == 200, r.content
+    [attachment] = r.json()["replies"][0]["attachments"]
+    assert attachment["name"] == "落实方案.txt" and attachment["version"] == 1
+    assert attachment["sha256"] == hashlib.sha256("一、制定方案\n".encode()).hexdigest()
