@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -216,6 +217,10 @@ def _user(u) -> dict | None:
     return {"username": u.get_username(), "name": u.get_full_name() or u.get_username()}
 
 
+def _day(value) -> str:
+    return f"{timezone.localtime(value):%Y-%m-%d}"
+
+
 def _org(o) -> dict | None:
     return {"id": o.pk, "code": o.code, "name": o.name} if o is not None else None
 
@@ -246,7 +251,7 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
         ]
 
     def get_term(self, obj):
-        return {"id": obj.term_id, "number": obj.term.number}
+        return {"id": obj.term_id, "number": obj.term.number, "label": f"第{obj.term.number}届"}
 
     def get_cosigners(self, obj):
         return [
@@ -276,7 +281,8 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
 
     def get_replies(self, obj):
         return [
-            {"round": r.round, "department": _org(r.department), "text": r.text,
+            {"label": f"{r.round}. {r.department.name} {_day(r.replied_at)} {r.get_classification_display()}",
+             "round": r.round, "department": _org(r.department), "text": r.text,
              "classification": r.classification, "classification_label": r.get_classification_display(),
              "attachments": r.attachments, "replied_by": _user(r.replied_by), "replied_at": r.replied_at,
              "due_on": r.due_on, "on_time": r.on_time}
@@ -285,7 +291,8 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
 
     def get_ratings(self, obj):
         return [
-            {"round": r.reply.round, "rating": r.rating, "rating_label": r.get_rating_display(),
+            {"label": f"{r.reply.round}. {r.get_rating_display()}", "round": r.reply.round, "rating": r.rating,
+             "rating_label": r.get_rating_display(),
              "comment": r.comment, "rated_by": _user(r.rated_by), "rated_at": r.rated_at}
             for r in obj.ratings.select_related("reply", "rated_by")
         ]

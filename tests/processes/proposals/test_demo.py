@@ -30,3 +30,16 @@ def test_demo_has_every_state_including_a_merged_and_a_rehandled_proposal(db, cl
     # Idempotent: a second run adds nothing.
     run_process_hooks(orgs, users)
     assert Proposal.objects.count() == len(cases)
+
+
+def test_every_demo_proposal_page_and_form_renders(db, clock, client):
+    from django.urls import reverse
+
+    orgs, users = build_demo(password_hash="!")
+    run_process_hooks(orgs, users)
+    client.force_login(users["review1"])
+    for case in Proposal.objects.all():
+        r = client.get(reverse("ui:proposals:detail", kwargs={"pk": case.pk}))
+        assert r.status_code == 200, case.state
+        assert case.reference in r.content.decode()
+    assert client.get(reverse("ui:proposals:index")).status_code == 200

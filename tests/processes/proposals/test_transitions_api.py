@@ -88,7 +88,7 @@ def test_create_through_api_starts_a_draft_in_the_current_term(people, term, api
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["state"] == "draft" and body["reference"].startswith("ACME-TA-")
-    assert body["term"] == {"id": term.pk, "number": 5}
+    assert body["term"] == {"id": term.pk, "number": 5, "label": "第5届"}
     case = Proposal.objects.get(pk=body["id"])
     assert flowkit.position(case) == "draft" and [e.action for e in case_events(case)] == ["create"]
 
