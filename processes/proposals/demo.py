@@ -57,7 +57,7 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     acme = orgs["acme"]
     if Proposal.objects.filter(organisation=acme).exists():
         return []
-    today = timezone.localdate()
+    today = _demo_today(timezone.localdate())
     at = _clock(today)
     u = users
     reps = [u[f"rep{i}"] for i in range(1, 7)]
@@ -154,6 +154,20 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     _report_session(acme, today - dt.timedelta(days=20))
     svc.proposal_archive(case=archived, actor=review, now=at(1))
     return made
+
+
+#: The demo's deadlines run up to about this many days after its "today".
+HORIZON_DAYS = 40
+
+
+def _demo_today(today: dt.date) -> dt.date:
+    """Today, unless the holiday calendar of next year is not loaded yet and the demo's deadlines
+    would reach into it; then the last day from which they still fit in this year's calendar."""
+    from workflow.calendar.working_days import has_calendar
+
+    if has_calendar((today + dt.timedelta(days=HORIZON_DAYS)).year) or not has_calendar(today.year):
+        return today
+    return dt.date(today.year, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
 
 
 def _vote(case, electorate, chair, passed, when):
