@@ -1,7 +1,18 @@
-"""Web UI routes: the viewflow site at the root ("/" opens the inbox)."""
+"""Web UI routes: standalone engine pages first, then the viewflow site at the root ("/" opens the inbox)."""
 
-from django.urls import path
+from django.urls import include, path
 
+from .. import registry
 from .site import get_site
 
-urlpatterns = [path("", get_site().urls)]
+
+def process_page_patterns():
+    """A process's own pages (reports, printable forms), declared in ``ProcessSpec.extra["ui_urls"]``."""
+    return [path("", include(spec.extra["ui_urls"])) for spec in registry.all_processes() if spec.extra.get("ui_urls")]
+
+
+urlpatterns = [
+    path("", include("workflow.ui.delegations")),
+    *process_page_patterns(),
+    path("", get_site().urls),
+]
