@@ -28,6 +28,8 @@ class ReassignInput(serializers.Serializer):
 
 
 class StepClaimView(ProcessAPIView):
+    schema_operation = "claim"
+
     @extend_schema(request=None, responses=dict)
     def post(self, request, pk):
         task = assignment.step_claim(process=self.spec, case_id=pk, user=request.user, meta=self.meta())
@@ -35,6 +37,8 @@ class StepClaimView(ProcessAPIView):
 
 
 class StepReleaseView(ProcessAPIView):
+    schema_operation = "release"
+
     @extend_schema(request=None, responses=dict)
     def post(self, request, pk):
         task = assignment.step_release(process=self.spec, case_id=pk, user=request.user, meta=self.meta())
@@ -42,6 +46,8 @@ class StepReleaseView(ProcessAPIView):
 
 
 class StepReassignView(ProcessAPIView):
+    schema_operation = "reassign"
+
     @extend_schema(request=ReassignInput, responses=dict)
     def post(self, request, pk):
         serializer = ReassignInput(data=_payload(request))
@@ -56,6 +62,8 @@ class StepReassignView(ProcessAPIView):
 
 class RestrictedReadView(ProcessAPIView):
     """Open restricted personal data of a case (ID number, phone…); every read is audited."""
+
+    schema_operation = "restricted"
 
     @extend_schema(request=dict, responses=dict)
     def post(self, request, pk):

@@ -32,7 +32,7 @@ class DeadlineRuleListView(APIView):
 
 
 class CalendarYearListView(APIView):
-    @extend_schema(responses=dict)
+    @extend_schema(operation_id="calendar_years_list", responses=dict)
     def get(self, request):
         years = selectors.calendar_years()
         return Response({"count": len(years), "results": years})
