@@ -85,9 +85,15 @@ class DelegationForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         grants = own_grants(user)
-        org_ids = {g.organisation_id for g in grants}
-        orgs = Organisation.objects.filter(pk__in=org_ids).order_by("path")
-        self.fields["organisation"].choices = [(o.pk, f"{o.name} ({o.code})") for o in orgs]
+        role_labels = dict(Role.choices)
+        held_at: dict[int, list[str]] = {}
+        for g in grants:
+            held_at.setdefault(g.organisation_id, []).append(str(role_labels.get(g.role, g.role)))
+        orgs = Organisation.objects.filter(pk__in=held_at).order_by("path")
+        # Each organisation names the roles held there, so the role to pick is evident.
+        self.fields["organisation"].choices = [
+            (o.pk, f"{o.name} ({o.code}): {' / '.join(sorted(held_at[o.pk]))}") for o in orgs
+        ]
         held = {g.role for g in grants}
         self.fields["role"].choices = [(value, label) for value, label in Role.choices if value in held]
 
