@@ -93,16 +93,28 @@ def _json_safe(value):
     return value
 
 
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A database id from client input, or None when it cannot be one (no 500 on 10**30)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def get_visible_case(*, process, case_id, user, lock: bool = False):
     """The case if ``user`` may see it; otherwise :class:`NotVisible` (a 404)."""
     spec = _spec(process)
     qs = spec.model.objects.select_related("organisation")
     if lock:
         qs = qs.select_for_update()
-    try:
-        case = qs.get(pk=int(case_id))
-    except (spec.model.DoesNotExist, TypeError, ValueError):
-        raise NotVisible(str(messages.NOT_FOUND)) from None
+    pk = parse_id(case_id)
+    case = qs.filter(pk=pk).first() if pk is not None else None
+    if case is None:
+        raise NotVisible(str(messages.NOT_FOUND))
     if user is not None and not policy.can_see(user, case, spec.viewer_roles):
         raise NotVisible(str(messages.NOT_FOUND))
     return case
@@ -240,8 +252,11 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
     org_ref = data.get("organisation")
     organisation = None
     if org_ref not in (None, ""):
-        lookup = {"pk": org_ref} if str(org_ref).isdigit() else {"code": org_ref}
-        organisation = Organisation.objects.filter(**lookup).first()
+        if isinstance(org_ref, (int, str)) and str(org_ref).isdigit():
+            pk = parse_id(org_ref)
+            organisation = Organisation.objects.filter(pk=pk).first() if pk else None
+        elif isinstance(org_ref, str) and "\x00" not in org_ref:
+            organisation = Organisation.objects.filter(code=org_ref[:40]).first()
     if organisation is None:
         raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
     grant = policy.grant_for_own(user, organisation, spec.create_roles)

@@ -3,6 +3,7 @@
 import logging
 
 from django.core.exceptions import PermissionDenied
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -18,6 +19,10 @@ def exception_handler(exc, context):
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, Http404):
         return Response({"code": "not_found", "detail": "未找到 Not found."}, status=404)
+    if isinstance(exc, DataError):
+        # Values the database cannot hold (out of range, NUL…); the transaction rolled back.
+        logger.warning("Input rejected by the database: %s", exc)
+        return Response({"code": "invalid", "detail": "输入有误 Invalid input."}, status=400)
     if isinstance(exc, PermissionDenied):
         return Response({"code": "forbidden", "detail": "无权操作 Forbidden."}, status=403)
     response = drf_exception_handler(exc, context)

@@ -74,7 +74,7 @@ class CaseListView(ProcessAPIView):
             qs = qs.filter(state__in=state.split(","))
         org = request.query_params.get("organisation")
         if org:
-            qs = qs.filter(organisation_id=org) if org.isdigit() else qs.filter(organisation__code=org)
+            qs = qs.filter(organisation_id=services.parse_id(org)) if org.isdigit() else qs.filter(organisation__code=org)
         term = request.query_params.get("search")
         if term:
             q = Q()
