@@ -23,13 +23,13 @@ from .report import proposal_report, report_csv
 def _report_for(request):
     params = request.GET
     ref = params.get("organisation", "")
-    lookup = {"pk": int(ref)} if ref.isdigit() else {"code": ref}
+    lookup = {"pk": services.parse_id(ref)} if ref.isdigit() else {"code": ref}
     organisation = Organisation.objects.filter(**lookup).first() if ref else None
     if organisation is None:
         raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
     term = None
     if params.get("term"):
-        if not params["term"].isdigit():
+        if not params["term"].isdigit() or len(params["term"]) > 6:
             raise InvalidInput("输入有误 Invalid input.", fields={"term": ["必须是整数 Must be an integer."]})
         term = CongressTerm.objects.filter(organisation=organisation, number=int(params["term"])).first()
         if term is None:

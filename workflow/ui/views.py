@@ -127,7 +127,7 @@ class CaseListView(ProcessView):
             qs = qs.filter(state=state)
         org = request.GET.get("organisation", "")
         if org:
-            qs = qs.filter(organisation_id=org) if org.isdigit() else qs.filter(organisation__code=org)
+            qs = qs.filter(organisation_id=services.parse_id(org)) if org.isdigit() else qs.filter(organisation__code=org)
         term = request.GET.get("q", "").strip()
         if term:
             q = Q()
