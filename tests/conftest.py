@@ -1,4 +1,4 @@
-"""Shared fixtures: a small federation, users with roles, API clients."""
+"""Shared fixtures: a small federation, users with roles, API clients, a flushable audit table."""
 
 import datetime as dt
 
@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from tests.support.db import audit_triggers
 from workflow.models import CongressTerm, MemberProfile, Organisation, OrgKind, RoleAssignment
 
 
@@ -54,3 +55,23 @@ def api():
         return client
 
     return client_for
+
+
+@pytest.fixture(scope="module")
+def audit_triggers_back_on(django_db_blocker):
+    """After the module (so after the last flush below): the tests that follow find the
+    append-only triggers in place."""
+    yield
+    with django_db_blocker.unblock():
+        audit_triggers(True)
+
+
+@pytest.fixture
+def flushable_audit_table(audit_triggers_back_on, transactional_db):
+    """The test runs with the append-only triggers on. Afterwards the transactional test
+    database is emptied (TRUNCATE on PostgreSQL, DELETE on SQLite), which the triggers
+    refuse: switch them off just for that flush; ``audit_triggers_back_on`` switches them
+    back on when the module is done."""
+    audit_triggers(True)
+    yield
+    audit_triggers(False)

@@ -23,17 +23,15 @@ from django.conf import settings
 from django.db import connection
 
 from tests.example_process.models import ExampleRequest
+from tests.support.db import ensure_calendar_loaded
 from workflow import services
 from workflow.audit import case_events, chain_valid
-from workflow.calendar.loader import shipped_arrangements, store
-from workflow.calendar.models import CalendarYear
 from workflow.calendar.rules import start_deadline
 from workflow.models import CaseDeadline
 from workflow.roles import Role
 
 REDIS_URL = os.environ.get("UNIONFLOW_IT_REDIS_URL", "redis://127.0.0.1:6379/15")
 TASK = "workflow.tasks.sweep_timers"
-AUDIT_TABLE = "workflow_auditevent"
 
 pytestmark = [
     pytest.mark.celery_worker,
@@ -94,11 +92,6 @@ class Worker:
         return sum(1 for line in self.text().splitlines() if f"Task {TASK}[" in line and "succeeded in" in line)
 
 
-def _audit_triggers(enabled: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
-
-
 @pytest.fixture
 def redis_client():
     redis = pytest.importorskip("redis")
@@ -110,10 +103,8 @@ def redis_client():
 
 
 @pytest.fixture
-def worker_env(transactional_db, redis_client, tmp_path):
-    _audit_triggers(True)
-    if CalendarYear.objects.filter(year__in=[2025, 2026]).count() != 2:
-        store(shipped_arrangements())
+def worker_env(flushable_audit_table, redis_client, tmp_path):
+    ensure_calendar_loaded()
     db = connection.settings_dict
     auth = quote(db["USER"] or "postgres") + (":" + quote(db["PASSWORD"]) if db.get("PASSWORD") else "")
     env = dict(
@@ -138,16 +129,6 @@ def worker_env(transactional_db, redis_client, tmp_path):
     yield type("Env", (), {"make": staticmethod(make), "pause_file": tmp_path / "pause"})
     for worker in workers:
         worker.kill()
-    # The append-only trigger refuses the TRUNCATE that empties the test database.
-    _audit_triggers(False)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def audit_triggers_back_on(django_db_blocker):
-    yield
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock():
-            _audit_triggers(True)
 
 
 def enqueue_sweep() -> None:

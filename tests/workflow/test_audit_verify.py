@@ -7,44 +7,20 @@ case and the first broken ``seq``, and the case's API history reports
 ``chain_valid: false``. The other case's chain stays valid.
 """
 
-import importlib
-from contextlib import contextmanager
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
+from tests.support.db import audit_trigger_bypassed
 from workflow import services
 from workflow.audit import case_events, compute_hash
 from workflow.models import AuditEvent
 from workflow.roles import Role
 
-append_only = importlib.import_module("workflow.migrations.0002_audit_append_only")
-TABLE = AuditEvent._meta.db_table
-
-
-@contextmanager
-def trigger_bypassed():
-    """What an attacker with database access could do: switch the append-only trigger off."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # ALTER TABLE refuses while the test transaction has deferred FK checks pending.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute(f"ALTER TABLE {TABLE} DISABLE TRIGGER USER")
-        else:
-            for sql in append_only.SQLITE_BACKWARD:
-                cursor.execute(sql)
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(f"ALTER TABLE {TABLE} ENABLE TRIGGER USER")
-            else:
-                for sql in append_only.SQLITE_FORWARD:
-                    cursor.execute(sql)
+# tests/workflow/test_ui.py still imports the bypass from here under its former name.
+trigger_bypassed = audit_trigger_bypassed
 
 
 @pytest.fixture
@@ -147,7 +123,7 @@ def test_unknown_case_reference_is_an_error(cases):
 @pytest.mark.parametrize("tamper", TAMPERINGS, ids=lambda f: f.__name__)
 def test_tampering_is_detected_by_command_and_history(tamper, cases, people, api):
     good, target = cases
-    with trigger_bypassed():
+    with audit_trigger_bypassed():
         broken_seq = tamper(target)
 
     code, out, _err = run_verify()
@@ -169,7 +145,7 @@ def test_tampering_is_detected_by_command_and_history(tamper, cases, people, api
 def test_trigger_is_back_after_the_bypass(cases):
     """The bypass in these tests is temporary: afterwards the database refuses again."""
     _good, target = cases
-    with trigger_bypassed():
+    with audit_trigger_bypassed():
         pass
     with pytest.raises(DatabaseError):
         with transaction.atomic():

@@ -30,31 +30,6 @@ pytestmark = [
 
 ROUNDS = 20
 DECISIONS = {"approve", "reject"}
-AUDIT_TABLE = "workflow_auditevent"
-
-
-def _audit_triggers(enabled: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def audit_triggers_back_on(django_db_blocker):
-    """Leave the append-only trigger on for the tests that follow this module."""
-    yield
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock():
-            _audit_triggers(True)
-
-
-@pytest.fixture
-def flushable_audit_table(transactional_db):
-    """Each test runs with the append-only trigger on. Afterwards the test database is
-    emptied with TRUNCATE, which the trigger refuses; switch it off just for that flush
-    (the module fixture above switches it back on)."""
-    _audit_triggers(True)
-    yield
-    _audit_triggers(False)
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 
 from tests.example_process.models import ExampleRequest
+from tests.support.db import ensure_calendar_loaded
+from tests.support.rules import rules_registered
 from workflow import services
 from workflow.calendar import rules
-from workflow.calendar.loader import shipped_arrangements, store
-from workflow.calendar.models import CalendarYear
 from workflow.calendar.rules import DeadlineRule, Unit, add_months, compute_due, register_rule, start_deadline
 from workflow.calendar.working_days import CalendarMissing
 from workflow.deadlines import case_deadlines
@@ -33,13 +33,9 @@ TEST_RULES = [
 
 @pytest.fixture(autouse=True)
 def test_rules(db):
-    if CalendarYear.objects.filter(year__in=[2025, 2026]).count() != 2:
-        store(shipped_arrangements())
-    for rule in TEST_RULES:
-        register_rule(rule)
-    yield
-    for rule in TEST_RULES:
-        rules._RULES.pop(rule.id, None)
+    ensure_calendar_loaded()
+    with rules_registered(TEST_RULES):
+        yield
 
 
 # -- calendar days -------------------------------------------------------------------------

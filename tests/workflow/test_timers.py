@@ -8,12 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.example_process.models import ExampleRequest
+from tests.support.db import ensure_calendar_loaded
+from tests.support.rules import rules_registered
 from workflow import clock, services, timers
 from workflow.audit import case_events, chain_valid
-from workflow.calendar import rules
-from workflow.calendar.loader import shipped_arrangements, store
-from workflow.calendar.models import CalendarYear
-from workflow.calendar.rules import DeadlineRule, Unit, register_rule, start_deadline
+from workflow.calendar.rules import DeadlineRule, Unit, start_deadline
 from workflow.deadlines import close_deadline
 from workflow.models import CaseDeadline
 from workflow.notifications.models import Notification
@@ -35,13 +34,9 @@ def at(year, month, day, hour=0, minute=0, second=0):
 
 @pytest.fixture(autouse=True)
 def setup_rules(db):
-    if CalendarYear.objects.filter(year__in=[2025, 2026]).count() != 2:
-        store(shipped_arrangements())
-    for rule in TEST_RULES:
-        register_rule(rule)
-    yield
-    for rule in TEST_RULES:
-        rules._RULES.pop(rule.id, None)
+    ensure_calendar_loaded()
+    with rules_registered(TEST_RULES):
+        yield
 
 
 @pytest.fixture
@@ -208,30 +203,6 @@ def test_run_timers_command(submitted, capsys):
 
 # -- concurrent sweeps (PostgreSQL row locks) --------------------------------------------------
 
-AUDIT_TABLE = "workflow_auditevent"
-
-
-def _audit_triggers(enabled: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
-
-
-@pytest.fixture
-def flushable_audit_table(transactional_db):
-    """The append-only trigger refuses the TRUNCATE that empties the database after the test."""
-    _audit_triggers(True)
-    yield
-    _audit_triggers(False)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def audit_triggers_back_on(django_db_blocker):
-    yield
-    if connection.vendor == "postgresql":
-        with django_db_blocker.unblock():
-            _audit_triggers(True)
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks (FOR UPDATE SKIP LOCKED)")
 @pytest.mark.django_db(transaction=True)
@@ -240,8 +211,7 @@ def test_concurrent_sweeps_act_once(flushable_audit_table, people):
 
     from django.db import connections
 
-    if CalendarYear.objects.filter(year__in=[2025, 2026]).count() != 2:
-        store(shipped_arrangements())
+    ensure_calendar_loaded()
     cases = []
     for n in range(6):
         case = services.create_case(

@@ -364,33 +364,9 @@ def test_case_panel_lists_the_vote_and_its_result(electronic, people, api):
 
 # Concurrency (PostgreSQL row locks) ------------------------------------------------------
 
-AUDIT_TABLE = "workflow_auditevent"
-
-
-def _audit_triggers(enabled: bool) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {AUDIT_TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
-
-
-@pytest.fixture
-def flushable_audit_table(transactional_db, django_db_blocker):
-    """The append-only trigger refuses the TRUNCATE that empties a transactional test
-    database: switch it off for that flush only, and back on afterwards."""
-    _audit_triggers(True)
-    yield
-    _audit_triggers(False)
-
-
-@pytest.fixture
-def triggers_back_on(django_db_blocker):
-    yield
-    with django_db_blocker.unblock():
-        _audit_triggers(True)
-
-
 @pytest.mark.postgres
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
-def test_simultaneous_ballots_of_one_voter_count_once(triggers_back_on, flushable_audit_table, orgs, make_user, term, api):
+def test_simultaneous_ballots_of_one_voter_count_once(flushable_audit_table, orgs, make_user, term, api):
     people = type("P", (), {
         "member": make_user("m1", Role.MEMBER, org=orgs.acme),
         "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),

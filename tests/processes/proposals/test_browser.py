@@ -26,39 +26,6 @@ from selenium.webdriver.support.select import Select  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-def _audit_triggers(enabled: bool) -> None:
-    """The append-only triggers refuse the flush that empties a transactional test database."""
-    import importlib
-
-    from django.db import connection
-
-    migration = importlib.import_module("workflow.migrations.0002_audit_append_only")
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE {migration.TABLE} {'ENABLE' if enabled else 'DISABLE'} TRIGGER USER")
-        elif connection.vendor == "sqlite":
-            for sql in migration.SQLITE_BACKWARD:
-                cursor.execute(sql)
-            if enabled:
-                for sql in migration.SQLITE_FORWARD:
-                    cursor.execute(sql)
-
-
-@pytest.fixture(scope="module")
-def triggers_back_on(django_db_blocker):
-    """After this module (so after the flush): the tests that follow find the triggers in place."""
-    yield
-    with django_db_blocker.unblock():
-        _audit_triggers(True)
-
-
-@pytest.fixture
-def flushable_audit_table(transactional_db):
-    _audit_triggers(True)
-    yield
-    _audit_triggers(False)
-
-
 @pytest.fixture
 def browser():
     options = webdriver.ChromeOptions()
@@ -126,7 +93,7 @@ class UI:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_happy_path_in_the_browser(triggers_back_on, flushable_audit_table, people, live_server, browser):
+def test_happy_path_in_the_browser(flushable_audit_table, people, live_server, browser):
     ui = UI(browser, live_server.url)
     ui.login("rep1")
     browser.get(live_server.url + "/proposals/new/")
