@@ -19,9 +19,6 @@ from workflow.audit import case_events, compute_hash
 from workflow.models import AuditEvent
 from workflow.roles import Role
 
-# tests/workflow/test_ui.py still imports the bypass from here under its former name.
-trigger_bypassed = audit_trigger_bypassed
-
 
 @pytest.fixture
 def people(orgs, make_user):

@@ -6,7 +6,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from workflow.calendar.loader import shipped_arrangements, store
+from tests.support.db import ensure_calendar_loaded
 from workflow.calendar.models import CalendarDay, CalendarYear
 from workflow.calendar.working_days import (
     CalendarMissing,
@@ -41,8 +41,7 @@ def _days(first, last):
 @pytest.fixture(autouse=True)
 def shipped_calendar(db):
     """The data migration loads 2025–2026; a transactional test elsewhere may have flushed it."""
-    if not CalendarYear.objects.filter(year__in=[2025, 2026]).count() == 2:
-        store(shipped_arrangements())
+    ensure_calendar_loaded()
 
 
 def test_shipped_years_are_2025_and_2026_only():

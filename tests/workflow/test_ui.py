@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from tests.example_process.models import ExampleRequest
-from tests.workflow.test_audit_verify import trigger_bypassed
+from tests.support.db import audit_trigger_bypassed
 from workflow import services
 from workflow.audit import case_events
 from workflow.deadlines import set_deadline
@@ -247,7 +247,7 @@ def test_case_page_lists_deadlines(people, orgs, client):
 
 def test_tampered_chain_shows_the_broken_badge(people, orgs, client):
     case = new_case(people.member, orgs, submit=True)
-    with trigger_bypassed():
+    with audit_trigger_bypassed():
         AuditEvent.objects.filter(pk=case_events(case).last().pk).update(actor_name="someone else")
     client.force_login(people.committee)
     body = client.get(detail_url(case)).content.decode()
