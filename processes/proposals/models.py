@@ -65,11 +65,10 @@ class Proposal(Case):
     committee_note = models.TextField(_("委员会意见 Committee note"), blank=True)
     vote_id = models.BigIntegerField(_("表决 Vote"), null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(Case.Meta):
         verbose_name = _("提案 Proposal")
         verbose_name_plural = _("提案 Proposals")
-        indexes = [models.Index(fields=["organisation", "state"], name="proposal_org_state")]
+        indexes = [*Case.Meta.indexes, models.Index(fields=["organisation", "state"], name="proposal_org_state")]
 
     # Who takes part ------------------------------------------------------------
     def participant_ids(self) -> set[int]:

@@ -63,6 +63,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
     class Meta:
         abstract = True
         ordering = ["-created_at"]
+        # Lists show the newest cases first, a page at a time: read the page from the index.
+        indexes = [models.Index(fields=["-created_at", "-id"], name="%(class)s_newest")]
 
     def __str__(self) -> str:
         return self.reference or f"{type(self).__name__} (new)"
