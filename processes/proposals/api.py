@@ -1,26 +1,24 @@
-"""Process-specific endpoints: the session report (JSON, CSV) and its page with charts.
+"""Process-specific API endpoints: the session report (JSON, CSV, PDF) and the proposal form PDF.
 
-Thin: parse the query, call :func:`report.proposal_report`, render.
+Thin: parse the query, call :func:`report.proposal_report`, return it. The pages that show
+the same data are in :mod:`views`.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
-from django.views import View
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflow import services
-from workflow.errors import InvalidInput, NotVisible, ServiceError
+from workflow.errors import InvalidInput, NotVisible
 from workflow.models import CongressTerm, Organisation
 
 from .report import proposal_report, report_csv
 
 
-def _report_for(request):
+def report_for_request(request):
     params = request.GET
     ref = params.get("organisation", "")
     lookup = {"pk": services.parse_id(ref)} if ref.isdigit() else {"code": ref}
@@ -50,14 +48,14 @@ def _pdf_response(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-def _form_pdf(request, pk) -> HttpResponse:
+def form_pdf_response(request, pk) -> HttpResponse:
     from .pdf import proposal_form_pdf
 
     case = services.get_visible_case(process="proposals", case_id=pk, user=request.user)
     return _pdf_response(proposal_form_pdf(case), f"{case.reference}.pdf")
 
 
-def _export(request, report):
+def export_response(request, report):
     if request.GET.get("export") == "csv":
         return _csv_response(report)
     if request.GET.get("export") == "pdf":
@@ -72,7 +70,7 @@ class ProposalFormPDFAPIView(APIView):
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk):
-        return _form_pdf(request, pk)
+        return form_pdf_response(request, pk)
 
 
 class ProposalReportAPIView(APIView):
@@ -82,31 +80,5 @@ class ProposalReportAPIView(APIView):
         responses=dict,
     )
     def get(self, request):
-        report = _report_for(request)
-        return _export(request, report) or Response(report)
-
-
-class ProposalReportPage(LoginRequiredMixin, View):
-    """The report as a page with bar charts (plain HTML/CSS, printable)."""
-
-    def get(self, request):
-        try:
-            report = _report_for(request)
-        except ServiceError as exc:
-            return render(request, "proposals/report.html", {"error": exc.detail}, status=exc.status)
-        exported = _export(request, report)
-        if exported is not None:
-            return exported
-        for section in ("by_state", "by_category", "by_department"):
-            top = max([row["count"] for row in report[section]] or [1])
-            for row in report[section]:
-                row["width"] = round(100 * row["count"] / top) if top else 0
-        return render(request, "proposals/report.html", {"report": report, "query": request.GET.urlencode()})
-
-
-class ProposalFormPDFPage(LoginRequiredMixin, View):
-    def get(self, request, pk):
-        try:
-            return _form_pdf(request, pk)
-        except NotVisible:
-            raise Http404 from None
+        report = report_for_request(request)
+        return export_response(request, report) or Response(report)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .api import ProposalFormPDFPage, ProposalReportPage
+from .views import ProposalFormPDFPage, ProposalReportPage
 
 urlpatterns = [
     path("proposals/report/", ProposalReportPage.as_view(), name="proposals-report-page"),
