@@ -111,3 +111,17 @@ def test_committee_member_may_not_approve_own_case(people, api):
     api(people.committee).post(f"/api/v1/examples/{case_id}/transitions/submit/", {}, format="json")
     r = api(people.committee).post(f"/api/v1/examples/{case_id}/transitions/approve/", {}, format="json")
     assert r.status_code == 403
+
+
+def test_me_shows_roles_and_masks_personal_data(people, api):
+    """A member sees their roles; their ID number and phone come back masked."""
+    profile = people.member.profile
+    profile.id_number, profile.phone = "110101199001011234", "13800138000"
+    profile.save()
+    body = api(people.member).get("/api/v1/me/").json()
+    assert body["username"] == "m1"
+    assert body["profile"]["id_number"] == "110***********1234"
+    assert body["profile"]["phone"] == "138****8000"
+    assert "110101199001011234" not in str(body) and "13800138000" not in str(body)
+    assert [r["role"] for r in body["roles"]] == ["member"]
+    assert api().get("/api/v1/me/").status_code == 401

@@ -48,6 +48,7 @@ urlpatterns = [
     path("v1/", include("workflow.calendar.api_urls")),
     path("v1/", include("workflow.api.delegations")),
     path("v1/inbox/", views.InboxView.as_view(), name="inbox"),
+    path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -192,3 +192,40 @@ class TokenView(APIView):
             )
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
+
+
+class MeView(APIView):
+    """Who the caller is: their member profile (ID number and phone masked) and current roles.
+
+    Even to its owner the API shows restricted personal data masked; unmasked values are
+    read only through the audited restricted-data endpoint of a case.
+    """
+
+    @extend_schema(responses=dict)
+    def get(self, request):
+        user = request.user
+        profile = getattr(user, "profile", None)
+        return Response(
+            {
+                "username": user.get_username(),
+                "name": user.get_full_name(),
+                "profile": None
+                if profile is None
+                else {
+                    "member_number": profile.member_number,
+                    "organisation": profile.organisation.code,
+                    "union_group": profile.union_group.code if profile.union_group_id else None,
+                    "id_number": profile.id_number_masked,
+                    "phone": profile.phone_masked,
+                },
+                "roles": [
+                    {
+                        "role": g.role,
+                        "organisation_id": g.organisation_id,
+                        "covers_subtree": g.subtree,
+                        "on_behalf_of": g.on_behalf_of_id,
+                    }
+                    for g in policy.grants(user)
+                ],
+            }
+        )
