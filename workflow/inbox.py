@@ -23,20 +23,25 @@ def _rows(qs, limit):
     )
 
 
-def inbox_for(user, limit: int = 50) -> list[dict]:
+def _collect(user, limit: int, *, named: bool, by_role: bool) -> list[dict]:
     if not user or not user.is_authenticated:
         return []
     limit = max(1, min(limit, 200))
     rows: dict[int, dict] = {}
-    for row in _rows(WorkItem.objects.filter(user=user), limit):
-        rows[row["id"]] = {**row, "on_behalf_of": None}
-    for g in policy.grants(user):
-        if g.role in ("member", "auditor"):
-            continue  # members act on their own cases (addressed by name); auditors only read
-        qs = WorkItem.objects.filter(role=g.role)
-        qs = qs.filter(organisation__path__startswith=g.path) if g.subtree else qs.filter(organisation_id=g.organisation_id)
-        for row in _rows(qs, limit):
-            rows.setdefault(row["id"], {**row, "on_behalf_of": g.on_behalf_of_id})
+    if named:
+        for row in _rows(WorkItem.objects.filter(user=user), limit):
+            rows[row["id"]] = {**row, "on_behalf_of": None}
+    if by_role:
+        for g in policy.grants(user):
+            if g.role in ("member", "auditor"):
+                continue  # members act on their own cases (addressed by name); auditors only read
+            qs = WorkItem.objects.filter(role=g.role)
+            if g.subtree:
+                qs = qs.filter(organisation__path__startswith=g.path)
+            else:
+                qs = qs.filter(organisation_id=g.organisation_id)
+            for row in _rows(qs, limit):
+                rows.setdefault(row["id"], {**row, "on_behalf_of": g.on_behalf_of_id})
     ordered = sorted(rows.values(), key=lambda r: (r["due_at"] or _FAR_FUTURE, r["id"]))[:limit]
     return [
         {
@@ -50,3 +55,21 @@ def inbox_for(user, limit: int = 50) -> list[dict]:
         }
         for r in ordered
     ]
+
+
+def inbox_for(user, limit: int = 50) -> list[dict]:
+    """Everything awaiting ``user``: steps addressed to them by name or claimed by them,
+    and steps addressed to a role they hold that nobody has claimed yet."""
+    return _collect(user, limit, named=True, by_role=True)
+
+
+def mine_for(user, limit: int = 50) -> list[dict]:
+    """Steps addressed to ``user`` by name, including those they (or a manager for them) claimed."""
+    return _collect(user, limit, named=True, by_role=False)
+
+
+def queue_for(user, limit: int = 50) -> list[dict]:
+    """The queue (viewflow's "queue" beside the inbox): steps addressed to a role ``user``
+    holds in their scope that nobody has claimed. A claimed step is addressed to its
+    owner alone (see :func:`workflow.flowkit.rebuild_work_items`), so it is not here."""
+    return _collect(user, limit, named=False, by_role=True)

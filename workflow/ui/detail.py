@@ -134,8 +134,14 @@ class CaseDetailView(ProcessView):
         except NotVisible:
             raise Http404 from None
 
-    def render_case(self, case, *, bound: dict | None = None, error: str = "", status: int = 200):
-        """The case page; ``bound`` replaces the fresh form of the action that just failed."""
+    def render_case(
+        self, case, *, bound: dict | None = None, error: str = "", status: int = 200, extra: dict | None = None
+    ):
+        """The case page; ``bound`` replaces the fresh form of the action that just failed;
+        ``extra`` adds what one response alone may show (restricted values just read)."""
+        # Imported here: the step panel's views build on this module.
+        from .assignment import restricted_panel, step_panel
+
         spec = self.spec
         actions = action_forms(spec, case, self.request.user)
         if bound is not None:
@@ -150,6 +156,9 @@ class CaseDetailView(ProcessView):
             "error": error,
             "detail_template": spec.extra.get("detail_template") or "",
             "list_url": reverse(f"ui:{spec.key}:index"),
+            "step": step_panel(spec, case, self.request.user),
+            "restricted": restricted_panel(spec, case, self.request.user),
+            **(extra or {}),
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 

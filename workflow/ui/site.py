@@ -12,7 +12,7 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
 from .. import registry
-from . import detail, views
+from . import assignment, detail, views
 
 
 class InboxApp(Application):
@@ -21,11 +21,12 @@ class InboxApp(Application):
     app_name = "inbox"
     menu_template_name = "workflow/ui/inbox_menu.html"
     index_path = path("", views.InboxView.as_view(), name="index")
+    queue_path = path("queue/", views.QueueView.as_view(), name="queue")
     archive_path = path("done/", views.ArchiveView.as_view(), name="archive")
 
 
 class ProcessApp(Application):
-    """One registered process: list, create, detail and the action endpoint."""
+    """One registered process: list, create, detail, the action endpoint and the step/restricted-data POSTs."""
 
     process_key = ""
     icon = "folder_open"
@@ -50,6 +51,22 @@ class ProcessApp(Application):
     @property
     def transition_path(self):
         return path("<int:pk>/do/<str:name>/", self._view(detail.TransitionView), name="transition")
+
+    @property
+    def claim_path(self):
+        return path("<int:pk>/claim/", self._view(assignment.StepClaimView), name="claim")
+
+    @property
+    def release_path(self):
+        return path("<int:pk>/release/", self._view(assignment.StepReleaseView), name="release")
+
+    @property
+    def reassign_path(self):
+        return path("<int:pk>/reassign/", self._view(assignment.StepReassignView), name="reassign")
+
+    @property
+    def restricted_path(self):
+        return path("<int:pk>/restricted/", self._view(assignment.RestrictedRevealView), name="restricted")
 
 
 class UnionflowSite(Site):

@@ -1,4 +1,4 @@
-"""Web UI pages: inbox, case list and case creation.
+"""Web UI pages: inbox, queue, case list and case creation.
 
 Views are thin: they read the request, call a service or selector, and render. A case
 outside the reader's scope is a 404 (the service says so), never a 403.
@@ -57,31 +57,50 @@ class ProcessView(View):
         return RequestMeta.from_request(self.request, "ui")
 
 
+def work_rows(items: list[dict]) -> list[dict]:
+    """Inbox rows as the pages show them: process label, case link, whom the step is addressed to."""
+    behalf_ids = {i["on_behalf_of"] for i in items if i["on_behalf_of"]}
+    names = {
+        u.pk: (u.get_full_name() or u.get_username())
+        for u in get_user_model().objects.filter(pk__in=behalf_ids)
+    }
+    roles = {str(k): str(v) for k, v in Role.choices}
+    rows = []
+    for item in items:
+        spec = registry.get(item["process"])
+        rows.append(
+            {
+                **item,
+                "process_label": spec.label if spec else item["process"],
+                "url": case_url(item["process"], item["case_id"]),
+                "on_behalf_of_name": names.get(item["on_behalf_of"], ""),
+                "assigned_label": roles.get(item["role"], item["role"]) if item["role"] else ME,
+            }
+        )
+    return rows
+
+
 class InboxView(View):
     """What awaits the reader across all processes, soonest due first."""
 
     template_name = "workflow/ui/inbox.html"
 
     def get(self, request):
-        items = inbox.inbox_for(request.user, limit=100)
-        behalf_ids = {i["on_behalf_of"] for i in items if i["on_behalf_of"]}
-        names = {
-            u.pk: (u.get_full_name() or u.get_username())
-            for u in get_user_model().objects.filter(pk__in=behalf_ids)
-        }
-        roles = {str(k): str(v) for k, v in Role.choices}
-        rows = []
-        for item in items:
-            spec = registry.get(item["process"])
-            rows.append(
-                {
-                    **item,
-                    "process_label": spec.label if spec else item["process"],
-                    "url": case_url(item["process"], item["case_id"]),
-                    "on_behalf_of_name": names.get(item["on_behalf_of"], ""),
-                    "assigned_label": roles.get(item["role"], item["role"]) if item["role"] else ME,
-                }
-            )
+        return TemplateResponse(request, self.template_name, {"items": work_rows(inbox.inbox_for(request.user, limit=100))})
+
+
+class QueueView(View):
+    """Steps addressed to a role the reader holds that nobody has claimed yet, each with a claim button."""
+
+    template_name = "workflow/ui/queue.html"
+
+    def get(self, request):
+        rows = work_rows(inbox.queue_for(request.user, limit=100))
+        for row in rows:
+            try:
+                row["claim_url"] = reverse(f"ui:{row['process']}:claim", kwargs={"pk": row["case_id"]})
+            except NoReverseMatch:
+                row["claim_url"] = None
         return TemplateResponse(request, self.template_name, {"items": rows})
 
 
