@@ -65,6 +65,19 @@ def _secretary_actor(user, vote: Vote) -> Actor:
     return Actor(user=user, role=grant.role, on_behalf_of=behalf)
 
 
+def _lock_open_vote_for_secretary(vote: Vote, user):
+    """Lock the subject case then the vote (the service's lock order), and check that the
+    vote is visible, still open, and that ``user`` acts as its secretary."""
+    case = _lock_case(vote)
+    vote = _lock_vote(vote)
+    if not may_see(user, vote):
+        raise NotVisible(str(VOTE_NOT_FOUND))
+    actor = _secretary_actor(user, vote)
+    if vote.status != VoteStatus.OPEN:
+        raise TransitionNotAllowed(str(NOT_OPEN))
+    return case, vote, actor
+
+
 # Reading ---------------------------------------------------------------------------
 
 
@@ -234,13 +247,7 @@ def vote_record_tally(
     }
     now = now or timezone.now()
     with transaction.atomic():
-        case = _lock_case(vote)
-        vote = _lock_vote(vote)
-        if not may_see(user, vote):
-            raise NotVisible(str(VOTE_NOT_FOUND))
-        actor = _secretary_actor(user, vote)
-        if vote.status != VoteStatus.OPEN:
-            raise TransitionNotAllowed(str(NOT_OPEN))
+        case, vote, actor = _lock_open_vote_for_secretary(vote, user)
         if vote.method != VoteMethod.PAPER:
             raise TransitionNotAllowed(str(WRONG_METHOD_TALLY))
         if counts["present"] > vote.n:
@@ -268,13 +275,7 @@ def vote_close(*, vote: Vote, user, meta: RequestMeta | None = None, now: dt.dat
     meta = meta or RequestMeta()
     now = now or timezone.now()
     with transaction.atomic():
-        case = _lock_case(vote)
-        vote = _lock_vote(vote)
-        if not may_see(user, vote):
-            raise NotVisible(str(VOTE_NOT_FOUND))
-        actor = _secretary_actor(user, vote)
-        if vote.status != VoteStatus.OPEN:
-            raise TransitionNotAllowed(str(NOT_OPEN))
+        case, vote, actor = _lock_open_vote_for_secretary(vote, user)
         if vote.method == VoteMethod.PAPER:
             if vote.tally_present is None:
                 raise TransitionNotAllowed(str(NO_TALLY))
