@@ -229,15 +229,15 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
     """What the API and the detail page show besides the generic case fields."""
 
     category_label = serializers.CharField(source="get_category_display", read_only=True)
-    term = serializers.SerializerMethodField()
-    cosigners = serializers.SerializerMethodField()
-    co_proposers = serializers.SerializerMethodField()
-    merged_into = serializers.SerializerMethodField()
-    merged_from = serializers.SerializerMethodField()
-    lead_department = serializers.SerializerMethodField()
-    co_departments = serializers.SerializerMethodField()
-    replies = serializers.SerializerMethodField()
-    ratings = serializers.SerializerMethodField()
+    term = serializers.SerializerMethodField(label=_("届次 Term"))
+    cosigners = serializers.SerializerMethodField(label=_("附议人 Co-signers"))
+    co_proposers = serializers.SerializerMethodField(label=_("共同提案人 Co-proposers"))
+    merged_into = serializers.SerializerMethodField(label=_("并入 Merged into"))
+    merged_from = serializers.SerializerMethodField(label=_("并入的提案 Merged from"))
+    lead_department = serializers.SerializerMethodField(label=_("主办部门 Lead department"))
+    co_departments = serializers.SerializerMethodField(label=_("协办部门 Co-departments"))
+    replies = serializers.SerializerMethodField(label=_("答复 Replies"))
+    ratings = serializers.SerializerMethodField(label=_("评价 Ratings"))
     closure_label = serializers.CharField(source="get_closure_display", read_only=True)
 
     class Meta:
