@@ -1,4 +1,4 @@
-"""Delegation and substitution (issue 3 §4).
+"""Delegation and substitution.
 
 A role holder (A) lets another holder of the same role (B) act in A's place at one
 organisation for a period — e.g. a committee member on leave. While it is active,

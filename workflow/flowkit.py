@@ -195,7 +195,7 @@ def _item_key(item) -> tuple:
 
 
 def _notify_added(case, added: list) -> None:
-    """Tell only the newly addressed people, once the change is committed (issue 3 §3)."""
+    """Tell only the newly addressed people, once the change is committed."""
     if not added:
         return
     from django.db import transaction

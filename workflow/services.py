@@ -206,7 +206,7 @@ def perform_transition(
 
 
 def _notify_decision_after_commit(case, user, tspec) -> None:
-    """The creator hears of every transition someone else makes on their case (issue 3 §3)."""
+    """The creator hears of every transition someone else makes on their case."""
     from .notifications.events import notify_decision, safely
 
     state_label = case.state_label

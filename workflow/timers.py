@@ -1,4 +1,4 @@
-"""The timer sweep: reminders, expiries and escalations of open case deadlines (issue 3 §2).
+"""The timer sweep: reminders, expiries and escalations of open case deadlines.
 
 Run every minute by the beat task ``workflow.tasks.sweep_timers`` and on demand by
 ``manage.py run_timers``. Firing is idempotent: each deadline is handled in its own
@@ -96,7 +96,7 @@ def _notify_people(row, case, rule: DeadlineRule, send) -> int:
 
 
 def _escalation_organisation(case, role: str) -> Organisation | None:
-    """The case organisation if someone there holds ``role``, else the level above (issue 3 §2)."""
+    """The case organisation if someone there holds ``role``, else the level above."""
     org = case.organisation
     if RoleAssignment.objects.current().filter(organisation=org, role=role).exists() or org.parent_id is None:
         return org

@@ -1,4 +1,4 @@
-"""Deadline rules of the proposals process (rules.md A3 and the "Process 1" table).
+"""Deadline rules of the proposals process (proposal-work practice of unions and schools).
 
 All are practice, not statute, so an organisation may adjust their length
 (``Organisation.settings["deadline.<rule id>"]``), except the 7-working-day return window.
@@ -6,7 +6,7 @@ All are practice, not statute, so an organisation may adjust their length
 
 from workflow.calendar.rules import DeadlineRule, Unit, register_rule
 
-PRACTICE = "提案工作惯例 Proposal-work practice (rules.md A3)"
+PRACTICE = "提案工作惯例 Proposal-work practice"
 
 COSIGN_WINDOW = register_rule(
     DeadlineRule(

@@ -25,7 +25,7 @@ def _username(user) -> str:
 
 
 def invite_cosigners(ctx):
-    """Send the invitations and open the co-signing window (rules.md "Process 1": DRAFT → COSIGNING)."""
+    """Send the invitations and open the co-signing window (draft → cosigning)."""
     from .lifecycle import cosign_window_end
 
     case = ctx.case

@@ -1,6 +1,7 @@
 """The proposal process as data: every transition with its roles, actor, guards, input and effect.
 
-Sources: issue "Process: proposals to the workers' congress" and rules.md A3 / "Process 1".
+Sources: 企业民主管理规定 (2012) Art.20 for congress votes; otherwise the proposal-work
+practice of unions and schools.
 Guards return *why not* (a 409 naming the rule); effects write the rows around the case
 inside the service's transaction, before the FSM method runs.
 """
@@ -77,7 +78,7 @@ def rule(rule_id: str):
 
 # Organisation settings -------------------------------------------------------------------
 def min_cosigners(organisation) -> int:
-    """K: confirmed co-signers needed to submit (default 2, allowed 2–3; rules.md A3 "Co-signers")."""
+    """K: confirmed co-signers needed to submit (default 2, allowed 2–3; proposal-work practice)."""
     low, high = d.MIN_COSIGNERS_RANGE
     try:
         value = int(organisation.setting("proposal.min_cosigners", d.MIN_COSIGNERS_DEFAULT))
@@ -173,7 +174,7 @@ def invitation_pending(ctx):
 
 @rule("proposal.min_cosigners")
 def enough_cosigners(ctx):
-    """Submission needs at least K confirmed co-signers (rules.md "Process 1": COSIGNING → SUBMITTED)."""
+    """Submission needs at least K confirmed co-signers (cosigning → submitted)."""
     k, n = min_cosigners(ctx.case.organisation), len(ctx.case.confirmed_cosigner_ids())
     if n < k:
         return str(TOO_FEW_COSIGNERS % {"k": k, "n": n})
@@ -194,7 +195,10 @@ def merge_target_state(ctx):
 
 @rule(d.ASSIGNMENT_RETURN.id)
 def within_return_window(ctx):
-    """A wrong assignment may be returned within 7 working days of assignment (rules.md A3 "Assignment")."""
+    """A wrong assignment may be returned within 7 working days of assignment.
+
+    Proposal-work practice, modelled on the 人大 rule for returning wrongly assigned proposals.
+    """
     last = compute_due(d.ASSIGNMENT_RETURN.id, ctx.case.assigned_on, ctx.case.organisation)
     if ctx.today > last:
         return str(RETURN_WINDOW % {"n": d.ASSIGNMENT_RETURN.n, "day": last.isoformat()})
@@ -224,7 +228,7 @@ def feedback_window_over(ctx):
 
 @rule("proposal.archive_after_report")
 def reported_to_next_congress(ctx):
-    """Archive after the handling was reported to the next congress (rules.md A3 "Reporting and archive")."""
+    """Archive after the handling was reported to the next congress (proposal-work practice)."""
     closed = ctx.case.closed_on or ctx.today
     held = CongressSession.objects.filter(
         term__organisation_id=ctx.case.organisation_id, opens_on__gt=closed, opens_on__lte=ctx.today

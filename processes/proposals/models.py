@@ -23,7 +23,7 @@ S = ProposalState
 
 
 class Proposal(Case):
-    """One matter put to the congress by a representative (一事一案, rules.md A3)."""
+    """One matter put to the congress by a representative (一事一案)."""
 
     reference_prefix = "TA"
 

@@ -46,7 +46,7 @@ def current_term(organisation, on=None):
 def representative_term(user, organisation, on=None):
     """The current congress term if ``user`` is a formal representative of it, else None.
 
-    rules.md A3 "Who may propose": a formal representative of the sitting congress.
+    Proposal-work practice: a formal representative of the sitting congress.
     """
     term = current_term(organisation, on=on)
     if term is None:

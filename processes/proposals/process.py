@@ -21,7 +21,7 @@ NOT_REPRESENTATIVE = _(
 
 
 def create(ctx) -> Proposal:
-    """∅ → draft: a formal representative of the organisation's current term (rules.md A3 "Who may propose")."""
+    """∅ → draft: a formal representative of the organisation's current term (proposal-work practice: who may propose)."""
     organisation = ctx.data["organisation"]
     term = representative_term(ctx.user, organisation, on=ctx.today)
     if term is None:

@@ -2,8 +2,8 @@
 
 Counts by state, category and lead department; handling time from assignment to the
 first reply; the on-time rate of replies; the satisfaction rate among rated proposals.
-Proposals closed without a rating are counted apart and never as satisfied (rules.md
-"Process 1": REPLIED → FEEDBACK). Read-only: it changes nothing and writes no audit.
+Proposals closed without a rating are counted apart and never as satisfied (proposal-work
+practice). Read-only: it changes nothing and writes no audit.
 """
 
 from __future__ import annotations

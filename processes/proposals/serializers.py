@@ -46,7 +46,7 @@ class InviteCosignersInput(serializers.Serializer):
     )
 
     def validate_cosigners(self, value):
-        """Invitees: distinct representatives of the proposal's term, never the proposer (rules.md A3)."""
+        """Invitees: distinct representatives of the proposal's term, never the proposer (proposal-work practice)."""
         from .permissions import representative_ids
 
         case = self.context["case"]

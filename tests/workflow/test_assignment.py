@@ -1,4 +1,4 @@
-"""Claiming, releasing and reassigning a case's open step (issue 2 §4: task claim/assign/reassign).
+"""Claiming, releasing and reassigning a case's open step.
 
 Given a submitted example case whose "decide" step is addressed to the acme union
 committee: a committee member claims it and from then on only they see it in their

@@ -1,4 +1,4 @@
-"""The database itself refuses to change or remove audit events (issue 2 §4).
+"""The database itself refuses to change or remove audit events.
 
 Given a case with a few audit events, when anyone tries an UPDATE or DELETE on the audit
 table — through the ORM or raw SQL — the database refuses and the rows stay as they were.

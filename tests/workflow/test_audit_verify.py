@@ -1,4 +1,4 @@
-"""``manage.py audit_verify`` detects every kind of tampering with the audit log (issue 2 §4).
+"""``manage.py audit_verify`` detects every kind of tampering with the audit log.
 
 Given two example cases with intact chains, when someone with direct database access
 bypasses the append-only trigger and changes a field, deletes a row, inserts a row in

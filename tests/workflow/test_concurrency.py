@@ -1,4 +1,4 @@
-"""Concurrent conflicting actions on one case leave exactly one winner (issue 2 §3).
+"""Concurrent conflicting actions on one case leave exactly one winner.
 
 Two committee members act on the same submitted case at the same moment, each in its
 own thread with its own database connection. The service locks the case row

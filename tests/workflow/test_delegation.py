@@ -1,4 +1,4 @@
-"""Delegation: B acts for A and the audit says so; no way around separation of duties (issue 3 §4)."""
+"""Delegation: B acts for A and the audit says so; no way around separation of duties."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""The delegation web page (issue 3 §4): list, create through the form, end; refusals change nothing."""
+"""The delegation web page: list, create through the form, end; refusals change nothing."""
 
 import datetime as dt
 import zoneinfo

@@ -1,4 +1,4 @@
-"""Notifications: who receives them, e-mail after commit and only once, no personal data (issue 3 §3)."""
+"""Notifications: who receives them, e-mail after commit and only once, no personal data."""
 
 import datetime as dt
 

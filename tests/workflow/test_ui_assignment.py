@@ -1,4 +1,4 @@
-"""The web UI for claiming steps, the queue, and opening restricted personal data (issue 2 §4, §6).
+"""The web UI for claiming steps, the queue, and opening restricted personal data.
 
 Given a submitted example case whose "decide" step is addressed to the acme union
 committee: the queue lists it for committee members until one of them claims it from

@@ -1,4 +1,4 @@
-"""Users are deactivated, never deleted (issue 2 §2), and the admin keeps the record read-only.
+"""Users are deactivated, never deleted, and the admin keeps the record read-only.
 
 Deleting a user would cascade to viewflow tasks they own and leave audit events naming
 nobody; so the admin offers no delete, the ORM refuses it, and "deactivate" is the way out.

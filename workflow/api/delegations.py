@@ -1,4 +1,4 @@
-"""Delegation endpoints (issue 3 §4): list, create (the caller delegates), end. Views are thin."""
+"""Delegation endpoints: list, create (the caller delegates), end. Views are thin."""
 
 from __future__ import annotations
 

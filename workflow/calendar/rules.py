@@ -4,7 +4,7 @@ Processes declare their rules with :func:`register_rule` (in their ``deadlines.p
 the engine computes due dates, stores them on the case, reminds, escalates and fires
 expiry actions. Counting follows civil-procedure practice: the starting day is not
 counted, and a calendar-day period that ends on a statutory holiday ends on the next
-working day (rules.md A5).
+working day.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def effective_n(rule: DeadlineRule, organisation=None) -> int:
 def rule_override_set(*, organisation, rule_id: str, n: int | None) -> int:
     """Set (or with ``n=None`` clear) an organisation's length for an adjustable rule.
 
-    Statutory rules are never adjustable (issue 3 §1); the refusal is a 400 with the
+    Statutory rules are never adjustable; the refusal is a 400 with the
     reason. Returns the length now in force for the organisation.
     """
     from ..errors import InvalidInput
@@ -157,7 +157,7 @@ def rule_as_dict(rule: DeadlineRule, organisation=None) -> dict:
 
 
 def roll_forward(due: dt.date, unit: str, calendar=None) -> dt.date:
-    """Move an end on a non-working day to the next working day (rules.md A5).
+    """Move an end on a non-working day to the next working day.
 
     Calendar-day periods are short, so their end year always has (or must have) a
     calendar: rolling past a holiday without one raises :class:`CalendarMissing`.

@@ -1,4 +1,4 @@
-"""Notification endpoints: each user sees and marks only their own (issue 3 §3). Views are thin."""
+"""Notification endpoints: each user sees and marks only their own. Views are thin."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.pagination import LimitOffsetPagination

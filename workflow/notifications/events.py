@@ -1,4 +1,4 @@
-"""The four notification kinds of issue 3 §3, built from labels only.
+"""The four notification kinds, built from labels only.
 
 Each helper composes the title and body from the case reference, the process label, the
 step/action label and the new state label — nothing from the case's own fields, so no

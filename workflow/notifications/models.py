@@ -1,4 +1,4 @@
-"""In-app notifications and each user's delivery preference (issue 3 §3)."""
+"""In-app notifications and each user's delivery preference."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,4 @@
-"""Notification services: the one way the engine tells a user something (issue 3 §3).
+"""Notification services: the one way the engine tells a user something.
 
 Callers (the flow kit, the transition service, the timer sweep) pass only labels and the
 case reference. A notification is also e-mailed, so it must never carry a member's

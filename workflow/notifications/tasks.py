@@ -1,4 +1,4 @@
-"""E-mail delivery of notifications (issue 3 §3), enqueued after commit by ``notify``."""
+"""E-mail delivery of notifications, enqueued after commit by ``notify``."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Web page for delegation and substitution (issue 3 §4): list, create, end.
+"""Web page for delegation and substitution: list, create, end.
 
 The rules live in :mod:`workflow.delegation`; this page only turns the form into the
 service's arguments (a username into a user, a local time into an aware one) and shows
