@@ -147,9 +147,11 @@ def perform_transition(
 ):
     """Perform transition ``name`` on a case; returns the updated case.
 
-    ``system=True`` is for timers and operator commands: the role check is replaced by
-    the requirement that the transition be marked ``system_only`` or be run by a user
-    who passes the normal checks.
+    ``system=True`` is for callers that have already decided on the engine's behalf — the
+    timer sweep (expiry transitions), a vote's close (its pass/fail transition), operator
+    commands: visibility, role and claim checks are skipped and the actor is recorded with
+    the role ``system``; the state check, input validation and guards still apply.
+    Only transitions marked ``system_only`` are refused to ordinary callers.
     """
     spec = _spec(process)
     tspec = spec.transition(name)
