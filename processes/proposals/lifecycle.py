@@ -8,6 +8,7 @@ inside the service's transaction, before the FSM method runs.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow.calendar.rules import compute_due
@@ -209,7 +210,7 @@ def feedback_due(case):
     if row is not None:
         return row.due_on
     last = case.replies.order_by("-round").first()
-    return compute_due(d.FEEDBACK.id, last.replied_at.date(), case.organisation) if last else None
+    return compute_due(d.FEEDBACK.id, timezone.localtime(last.replied_at).date(), case.organisation) if last else None
 
 
 @rule(d.FEEDBACK.id)

@@ -14,6 +14,7 @@ import statistics
 from collections import Counter
 
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow import policy
@@ -65,7 +66,7 @@ def proposal_report(*, organisation: Organisation, user, term: CongressTerm | No
     for p in proposals:
         rounds = list(p.replies.all())
         if rounds and p.assigned_on:
-            handling_days.append((rounds[0].replied_at.date() - p.assigned_on).days)
+            handling_days.append((timezone.localtime(rounds[0].replied_at).date() - p.assigned_on).days)
         replies += len(rounds)
         on_time += sum(1 for r in rounds if r.on_time)
 
