@@ -124,6 +124,7 @@ def main() -> int:
     rows += bench_inbox(args, anchor)
     rows += bench_chain(args)
     rows += bench_list(args)
+    rows += bench_transition(args)
     print_table(rows, data.sizes())
     return 0
 
@@ -214,6 +215,49 @@ def bench_list(args):
     return [
         ("(c) case list: one org vs fed auditor", f"committee1 sees {listing(single)()[0]:,}", single_ms,
          f"auditor1 sees {listing(auditor)()[0]:,}", auditor_ms),
+    ]
+
+
+def bench_transition(args):
+    """(d) What the whole gate costs over its bare minimum.
+
+    Baseline: lock the case row, bump its version, append one audit event — the five
+    statements every state change needs. Compared: ``perform_transition`` (submit) on a fresh
+    case — policy, input validation, FSM, audit, the viewflow step completed and the next one
+    opened, work items rebuilt, notifications queued after commit.
+    """
+    from django.db import transaction
+
+    from bench import data
+    from tests.example_process.models import ExampleRequest
+    from workflow import services
+    from workflow.audit import Actor, record_event
+
+    member = data.user("member1")
+    pending = []
+
+    def new_case():
+        pending.append(
+            services.create_case(
+                process="examples", user=member, data={"organisation": "acme", "title": "bench", "amount": 1}
+            ).pk
+        )
+
+    def bare():
+        with transaction.atomic():
+            case = ExampleRequest.objects.select_for_update().get(pk=pending[-1])
+            ExampleRequest.objects.filter(pk=case.pk).update(version=case.version + 1)
+            record_event(case=case, action="bench", actor=Actor(user=member, role="member"))
+
+    def full():
+        member.__dict__.pop("_unionflow_grants", None)
+        services.perform_transition(process="examples", case_id=pending.pop(), name="submit", user=member)
+
+    repeat = max(10, args.repeat // 2)
+    bare_ms, full_ms = paired_ms([(bare, new_case), (full, new_case)], repeat)
+    return [
+        ("(d) one state change: bare vs service", "lock + update + audit", bare_ms,
+         "perform_transition (submit)", full_ms),
     ]
 
 
