@@ -36,6 +36,24 @@ def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> 
     )
 
 
+def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
+    """Extend an open deadline: the old row is kept as ``extended`` and a new open row takes
+    its place with the same start, the new due date and no reminders sent yet, so the
+    reminders and the expiry fire again relative to the new date."""
+    CaseDeadline.objects.filter(pk=row.pk).update(status=CaseDeadline.Status.EXTENDED)
+    return CaseDeadline.objects.create(
+        case_type_id=row.case_type_id,
+        case_id=row.case_id,
+        case_ref=row.case_ref,
+        organisation_id=row.organisation_id,
+        rule_id=row.rule_id,
+        starts_on=row.starts_on,
+        due_on=due_on,
+        due_at=end_of_day(due_on),
+        extended_from=row,
+    )
+
+
 def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) -> None:
     CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
         status=status
@@ -60,8 +78,10 @@ def case_deadlines(case) -> list[dict]:
             "due_on": d.due_on.isoformat(),
             "status": d.status,
             "escalated": d.escalated,
+            #: The due date this row replaced when the deadline was extended, else None.
+            "extended_from_due_on": d.extended_from.due_on.isoformat() if d.extended_from_id else None,
         }
-        for d in CaseDeadline.objects.filter(**_case_filter(case)).order_by("created_at")
+        for d in CaseDeadline.objects.filter(**_case_filter(case)).select_related("extended_from").order_by("created_at", "pk")
     ]
 
 

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .. import registry
-from . import assignment_views, views
+from . import assignment_views, extension_views, views
 
 app_name = "api"
 
@@ -36,6 +36,11 @@ def process_patterns():
             path(f"v1/{key}/<int:pk>/release/", assignment_views.StepReleaseView.as_view(**kw), name=f"{key}-release"),
             path(
                 f"v1/{key}/<int:pk>/reassign/", assignment_views.StepReassignView.as_view(**kw), name=f"{key}-reassign"
+            ),
+            path(
+                f"v1/{key}/<int:pk>/deadlines/<str:rule_id>/extend/",
+                extension_views.DeadlineExtendView.as_view(**kw),
+                name=f"{key}-deadline-extend",
             ),
         ]
     return patterns

@@ -37,6 +37,10 @@ class DeadlineRule:
     ``on_expiry``: ``"flag"`` (mark overdue, notify), ``"escalate"`` (notify the
     escalation role), or ``"transition:<name>"`` (perform that system transition).
     ``adjustable``: an organisation may override ``n`` (never for statutory rules).
+    ``extension``: whether an open deadline may be extended (:class:`Extension`), by at most
+    ``max_extension`` units of ``unit`` at a time (``None``: no cap); under ``"approval"``
+    a holder of one of ``extension_roles`` at the case's organisation decides
+    (:func:`workflow.extensions.deadline_extend`).
     """
 
     id: str
@@ -48,6 +52,8 @@ class DeadlineRule:
     reminders: tuple[int, ...] = (3, 1)
     escalate_to: str = "chair"
     extension: str = Extension.NONE
+    max_extension: int | None = None
+    extension_roles: tuple[str, ...] = ("chair",)
     adjustable: bool = False
     statutory: bool = False
     #: Move an end that falls on a non-working day to the next working day.
@@ -150,6 +156,8 @@ def rule_as_dict(rule: DeadlineRule, organisation=None) -> dict:
         "reminders": list(rule.reminders),
         "escalate_to": rule.escalate_to,
         "extension": rule.extension,
+        "max_extension": rule.max_extension,
+        "extension_roles": list(rule.extension_roles),
         "adjustable": rule.adjustable,
         "statutory": rule.statutory,
         "roll_to_working_day": rule.roll_to_working_day,

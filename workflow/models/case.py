@@ -83,6 +83,13 @@ class Case(ConcurrentTransitionMixin, models.Model):
         """Users who see this case because they take part in it (proposer, co-signers…)."""
         return {self.created_by_id}
 
+    def parties(self) -> set[int]:
+        """Users whose consent counts as "both parties" for a deadline that may be extended
+        only by agreement (``DeadlineRule.extension == "consent_both"``), e.g. the two sides
+        negotiating a collective contract. Default: the creator alone; a process with two
+        sides overrides this to return both sides' representatives."""
+        return {self.created_by_id}
+
     def restricted_data(self) -> dict:
         """Restricted personal data of this case, by field name (shown only through
         :func:`workflow.personal_data.reveal_restricted`, which audits every read).

@@ -11,6 +11,8 @@ class CaseDeadline(models.Model):
         MET = "met", _("已完成 Met")
         EXPIRED = "expired", _("已到期 Expired")
         CANCELLED = "cancelled", _("已取消 Cancelled")
+        #: Replaced by a later row (``extended_from`` points back here) with a new due date.
+        EXTENDED = "extended", _("已延长 Extended")
 
     case_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     case_id = models.BigIntegerField()
@@ -25,6 +27,10 @@ class CaseDeadline(models.Model):
     reminders_sent = models.JSONField(default=list, blank=True)
     escalated = models.BooleanField(default=False)
     fired_at = models.DateTimeField(null=True, blank=True)
+    #: The row this one replaced when the deadline was extended (its history stays visible).
+    extended_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

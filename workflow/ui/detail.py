@@ -141,6 +141,7 @@ class CaseDetailView(ProcessView):
         ``extra`` adds what one response alone may show (restricted values just read)."""
         # Imported here: the step panel's views build on this module.
         from .assignment import restricted_panel, step_panel
+        from .extensions import with_extension_forms
 
         spec = self.spec
         actions = action_forms(spec, case, self.request.user)
@@ -150,7 +151,7 @@ class CaseDetailView(ProcessView):
             "spec": spec,
             "case": case,
             "fields": case_fields(case, spec, self.request),
-            "deadlines": deadline_rows(case),
+            "deadlines": with_extension_forms(spec, case, self.request.user, deadline_rows(case)),
             "actions": actions,
             "history": timeline(case, spec),
             "error": error,

@@ -12,7 +12,7 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
 from .. import registry
-from . import assignment, detail, views
+from . import assignment, detail, extensions, views
 
 
 class InboxApp(Application):
@@ -67,6 +67,12 @@ class ProcessApp(Application):
     @property
     def restricted_path(self):
         return path("<int:pk>/restricted/", self._view(assignment.RestrictedRevealView), name="restricted")
+
+    @property
+    def extend_path(self):
+        return path(
+            "<int:pk>/deadlines/<str:rule_id>/extend/", self._view(extensions.DeadlineExtendView), name="extend"
+        )
 
 
 class UnionflowSite(Site):

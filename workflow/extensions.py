@@ -1,0 +1,219 @@
+"""Extending an open deadline, as its rule allows.
+
+A :class:`~workflow.calendar.rules.DeadlineRule` declares whether it may be extended
+(``extension``): never (``"none"`` — e.g. the statutory reply period of
+《集体合同规定》第三十二条), by agreement of both parties (``"consent_both"``), or with the
+approval of a holder of one of ``extension_roles`` at the case's organisation
+(``"approval"``). An extension adds at most ``max_extension`` units of the rule's own
+unit, counted from the current due date (working days through the holiday calendar).
+
+Processes only declare the rule; this module is the one gate. Each extension runs in one
+transaction with the case row locked: the old deadline row is kept as ``extended``, a new
+open row carries the new due date with fresh reminders, one audit event
+``deadline_extend`` records who, why and whose consent, and the inbox shows the new date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import flowkit, messages, policy, registry
+from .audit import Actor, RequestMeta, record_event
+from .calendar import rules
+from .calendar.rules import Extension
+from .deadlines import replace_due_date
+from .errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
+from .models import CaseDeadline
+from .services import get_visible_case
+
+ACTION = "deadline_extend"
+#: Without a cap in the rule, an extension is still bounded (about ten years of days).
+HARD_LIMIT = 3650
+MAX_REASON = 2000
+
+NO_OPEN_DEADLINE = _("该案件没有进行中的此项期限 There is no open deadline for this rule on the case.")
+NOT_EXTENDABLE = _("期限“%(rule)s”不可延长（依据：%(source)s） The time limit %(rule)s may not be extended (%(source)s).")
+NOT_A_PARTY = _("只有当事双方可以约定延长期限 Only the parties may agree to extend this time limit.")
+NO_EXTENSION_ROLE = _("您无权批准延长此期限 You may not approve extending this time limit.")
+DAYS_INVALID = _("延长数量须为 1 至 %(max)s 之间的整数 The extension must be a whole number from 1 to %(max)s.")
+REASON_REQUIRED = _("请说明延长理由 Give the reason for the extension.")
+REASON_TOO_LONG = _("理由过长 The reason is too long.")
+CONSENTS_INVALID = _("同意人须为用户名列表 Consents must be a list of usernames.")
+CONSENT_NOT_PARTY = _("%(names)s 不是当事方 %(names)s is not a party to the case.")
+CONSENT_MISSING = _("缺少当事方同意：%(names)s Consent missing from: %(names)s.")
+
+
+def _open_row(case, rule_id: str) -> CaseDeadline | None:
+    if not isinstance(rule_id, str) or not rule_id or len(rule_id) > 60:
+        return None
+    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    return (
+        CaseDeadline.objects.select_for_update()
+        .filter(case_type=case_type, case_id=case.pk, rule_id=rule_id, status=CaseDeadline.Status.OPEN)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def _rule(rule_id: str):
+    try:
+        return rules.get_rule(rule_id)
+    except KeyError:
+        return None
+
+
+def may_extend(*, case, rule, user) -> bool:
+    """Could ``user`` extend a deadline of ``rule`` on ``case`` (given the other party's consent)?
+
+    The question the case page asks before showing the extension form.
+    """
+    if rule is None or user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if rule.extension == Extension.CONSENT_BOTH:
+        return user.pk in case.parties()
+    if rule.extension == Extension.APPROVAL:
+        return policy.grant_for(user, case.organisation, rule.extension_roles) is not None
+    return False
+
+
+def _parse_days(days, rule) -> int:
+    limit = rule.max_extension if rule.max_extension is not None else HARD_LIMIT
+    value = None
+    if isinstance(days, int) and not isinstance(days, bool):
+        value = days
+    elif isinstance(days, str) and days.strip().isdigit() and len(days.strip()) <= 6:
+        value = int(days.strip())
+    if value is None or not 1 <= value <= limit:
+        text = str(DAYS_INVALID % {"max": limit})
+        raise InvalidInput(text, fields={"days": [text]})
+    return value
+
+
+def _parse_reason(reason) -> str:
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text or "\x00" in text:
+        raise InvalidInput(str(REASON_REQUIRED), fields={"reason": [str(REASON_REQUIRED)]})
+    if len(text) > MAX_REASON:
+        raise InvalidInput(str(REASON_TOO_LONG), fields={"reason": [str(REASON_TOO_LONG)]})
+    return text
+
+
+def _consenting_parties(case, user, consents) -> list[str]:
+    """The usernames of every party, all of whom consented (the caller's own consent counts)."""
+    if consents is None:
+        consents = []
+    if isinstance(consents, str) or not isinstance(consents, (list, tuple)) or len(consents) > 50:
+        raise InvalidInput(str(CONSENTS_INVALID), fields={"consents": [str(CONSENTS_INVALID)]})
+    names = set()
+    for name in consents:
+        if not isinstance(name, str) or not name.strip() or len(name) > 150 or "\x00" in name:
+            raise InvalidInput(str(CONSENTS_INVALID), fields={"consents": [str(CONSENTS_INVALID)]})
+        names.add(name.strip())
+    parties = case.parties()
+    users = get_user_model().objects.filter(pk__in=parties | {user.pk})
+    username_of = {u.pk: u.get_username() for u in users}
+    party_names = {username_of[pk] for pk in parties if pk in username_of}
+    strangers = sorted(names - party_names)
+    if strangers:
+        text = str(CONSENT_NOT_PARTY % {"names": ", ".join(strangers)})
+        raise InvalidInput(text, fields={"consents": [text]})
+    consenting = names | {user.get_username()}
+    missing = sorted(party_names - consenting)
+    if missing:
+        text = str(CONSENT_MISSING % {"names": ", ".join(missing)})
+        raise InvalidInput(text, fields={"consents": [text]})
+    return sorted(party_names)
+
+
+def _actor(user, case, rule) -> Actor:
+    """Who extends, and in which capacity; refuses (403) whoever the rule does not allow."""
+    if rule.extension == Extension.CONSENT_BOTH:
+        if user.pk not in case.parties():
+            raise ActionForbidden(str(NOT_A_PARTY))
+        return Actor(user=user, role="party")
+    grant = policy.grant_for(user, case.organisation, rule.extension_roles)
+    if grant is None:
+        raise ActionForbidden(str(NO_EXTENSION_ROLE))
+    behalf = get_user_model().objects.get(pk=grant.on_behalf_of_id) if grant.on_behalf_of_id else None
+    return Actor(user=user, role=grant.role, on_behalf_of=behalf)
+
+
+def deadline_extend(
+    *,
+    process: str,
+    case_id: int,
+    rule_id: str,
+    user,
+    days: int,
+    reason: str,
+    consents: list[str] | None = None,
+    meta: RequestMeta | None = None,
+    now: dt.datetime | None = None,
+) -> CaseDeadline:
+    """Extend the open deadline of ``rule_id`` on a case by ``days`` units of the rule's unit.
+
+    Refusals change nothing: a case the user cannot see is a 404; no open deadline for
+    the rule, or a rule that may not be extended, a 409 naming the rule and its source;
+    a caller the rule does not allow (not a party under ``consent_both``, no
+    ``extension_roles`` role under ``approval``) a 403; a length outside
+    1…``max_extension``, a missing reason or missing party consent a 400; a working-day
+    count with no holiday calendar for the year the 409 ``calendar_missing``.
+    Returns the new open deadline row.
+    """
+    spec = registry.get(process) if isinstance(process, str) else process
+    if spec is None:
+        raise NotVisible(str(messages.NOT_FOUND))
+    meta = meta or RequestMeta()
+    now = now or timezone.now()
+    with transaction.atomic():
+        case = get_visible_case(process=spec, case_id=case_id, user=user, lock=True)
+        row = _open_row(case, rule_id)
+        rule = _rule(rule_id) if row is not None else None
+        if row is None or rule is None:
+            raise TransitionNotAllowed(str(NO_OPEN_DEADLINE), code="no_open_deadline", rule=str(rule_id)[:60])
+        if rule.extension not in (Extension.CONSENT_BOTH, Extension.APPROVAL):
+            raise GuardFailed(
+                str(NOT_EXTENDABLE % {"rule": rule.id, "source": rule.source}), code="not_extendable", rule=rule.id
+            )
+        actor = _actor(user, case, rule)
+        length = _parse_days(days, rule)
+        text = _parse_reason(reason)
+        consenting = _consenting_parties(case, user, consents) if rule.extension == Extension.CONSENT_BOTH else []
+        # Counted from the current due date, in the rule's unit (the due day itself not counted).
+        new_due = rules.compute_due(rule.id, row.due_on, case.organisation, n=length)
+        old_due = row.due_on
+        new_row = replace_due_date(row, due_on=new_due)
+        record_event(
+            case=case, action=ACTION, actor=actor, from_state=case.state, to_state=case.state,
+            payload={
+                "rule_id": rule.id,
+                "old_due_on": old_due.isoformat(),
+                "new_due_on": new_due.isoformat(),
+                "days": length,
+                "unit": rule.unit,
+                "reason": text,
+                "extension": rule.extension,
+                "consents": consenting,
+                "source": rule.source,
+            },
+            meta=meta, now=now,
+        )
+        # Nobody new is addressed: only the due date the inbox shows moves.
+        flowkit.rebuild_work_items(spec.flow, case, notify=False)
+    return new_row
+
+
+def deadline_as_dict(row: CaseDeadline) -> dict:
+    return {
+        "rule_id": row.rule_id,
+        "starts_on": row.starts_on.isoformat(),
+        "due_on": row.due_on.isoformat(),
+        "status": row.status,
+        "extended_from_due_on": row.extended_from.due_on.isoformat() if row.extended_from_id else None,
+    }
