@@ -4,7 +4,7 @@ A :class:`~workflow.calendar.rules.DeadlineRule` declares whether it may be exte
 (``extension``): never (``"none"`` — e.g. the statutory reply period of
 《集体合同规定》第三十二条), by agreement of both parties (``"consent_both"``), or with the
 approval of a holder of one of ``extension_roles`` at the case's organisation
-(``"approval"``). An extension adds at most ``max_extension`` units of the rule's own
+(``"approval"``; never on a case the approver takes part in). An extension adds at most ``max_extension`` units of the rule's own
 unit, counted from the current due date (working days through the holiday calendar).
 
 Processes only declare the rule; this module is the one gate. Each extension runs in one
@@ -78,8 +78,15 @@ def may_extend(*, case, rule, user) -> bool:
     if rule.extension == Extension.CONSENT_BOTH:
         return user.pk in case.parties()
     if rule.extension == Extension.APPROVAL:
-        return policy.grant_for(user, case.organisation, rule.extension_roles) is not None
+        grant = policy.grant_for(user, case.organisation, rule.extension_roles)
+        return grant is not None and not _own_case(case, user, grant)
     return False
+
+
+def _own_case(case, user, grant) -> bool:
+    """Nobody approves more time on a case they take part in (nor for someone who does)."""
+    involved = case.participant_ids()
+    return user.pk in involved or bool(grant.on_behalf_of_id and grant.on_behalf_of_id in involved)
 
 
 def _parse_days(days, rule) -> int:
@@ -140,6 +147,8 @@ def _actor(user, case, rule) -> Actor:
     grant = policy.grant_for(user, case.organisation, rule.extension_roles)
     if grant is None:
         raise ActionForbidden(str(NO_EXTENSION_ROLE))
+    if _own_case(case, user, grant):
+        raise ActionForbidden(str(messages.OWN_CASE))
     behalf = get_user_model().objects.get(pk=grant.on_behalf_of_id) if grant.on_behalf_of_id else None
     return Actor(user=user, role=grant.role, on_behalf_of=behalf)
 

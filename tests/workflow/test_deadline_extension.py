@@ -191,6 +191,18 @@ def test_only_the_approving_role_at_the_case_organisation_may_extend(case, peopl
     assert state(case) == before
 
 
+def test_a_chair_may_not_approve_more_time_on_their_own_case(people, orgs, make_user):
+    chair_member = make_user("chm", Role.CHAIR, Role.MEMBER, org=orgs.acme)
+    own = services.create_case(process="examples", user=chair_member, data={"organisation": "acme", "title": "t", "amount": 1})
+    start_deadline(own, "t.approved", D(2025, 9, 26))
+    before = state(own)
+    with pytest.raises(ActionForbidden) as exc:
+        extend(own, chair_member, "t.approved", 1)
+    assert exc.value.detail == "不能处理与本人有关的案件 You may not act on your own case."
+    assert state(own) == before
+    assert extend(own, people.chair, "t.approved", 1).due_on == D(2025, 10, 11)
+
+
 def test_extension_roles_are_declared_by_the_rule(case, people, monkeypatch):
     rule = dataclasses.replace(rules.get_rule("t.approved"), extension_roles=("union_committee",))
     monkeypatch.setitem(rules._RULES, "t.approved", rule)
@@ -351,6 +363,7 @@ def test_ui_extends_through_the_service_and_a_refusal_shows_why(case, people, cl
     assert (event.action, event.channel) == ("deadline_extend", "ui")
     page = detail_page(client, people.chair, case)
     assert "2025-10-13" in page and "2025-10-10" in page and "已延长 Extended" in page
+    assert "延长期限 Deadline extended" in page  # the timeline names the event
 
 
 def test_ui_consent_form_takes_comma_separated_usernames(case, people, client):

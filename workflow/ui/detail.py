@@ -30,6 +30,7 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 SUMMARY_LENGTH = 160
 DONE = _("已执行“%(action)s” Done: %(action)s.")
 CREATE_LABEL = _("新建 Create")
+EXTEND_LABEL = _("延长期限 Deadline extended")
 BAD_VERSION = _("版本号必须是整数 The version must be an integer.")
 
 
@@ -88,7 +89,7 @@ def payload_summary(payload: dict) -> str:
 def timeline(case, spec) -> dict:
     """The case's audit events, oldest first, with the result of verifying its hash chain."""
     events = list(audit.case_events(case))
-    actions = {"create": CREATE_LABEL, **{name: t.label for name, t in spec.transitions.items()}}
+    actions = {"create": CREATE_LABEL, "deadline_extend": EXTEND_LABEL, **{name: t.label for name, t in spec.transitions.items()}}
     states = dict(state_choices(type(case)))
     roles = {str(k): str(v) for k, v in Role.choices}
     rows = [
