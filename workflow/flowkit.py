@@ -119,7 +119,7 @@ def start_case_process(flow_class, case) -> None:
     process = flow_class.instance.start.run(case=case)
     case.process = process
     type(case).objects.filter(pk=case.pk).update(process=process)
-    rebuild_work_items(flow_class, case)
+    rebuild_work_items(flow_class, case, actor_id=case.created_by_id)
 
 
 def open_step_task(case):
@@ -132,13 +132,13 @@ def open_step_task(case):
     )
 
 
-def advance(flow_class, case, *, state_changed: bool) -> None:
+def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = None) -> None:
     """After a transition: complete the open step if the state moved, then rebuild work items."""
     if state_changed:
         task = open_step_task(case)
         if task is not None:
             task.flow_task.run(task)
-    rebuild_work_items(flow_class, case)
+    rebuild_work_items(flow_class, case, actor_id=actor_id)
 
 
 def position(case) -> str | None:
@@ -147,11 +147,12 @@ def position(case) -> str | None:
     return task.flow_task.name if task else None
 
 
-def rebuild_work_items(flow_class, case, *, notify: bool = True) -> None:
+def rebuild_work_items(flow_class, case, *, notify: bool = True, actor_id: int | None = None) -> None:
     """Derive the case's work items from its open step.
 
     A claimed step is addressed to its owner alone; the role holders no longer see it.
-    ``notify=False`` when nobody new is concerned (the claimant took the step themselves).
+    ``notify=False`` when nobody new is concerned (the claimant took the step themselves);
+    an item addressed by name to ``actor_id`` (who just acted) is not announced to them.
     """
     case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
     existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
@@ -187,7 +188,7 @@ def rebuild_work_items(flow_class, case, *, notify: bool = True) -> None:
         ]
     )
     if notify:
-        _notify_added(case, [w for w in items if _item_key(w) not in before])
+        _notify_added(case, [w for w in items if _item_key(w) not in before and not (actor_id and w.user_id == actor_id)])
 
 
 def _item_key(item) -> tuple:

@@ -198,7 +198,9 @@ def perform_transition(
                 case=case, action=name, actor=actor, from_state=from_state, to_state=case.state,
                 payload=payload, meta=meta, now=now,
             )
-            flowkit.advance(spec.flow, case, state_changed=from_state != case.state)
+            flowkit.advance(
+                spec.flow, case, state_changed=from_state != case.state, actor_id=user.pk if user is not None else None
+            )
             _notify_decision_after_commit(case, user, tspec)
             for callback in ctx.after_commit:
                 transaction.on_commit(callback)

@@ -125,3 +125,16 @@ def test_me_shows_roles_and_masks_personal_data(people, api):
     assert "110101199001011234" not in str(body) and "13800138000" not in str(body)
     assert [r["role"] for r in body["roles"]] == ["member"]
     assert api().get("/api/v1/me/").status_code == 401
+
+
+def test_nobody_is_told_of_a_step_they_just_opened_for_themselves(people, api, django_capture_on_commit_callbacks):
+    """Creating a draft does not notify its creator; submitting it notifies the committee."""
+    from workflow.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        case_id = create(api, people.member).json()["id"]
+    assert not Notification.objects.filter(user=people.member, kind="new_task").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        api(people.member).post(f"/api/v1/examples/{case_id}/transitions/submit/", {}, format="json")
+    assert Notification.objects.filter(user=people.committee, kind="new_task").count() == 1
+    assert not Notification.objects.filter(user=people.member, kind="new_task").exists()
