@@ -1,5 +1,8 @@
 """Extending an open deadline as its rule allows: by both parties' consent, with approval, or never.
 
+Under consent each party agrees for themself (a request, then the other party's consent;
+the flow in detail is in test_extension_consent.py).
+
 Driven against the example process with test-only rules; every refusal changes nothing.
 """
 
@@ -20,9 +23,9 @@ from workflow.calendar import rules
 from workflow.calendar.rules import DeadlineRule, Extension, Unit, start_deadline
 from workflow.deadlines import case_deadlines, close_deadline, end_of_day, set_deadline
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from workflow.extensions import deadline_extend
+from workflow.extensions import deadline_extend, deadline_extension_consent, deadline_extension_request
 from workflow.inbox import inbox_for
-from workflow.models import CaseDeadline, WorkItem
+from workflow.models import CaseDeadline, ExtensionConsent, ExtensionRequest, WorkItem
 from workflow.roles import Role
 
 pytestmark = pytest.mark.django_db
@@ -81,10 +84,21 @@ def state(case):
     return case_deadlines(case), case_events(case).count(), items
 
 
-def extend(case, user, rule_id, days, reason="双方协商 Agreed by both sides", consents=None):
-    return deadline_extend(
-        process="examples", case_id=case.pk, rule_id=rule_id, user=user, days=days, reason=reason, consents=consents
+def extend(case, user, rule_id, days, reason="双方协商 Agreed by both sides"):
+    return deadline_extend(process="examples", case_id=case.pk, rule_id=rule_id, user=user, days=days, reason=reason)
+
+
+def request(case, user, rule_id, days, reason="双方协商 Agreed by both sides"):
+    return deadline_extension_request(
+        process="examples", case_id=case.pk, rule_id=rule_id, user=user, days=days, reason=reason
     )
+
+
+def agree(case, requester, consenter, rule_id, days, reason="双方协商 Agreed by both sides"):
+    """``requester`` proposes, ``consenter`` (the other party) consents: the new open row."""
+    req = request(case, requester, rule_id, days, reason=reason)
+    deadline_extension_consent(request_id=req.pk, user=consenter)
+    return open_row(case, rule_id)
 
 
 def open_row(case, rule_id):
@@ -97,67 +111,80 @@ def open_row(case, rule_id):
 def test_a_party_extends_with_the_other_partys_consent_and_the_history_stays(case, people):
     start_deadline(case, "t.agreed", D(2025, 3, 3))  # due Thu 13 Mar
     events = case_events(case).count()
-    row = extend(case, people.member, "t.agreed", 5, consents=["c2"])
+    row = agree(case, people.other_side, people.member, "t.agreed", 5)
     assert row.due_on == D(2025, 3, 18)  # +5 calendar days is Tue 18 Mar
     assert row.starts_on == D(2025, 3, 3) and row.status == CaseDeadline.Status.OPEN
     assert [(d["due_on"], d["status"], d["extended_from_due_on"]) for d in case_deadlines(case)] == [
         ("2025-03-13", "extended", None),
         ("2025-03-18", "open", "2025-03-13"),
     ]
-    assert case_events(case).count() == events + 1
+    # The request, the other party's consent, and the one extension.
+    assert [e.action for e in case_events(case)[events:]] == [
+        "deadline_extension_request", "deadline_extension_consent", "deadline_extend",
+    ]
     event = case_events(case).last()
     assert event.action == "deadline_extend" and event.actor_id == people.member.pk
+    req = ExtensionRequest.objects.get()
+    at = {c.user.username: c.consented_at.isoformat() for c in ExtensionConsent.objects.select_related("user")}
     assert event.payload == {
         "rule_id": "t.agreed", "old_due_on": "2025-03-13", "new_due_on": "2025-03-18", "days": 5,
         "unit": "calendar_days", "reason": "双方协商 Agreed by both sides", "extension": "consent_both",
-        "consents": ["c2", "m1"], "source": "测试：双方同意可延长 Test: both parties",
+        "consents": [{"user": "c2", "at": at["c2"]}, {"user": "m1", "at": at["m1"]}],
+        "source": "测试：双方同意可延长 Test: both parties", "request_id": req.pk,
     }
     assert chain_valid(case)
 
 
 def test_the_other_party_may_extend_too_citing_the_proposers_consent(case, people):
     start_deadline(case, "t.agreed", D(2025, 3, 3))
-    row = extend(case, people.other_side, "t.agreed", 1, consents=["m1"])
+    row = agree(case, people.member, people.other_side, "t.agreed", 1)
     assert row.due_on == D(2025, 3, 14)
-    assert case_events(case).last().payload["consents"] == ["c2", "m1"]
+    assert [c["user"] for c in case_events(case).last().payload["consents"]] == ["m1", "c2"]
 
 
 def test_a_calendar_day_extension_ending_on_a_holiday_rolls_to_the_next_working_day(case, people):
     start_deadline(case, "t.agreed", D(2025, 9, 17))  # due Sat 27 Sep, a make-up working day
-    row = extend(case, people.member, "t.agreed", 4, consents=["c2"])  # 1 Oct is National Day
+    row = agree(case, people.member, people.other_side, "t.agreed", 4)  # 1 Oct is National Day
     assert row.due_on == D(2025, 10, 9)
 
 
 @pytest.mark.parametrize(
-    "who, days, reason, consents, error, field",
+    "who, days, reason, error, field",
     [
-        ("member", 5, "理由 Reason", [], InvalidInput, "consents"),  # the other side has not agreed
-        ("member", 5, "理由 Reason", None, InvalidInput, "consents"),
-        ("member", 5, "理由 Reason", ["c2", "c1"], InvalidInput, "consents"),  # c1 is no party
-        ("member", 5, "理由 Reason", ["nobody"], InvalidInput, "consents"),
-        ("member", 5, "理由 Reason", "c2", InvalidInput, "consents"),  # not a list
-        ("member", 6, "理由 Reason", ["c2"], InvalidInput, "days"),  # max_extension 5 + 1
-        ("member", 0, "理由 Reason", ["c2"], InvalidInput, "days"),
-        ("member", -1, "理由 Reason", ["c2"], InvalidInput, "days"),
-        ("member", "abc", "理由 Reason", ["c2"], InvalidInput, "days"),
-        ("member", None, "理由 Reason", ["c2"], InvalidInput, "days"),
-        ("member", True, "理由 Reason", ["c2"], InvalidInput, "days"),
-        ("member", 10**30, "理由 Reason", ["c2"], InvalidInput, "days"),
-        ("member", 2, "   ", ["c2"], InvalidInput, "reason"),
-        ("member", 2, None, ["c2"], InvalidInput, "reason"),
-        ("member", 2, "x" * 2001, ["c2"], InvalidInput, "reason"),
-        ("committee", 2, "理由 Reason", ["m1", "c2"], ActionForbidden, None),  # sees the case, no party
-        ("chair", 2, "理由 Reason", ["m1", "c2"], ActionForbidden, None),  # approval does not apply here
-        ("beta_chair", 2, "理由 Reason", ["m1", "c2"], NotVisible, None),
+        ("member", 6, "理由 Reason", InvalidInput, "days"),  # max_extension 5 + 1
+        ("member", 0, "理由 Reason", InvalidInput, "days"),
+        ("member", -1, "理由 Reason", InvalidInput, "days"),
+        ("member", "abc", "理由 Reason", InvalidInput, "days"),
+        ("member", None, "理由 Reason", InvalidInput, "days"),
+        ("member", True, "理由 Reason", InvalidInput, "days"),
+        ("member", 10**30, "理由 Reason", InvalidInput, "days"),
+        ("member", 2, "   ", InvalidInput, "reason"),
+        ("member", 2, None, InvalidInput, "reason"),
+        ("member", 2, "x" * 2001, InvalidInput, "reason"),
+        ("committee", 2, "理由 Reason", ActionForbidden, None),  # sees the case, no party
+        ("chair", 2, "理由 Reason", ActionForbidden, None),  # approval does not apply here
+        ("beta_chair", 2, "理由 Reason", NotVisible, None),
     ],
 )
-def test_refused_consent_extensions_change_nothing(case, people, who, days, reason, consents, error, field):
+def test_refused_consent_extension_requests_change_nothing(case, people, who, days, reason, error, field):
     start_deadline(case, "t.agreed", D(2025, 3, 3))
     before = state(case)
     with pytest.raises(error) as exc:
-        extend(case, getattr(people, who), "t.agreed", days, reason=reason, consents=consents)
+        request(case, getattr(people, who), "t.agreed", days, reason=reason)
     if field:
         assert field in exc.value.fields
+    assert state(case) == before
+    assert not ExtensionRequest.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["member", "other_side", "chair"])
+def test_no_party_extends_on_their_own_word_for_the_others_consent(case, people, who):
+    start_deadline(case, "t.agreed", D(2025, 3, 3))
+    before = state(case)
+    with pytest.raises(GuardFailed) as exc:
+        extend(case, getattr(people, who), "t.agreed", 1)
+    assert (exc.value.status, exc.value.code, exc.value.rule) == (409, "consent_required", "t.agreed")
+    assert "request an extension" in exc.value.detail
     assert state(case) == before
 
 
@@ -228,7 +255,7 @@ def test_a_rule_without_extension_is_refused_naming_the_rule_and_its_source(case
     start_deadline(case, "t.never", D(2025, 3, 3))
     before = state(case)
     with pytest.raises(GuardFailed) as exc:
-        extend(case, people.chair, "t.never", 1, consents=["c2"])
+        extend(case, people.chair, "t.never", 1)
     assert exc.value.status == 409 and exc.value.code == "not_extendable" and exc.value.rule == "t.never"
     assert "t.never" in exc.value.detail and "测试：法定不可延长 Test: statutory, fixed" in exc.value.detail
     assert state(case) == before
@@ -247,8 +274,8 @@ def test_no_open_deadline_for_the_rule_is_a_conflict(case, people, rule_id):
 
 def test_an_extended_deadline_may_be_extended_again(case, people):
     start_deadline(case, "t.agreed", D(2025, 3, 3))
-    extend(case, people.member, "t.agreed", 5, consents=["c2"])
-    extend(case, people.other_side, "t.agreed", 5, consents=["m1"])
+    agree(case, people.member, people.other_side, "t.agreed", 5)
+    agree(case, people.other_side, people.member, "t.agreed", 5)
     assert [d["status"] for d in case_deadlines(case)] == ["extended", "extended", "open"]
     assert open_row(case, "t.agreed").due_on == D(2025, 3, 24)  # 23 Mar is a Sunday
 
@@ -300,28 +327,43 @@ def api_url(case, rule_id):
 
 def test_api_extends_and_answers_refusals_with_their_status(case, people, api):
     start_deadline(case, "t.agreed", D(2025, 3, 3))
-    r = api(people.member).post(api_url(case, "t.agreed"), {"days": 6, "reason": "r", "consents": ["c2"]}, format="json")
+    url = f"/api/v1/examples/{case.pk}/deadlines/t.agreed/extension-requests/"
+    r = api(people.member).post(url, {"days": 6, "reason": "r"}, format="json")
     assert r.status_code == 400 and "days" in r.json()["fields"]
-    r = api(people.committee).post(api_url(case, "t.agreed"), {"days": 1, "reason": "r"}, format="json")
+    r = api(people.committee).post(url, {"days": 1, "reason": "r"}, format="json")
     assert r.status_code == 403
-    r = api(people.beta_chair).post(api_url(case, "t.agreed"), {"days": 1, "reason": "r"}, format="json")
+    r = api(people.beta_chair).post(url, {"days": 1, "reason": "r"}, format="json")
     assert r.status_code == 404
     r = api(people.member).post(api_url(case, "t.never"), {"days": 1, "reason": "r"}, format="json")
     assert r.status_code == 409 and r.json()["code"] == "no_open_deadline"
-    r = api(people.member).post(api_url(case, "t.agreed"), ["not", "an", "object"], format="json")
+    r = api(people.member).post(api_url(case, "t.agreed"), {"days": 1, "reason": "r", "consents": ["c2"]}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "consent_required"
+    r = api(people.member).post(url, ["not", "an", "object"], format="json")
     assert r.status_code == 400
     assert [d["status"] for d in case_deadlines(case)] == ["open"]
-    r = api(people.member).post(
-        api_url(case, "t.agreed"), {"days": "5", "reason": "协商 Agreed", "consents": ["c2"]}, format="json"
-    )
+    r = api(people.member).post(url, {"days": "5", "reason": "协商 Agreed"}, format="json")
+    assert r.status_code == 201, r.json()
+    r = api(people.other_side).post(f"/api/v1/extension-requests/{r.json()['id']}/consent/", format="json")
     assert r.status_code == 200, r.json()
-    assert r.json() == {
+    assert r.json()["status"] == "applied"
+    assert open_row(case, "t.agreed").due_on == D(2025, 3, 18)
+    assert case_deadlines(case)[-1] == {
         "rule_id": "t.agreed", "starts_on": "2025-03-03", "due_on": "2025-03-18", "status": "open",
-        "extended_from_due_on": "2025-03-13",
+        "escalated": False, "extended_from_due_on": "2025-03-13",
     }
     assert case_events(case).last().channel == "api"
     detail = api(people.member).get(f"/api/v1/examples/{case.pk}/").json()
     assert [d["status"] for d in detail["deadlines"]] == ["extended", "open"]
+
+
+def test_api_extends_on_approval(case, people, api):
+    start_deadline(case, "t.approved", D(2025, 9, 26))
+    r = api(people.chair).post(api_url(case, "t.approved"), {"days": "2", "reason": "忙 Busy"}, format="json")
+    assert r.status_code == 200, r.json()
+    assert r.json() == {
+        "rule_id": "t.approved", "starts_on": "2025-09-26", "due_on": "2025-10-13", "status": "open",
+        "extended_from_due_on": "2025-10-10",
+    }
 
 
 # -- UI -----------------------------------------------------------------------------------------
@@ -366,9 +408,18 @@ def test_ui_extends_through_the_service_and_a_refusal_shows_why(case, people, cl
     assert "延长期限 Deadline extended" in page  # the timeline names the event
 
 
-def test_ui_consent_form_takes_comma_separated_usernames(case, people, client):
+def test_ui_request_then_consent_extends(case, people, client):
     start_deadline(case, "t.agreed", D(2025, 3, 3))
     client.force_login(people.member)
-    r = client.post(ui_url(case, "t.agreed"), {"days": "1", "reason": "协商 Agreed", "consents": "c2，"})
+    url = reverse("ui:examples:extension_request", kwargs={"pk": case.pk, "rule_id": "t.agreed"})
+    r = client.post(url, {"days": "1", "reason": "协商 Agreed"})
     assert r.status_code == 302
-    assert case_events(case).last().payload["consents"] == ["c2", "m1"]
+    assert open_row(case, "t.agreed").due_on == D(2025, 3, 13)  # nothing extended yet
+    req = ExtensionRequest.objects.get()
+    client.force_login(people.other_side)
+    r = client.post(
+        reverse("ui:examples:extension_answer", kwargs={"pk": case.pk, "request_id": req.pk, "verb": "consent"})
+    )
+    assert r.status_code == 302
+    assert open_row(case, "t.agreed").due_on == D(2025, 3, 14)
+    assert [c["user"] for c in case_events(case).last().payload["consents"]] == ["m1", "c2"]

@@ -1,12 +1,18 @@
 """API for extending a case's open deadline as its rule allows.
 
-``POST /api/v1/<process>/<id>/deadlines/<rule_id>/extend/`` ``{"days", "reason", "consents"}``
-(``consents``: the usernames of the parties who agreed, for a rule extended by both
-parties' consent). Thin: one call to :func:`workflow.extensions.deadline_extend`.
+- ``POST /api/v1/<process>/<id>/deadlines/<rule_id>/extend/`` ``{"days", "reason"}``: a
+  holder of the rule's approving role extends it (rule ``approval``).
+- ``POST /api/v1/<process>/<id>/deadlines/<rule_id>/extension-requests/`` ``{"days", "reason"}``:
+  a party proposes an extension of a deadline extended only by agreement (``consent_both``);
+  ``GET /api/v1/<process>/<id>/extension-requests/`` lists the case's proposals.
+- ``POST /api/v1/extension-requests/<id>/consent/`` | ``decline/`` ``{"reason"}`` | ``withdraw/``:
+  each party answers for themself; the last consent applies the extension.
+
+Thin: one service call each in :mod:`workflow.extensions`; a case the caller cannot see is a 404.
 """
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from .. import extensions
@@ -18,7 +24,10 @@ class ExtendInput(serializers.Serializer):
 
     days = serializers.IntegerField(min_value=1, help_text="延长数量（规则的单位） Units of the rule's own unit.")
     reason = serializers.CharField(help_text="延长理由 Reason.")
-    consents = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class DeclineInput(serializers.Serializer):
+    reason = serializers.CharField(required=False, help_text="拒绝理由（可选） Reason (optional).")
 
 
 class DeadlineExtendView(ProcessAPIView):
@@ -27,12 +36,77 @@ class DeadlineExtendView(ProcessAPIView):
     @extend_schema(request=ExtendInput, responses=dict)
     def post(self, request, pk, rule_id):
         data = _payload(request)
-        consents = data.get("consents")
-        if isinstance(consents, str):
-            # A form post sends one name as a plain string, several as a list.
-            consents = [consents]
         row = extensions.deadline_extend(
             process=self.process_key, case_id=pk, rule_id=rule_id, user=request.user,
-            days=data.get("days"), reason=data.get("reason"), consents=consents, meta=self.meta(),
+            days=data.get("days"), reason=data.get("reason"), meta=self.meta(),
         )
         return Response(extensions.deadline_as_dict(row))
+
+
+class ExtensionRequestCreateView(ProcessAPIView):
+    schema_operation = "deadline_extension_request"
+
+    @extend_schema(request=ExtendInput, responses=dict)
+    def post(self, request, pk, rule_id):
+        data = _payload(request)
+        req = extensions.deadline_extension_request(
+            process=self.process_key, case_id=pk, rule_id=rule_id, user=request.user,
+            days=data.get("days"), reason=data.get("reason"), meta=self.meta(),
+        )
+        req.refresh_from_db()
+        return Response(extensions.extension_request_as_dict(req), status=status.HTTP_201_CREATED)
+
+
+class ExtensionRequestListView(ProcessAPIView):
+    schema_operation = "extension_requests"
+
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        rows = extensions.extension_requests(process=self.process_key, case_id=pk, user=request.user)
+        return Response([extensions.extension_request_as_dict(r) for r in rows])
+
+
+class _ExtensionRequestAnswerView(ProcessAPIView):
+    def answer(self, request, request_id):
+        raise NotImplementedError
+
+    def post(self, request, request_id):
+        req = self.answer(request, request_id)
+        req.refresh_from_db()
+        return Response(extensions.extension_request_as_dict(req))
+
+
+class ExtensionConsentView(_ExtensionRequestAnswerView):
+    schema_operation = "extension_request_consent"
+
+    def answer(self, request, request_id):
+        return extensions.deadline_extension_consent(request_id=request_id, user=request.user, meta=self.meta())
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request, request_id):
+        return super().post(request, request_id)
+
+
+class ExtensionDeclineView(_ExtensionRequestAnswerView):
+    schema_operation = "extension_request_decline"
+
+    def answer(self, request, request_id):
+        data = _payload(request)
+        return extensions.deadline_extension_decline(
+            request_id=request_id, user=request.user, reason=data.get("reason", ""), meta=self.meta()
+        )
+
+    @extend_schema(request=DeclineInput, responses=dict)
+    def post(self, request, request_id):
+        return super().post(request, request_id)
+
+
+class ExtensionWithdrawView(_ExtensionRequestAnswerView):
+    schema_operation = "extension_request_withdraw"
+
+    def answer(self, request, request_id):
+        return extensions.deadline_extension_withdraw(request_id=request_id, user=request.user, meta=self.meta())
+
+    @extend_schema(request=None, responses=dict)
+    def post(self, request, request_id):
+        return super().post(request, request_id)

@@ -42,6 +42,16 @@ def process_patterns():
                 extension_views.DeadlineExtendView.as_view(**kw),
                 name=f"{key}-deadline-extend",
             ),
+            path(
+                f"v1/{key}/<int:pk>/deadlines/<str:rule_id>/extension-requests/",
+                extension_views.ExtensionRequestCreateView.as_view(**kw),
+                name=f"{key}-extension-request",
+            ),
+            path(
+                f"v1/{key}/<int:pk>/extension-requests/",
+                extension_views.ExtensionRequestListView.as_view(**kw),
+                name=f"{key}-extension-requests",
+            ),
         ]
     return patterns
 
@@ -52,6 +62,21 @@ urlpatterns = [
     path("v1/", include("workflow.votes.api_urls")),
     path("v1/", include("workflow.calendar.api_urls")),
     path("v1/", include("workflow.api.delegations")),
+    path(
+        "v1/extension-requests/<str:request_id>/consent/",
+        extension_views.ExtensionConsentView.as_view(),
+        name="extension-request-consent",
+    ),
+    path(
+        "v1/extension-requests/<str:request_id>/decline/",
+        extension_views.ExtensionDeclineView.as_view(),
+        name="extension-request-decline",
+    ),
+    path(
+        "v1/extension-requests/<str:request_id>/withdraw/",
+        extension_views.ExtensionWithdrawView.as_view(),
+        name="extension-request-withdraw",
+    ),
     path("v1/inbox/", views.InboxView.as_view(), name="inbox"),
     path("v1/me/", views.MeView.as_view(), name="me"),
     path("v1/auth/token/", views.TokenView.as_view(), name="token"),

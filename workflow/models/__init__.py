@@ -3,6 +3,7 @@ from .case import Case, ReferenceCounter
 from .congress import CongressSession, CongressTerm
 from .deadline import CaseDeadline
 from .delegation import Delegation
+from .extension import ExtensionConsent, ExtensionRequest
 from .organisations import MemberProfile, Organisation, OrgKind, RoleAssignment
 from .work import WorkItem
 
@@ -13,6 +14,8 @@ __all__ = [
     "CongressSession",
     "CongressTerm",
     "Delegation",
+    "ExtensionConsent",
+    "ExtensionRequest",
     "MemberProfile",
     "Organisation",
     "OrgKind",

@@ -31,6 +31,13 @@ SUMMARY_LENGTH = 160
 DONE = _("已执行“%(action)s” Done: %(action)s.")
 CREATE_LABEL = _("新建 Create")
 EXTEND_LABEL = _("延长期限 Deadline extended")
+EXTENSION_LABELS = {
+    "deadline_extension_request": _("申请延长期限 Extension requested"),
+    "deadline_extension_consent": _("同意延长期限 Extension consented"),
+    "deadline_extension_decline": _("拒绝延长期限 Extension declined"),
+    "deadline_extension_withdraw": _("撤回延长申请 Extension request withdrawn"),
+    "deadline_extension_lapse": _("延长申请失效 Extension request lapsed"),
+}
 BAD_VERSION = _("版本号必须是整数 The version must be an integer.")
 
 
@@ -89,7 +96,10 @@ def payload_summary(payload: dict) -> str:
 def timeline(case, spec) -> dict:
     """The case's audit events, oldest first, with the result of verifying its hash chain."""
     events = list(audit.case_events(case))
-    actions = {"create": CREATE_LABEL, "deadline_extend": EXTEND_LABEL, **{name: t.label for name, t in spec.transitions.items()}}
+    actions = {
+        "create": CREATE_LABEL, "deadline_extend": EXTEND_LABEL, **EXTENSION_LABELS,
+        **{name: t.label for name, t in spec.transitions.items()},
+    }
     states = dict(state_choices(type(case)))
     roles = {str(k): str(v) for k, v in Role.choices}
     rows = [

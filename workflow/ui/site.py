@@ -74,6 +74,22 @@ class ProcessApp(Application):
             "<int:pk>/deadlines/<str:rule_id>/extend/", self._view(extensions.DeadlineExtendView), name="extend"
         )
 
+    @property
+    def extension_request_path(self):
+        return path(
+            "<int:pk>/deadlines/<str:rule_id>/extension-requests/",
+            self._view(extensions.ExtensionRequestView),
+            name="extension_request",
+        )
+
+    @property
+    def extension_answer_path(self):
+        return path(
+            "<int:pk>/extension-requests/<int:request_id>/<str:verb>/",
+            self._view(extensions.ExtensionAnswerView),
+            name="extension_answer",
+        )
+
 
 class UnionflowSite(Site):
     title = _("工会工作流 unionflow")
