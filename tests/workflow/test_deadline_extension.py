@@ -23,7 +23,8 @@ from workflow.calendar import rules
 from workflow.calendar.rules import DeadlineRule, Extension, Unit, start_deadline
 from workflow.deadlines import case_deadlines, close_deadline, end_of_day, set_deadline
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from workflow.extensions import deadline_extend, deadline_extension_consent, deadline_extension_request
+from workflow.extension_requests import deadline_extension_consent, deadline_extension_request
+from workflow.extensions import deadline_extend
 from workflow.inbox import inbox_for
 from workflow.models import CaseDeadline, ExtensionConsent, ExtensionRequest, WorkItem
 from workflow.roles import Role

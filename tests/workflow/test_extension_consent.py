@@ -19,13 +19,13 @@ from workflow.audit import case_events, chain_valid
 from workflow.calendar.rules import DeadlineRule, Extension, Unit, start_deadline
 from workflow.deadlines import case_deadlines, close_deadline
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
-from workflow.extensions import (
-    deadline_extend,
+from workflow.extension_requests import (
     deadline_extension_consent,
     deadline_extension_decline,
     deadline_extension_request,
     deadline_extension_withdraw,
 )
+from workflow.extensions import deadline_extend
 from workflow.models import CaseDeadline, ExtensionConsent, ExtensionRequest
 from workflow.notifications.models import Notification
 from workflow.roles import Role

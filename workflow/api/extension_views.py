@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from .. import extensions
+from .. import extension_requests, extensions
 from .views import ProcessAPIView, _payload
 
 
@@ -49,12 +49,12 @@ class ExtensionRequestCreateView(ProcessAPIView):
     @extend_schema(request=ExtendInput, responses=dict)
     def post(self, request, pk, rule_id):
         data = _payload(request)
-        req = extensions.deadline_extension_request(
+        req = extension_requests.deadline_extension_request(
             process=self.process_key, case_id=pk, rule_id=rule_id, user=request.user,
             days=data.get("days"), reason=data.get("reason"), meta=self.meta(),
         )
         req.refresh_from_db()
-        return Response(extensions.extension_request_as_dict(req), status=status.HTTP_201_CREATED)
+        return Response(extension_requests.extension_request_as_dict(req), status=status.HTTP_201_CREATED)
 
 
 class ExtensionRequestListView(ProcessAPIView):
@@ -62,8 +62,8 @@ class ExtensionRequestListView(ProcessAPIView):
 
     @extend_schema(responses=dict)
     def get(self, request, pk):
-        rows = extensions.extension_requests(process=self.process_key, case_id=pk, user=request.user)
-        return Response([extensions.extension_request_as_dict(r) for r in rows])
+        rows = extension_requests.extension_request_list(process=self.process_key, case_id=pk, user=request.user)
+        return Response([extension_requests.extension_request_as_dict(r) for r in rows])
 
 
 class _ExtensionRequestAnswerView(ProcessAPIView):
@@ -73,14 +73,14 @@ class _ExtensionRequestAnswerView(ProcessAPIView):
     def post(self, request, request_id):
         req = self.answer(request, request_id)
         req.refresh_from_db()
-        return Response(extensions.extension_request_as_dict(req))
+        return Response(extension_requests.extension_request_as_dict(req))
 
 
 class ExtensionConsentView(_ExtensionRequestAnswerView):
     schema_operation = "extension_request_consent"
 
     def answer(self, request, request_id):
-        return extensions.deadline_extension_consent(request_id=request_id, user=request.user, meta=self.meta())
+        return extension_requests.deadline_extension_consent(request_id=request_id, user=request.user, meta=self.meta())
 
     @extend_schema(request=None, responses=dict)
     def post(self, request, request_id):
@@ -92,7 +92,7 @@ class ExtensionDeclineView(_ExtensionRequestAnswerView):
 
     def answer(self, request, request_id):
         data = _payload(request)
-        return extensions.deadline_extension_decline(
+        return extension_requests.deadline_extension_decline(
             request_id=request_id, user=request.user, reason=data.get("reason", ""), meta=self.meta()
         )
 
@@ -105,7 +105,7 @@ class ExtensionWithdrawView(_ExtensionRequestAnswerView):
     schema_operation = "extension_request_withdraw"
 
     def answer(self, request, request_id):
-        return extensions.deadline_extension_withdraw(request_id=request_id, user=request.user, meta=self.meta())
+        return extension_requests.deadline_extension_withdraw(request_id=request_id, user=request.user, meta=self.meta())
 
     @extend_schema(request=None, responses=dict)
     def post(self, request, request_id):

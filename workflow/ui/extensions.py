@@ -17,7 +17,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import extensions
+from .. import extension_requests, extensions
 from ..calendar import rules
 from ..calendar.rules import Extension, Unit
 from ..errors import NotVisible, ServiceError
@@ -32,9 +32,9 @@ ANSWERED = {
     "withdraw": _("已撤回延长申请 You withdrew the extension request."),
 }
 SERVICES = {
-    "consent": extensions.deadline_extension_consent,
-    "decline": extensions.deadline_extension_decline,
-    "withdraw": extensions.deadline_extension_withdraw,
+    "consent": extension_requests.deadline_extension_consent,
+    "decline": extension_requests.deadline_extension_decline,
+    "withdraw": extension_requests.deadline_extension_withdraw,
 }
 
 
@@ -148,7 +148,7 @@ class ExtensionRequestView(_ExtensionView):
 
     def post(self, request, pk, rule_id):
         def call():
-            req = extensions.deadline_extension_request(
+            req = extension_requests.deadline_extension_request(
                 process=self.spec, case_id=pk, rule_id=rule_id, user=request.user,
                 days=request.POST.get("days", ""), reason=request.POST.get("reason", ""), meta=self.meta(),
             )
