@@ -39,6 +39,9 @@ class Proposal(Case):
     cosign_closes_on = models.DateField(_("附议截止 Co-signing closes"), null=True, blank=True)
     submitted_on = models.DateField(_("提交日期 Submitted on"), null=True, blank=True)
     decision_reason = models.TextField(_("审查意见 Decision reason"), blank=True)
+    #: How the review filed it (立案 accepted / 转为意见建议 converted): an assignment returned
+    #: by the department goes back to that, so a suggestion never turns into a filed proposal.
+    review_outcome = models.CharField(_("审查结果 Review outcome"), max_length=20, blank=True, editable=False)
     withdraw_reason = models.TextField(_("撤回理由 Withdrawal reason"), blank=True)
 
     merged_into = models.ForeignKey(
@@ -146,10 +149,12 @@ class Proposal(Case):
     @transition(field=state, source=S.UNDER_REVIEW, target=S.ACCEPTED)
     def accept(self, ctx):
         self.decision_reason = ctx.data.get("reason", "")
+        self.review_outcome = S.ACCEPTED
 
     @transition(field=state, source=S.UNDER_REVIEW, target=S.CONVERTED)
     def convert(self, ctx):
         self.decision_reason = ctx.data["reason"]
+        self.review_outcome = S.CONVERTED
 
     @transition(field=state, source=S.UNDER_REVIEW, target=S.REJECTED)
     def reject(self, ctx):
@@ -175,11 +180,13 @@ class Proposal(Case):
         self.lead_department = ctx.data["lead_department"]
         self.assigned_on = ctx.today
 
-    @transition(field=state, source=S.ASSIGNED, target=S.ACCEPTED)
+    @transition(field=state, source=S.ASSIGNED, target=RETURN_VALUE(S.ACCEPTED, S.CONVERTED))
     def return_assignment(self, ctx):
+        """Back to the committee as the review filed it: accepted, or converted to a suggestion."""
         self.lead_department = None
         self.assigned_on = None
         self.reply_due_on = None
+        return S.CONVERTED if self.review_outcome == S.CONVERTED else S.ACCEPTED
 
     @transition(field=state, source=S.ASSIGNED, target=S.IN_PROGRESS)
     def acknowledge(self, ctx):

@@ -284,6 +284,17 @@ def test_return_assignment_on_working_day_7_yes_on_day_8_no(people, walk, clock,
     assert snapshot(second) == before
 
 
+def test_a_returned_assignment_of_a_suggestion_goes_back_to_converted(people, orgs, walk, clock, api):
+    """A converted suggestion handed back by the department stays a suggestion, never a filed proposal."""
+    case = walk("under_review")
+    case = svc.proposal_convert(case=case, actor=people.review1, reason="属意见建议 A suggestion.", now=at(DAY0))
+    case = svc.proposal_assign(case=case, actor=people.review1, lead_department=orgs.dept, now=at(DAY0))
+    clock.set(DAY0 + dt.timedelta(days=1), hour=9)
+    r = api(people.dept1).post(url(case, "return_assignment"), {"reason": "不属本部门 Not ours."}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "converted"
+    assert case_events(case).last().to_state == "converted"
+
+
 # Rating, feedback window and re-handling ------------------------------------------------------
 def test_rating_on_day_15_is_accepted(people, walk, clock, api):
     case = walk("replied")
