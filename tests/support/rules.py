@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from workflow.calendar import rules
-from workflow.calendar.rules import DeadlineRule, register_rule
+from workflow.calendar.rules import DeadlineRule, Extension, Unit, register_rule
 
 
 @contextmanager
@@ -19,3 +19,17 @@ def rules_registered(test_rules: Iterable[DeadlineRule]) -> Iterator[None]:
     finally:
         for rule in test_rules:
             rules._RULES.pop(rule.id, None)
+
+
+#: One rule per extension policy, for the deadline-extension tests.
+EXTENSION_TEST_RULES = (
+    DeadlineRule("t.never", "测试：法定不可延长 Test: statutory, fixed", 10, Unit.CALENDAR_DAYS, "submit"),
+    DeadlineRule(
+        "t.agreed", "测试：双方同意可延长 Test: both parties", 10, Unit.CALENDAR_DAYS, "submit",
+        extension=Extension.CONSENT_BOTH, max_extension=5,
+    ),
+    DeadlineRule(
+        "t.approved", "测试：主席批准可延长 Test: chair approves", 5, Unit.WORKING_DAYS, "submit",
+        extension=Extension.APPROVAL, max_extension=10,
+    ),
+)

@@ -16,11 +16,11 @@ from django.utils import timezone
 from tests.example_process.flows import ExampleFlow
 from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
-from tests.support.rules import rules_registered
+from tests.support.rules import EXTENSION_TEST_RULES, rules_registered
 from workflow import flowkit, services, timers
 from workflow.audit import case_events, chain_valid
 from workflow.calendar import rules
-from workflow.calendar.rules import DeadlineRule, Extension, Unit, start_deadline
+from workflow.calendar.rules import Extension, start_deadline
 from workflow.deadlines import case_deadlines, close_deadline, end_of_day, set_deadline
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
 from workflow.extension_requests import deadline_extension_consent, deadline_extension_request
@@ -32,23 +32,11 @@ from workflow.roles import Role
 pytestmark = pytest.mark.django_db
 D = dt.date
 
-TEST_RULES = [
-    DeadlineRule("t.never", "测试：法定不可延长 Test: statutory, fixed", 10, Unit.CALENDAR_DAYS, "submit"),
-    DeadlineRule(
-        "t.agreed", "测试：双方同意可延长 Test: both parties", 10, Unit.CALENDAR_DAYS, "submit",
-        extension=Extension.CONSENT_BOTH, max_extension=5,
-    ),
-    DeadlineRule(
-        "t.approved", "测试：主席批准可延长 Test: chair approves", 5, Unit.WORKING_DAYS, "submit",
-        extension=Extension.APPROVAL, max_extension=10,
-    ),
-]
-
 
 @pytest.fixture(autouse=True)
 def setup_rules(db):
     ensure_calendar_loaded()
-    with rules_registered(TEST_RULES):
+    with rules_registered(EXTENSION_TEST_RULES):
         yield
 
 

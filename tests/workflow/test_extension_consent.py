@@ -13,10 +13,10 @@ from django.urls import reverse
 
 from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
-from tests.support.rules import rules_registered
+from tests.support.rules import EXTENSION_TEST_RULES, rules_registered
 from workflow import services
 from workflow.audit import case_events, chain_valid
-from workflow.calendar.rules import DeadlineRule, Extension, Unit, start_deadline
+from workflow.calendar.rules import start_deadline
 from workflow.deadlines import case_deadlines, close_deadline
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
 from workflow.extension_requests import (
@@ -34,22 +34,11 @@ pytestmark = pytest.mark.django_db
 D = dt.date
 PENDING, APPLIED = ExtensionRequest.Status.PENDING, ExtensionRequest.Status.APPLIED
 
-TEST_RULES = [
-    DeadlineRule(
-        "t.agreed", "测试：双方同意可延长 Test: both parties", 10, Unit.CALENDAR_DAYS, "submit",
-        extension=Extension.CONSENT_BOTH, max_extension=5,
-    ),
-    DeadlineRule(
-        "t.approved", "测试：主席批准可延长 Test: chair approves", 5, Unit.WORKING_DAYS, "submit",
-        extension=Extension.APPROVAL, max_extension=10,
-    ),
-]
-
 
 @pytest.fixture(autouse=True)
 def setup_rules(db):
     ensure_calendar_loaded()
-    with rules_registered(TEST_RULES):
+    with rules_registered(EXTENSION_TEST_RULES):
         yield
 
 
