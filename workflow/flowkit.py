@@ -27,6 +27,7 @@ from .models import WorkItem
 select_for_update_lock = SelectForUpdateLock(nowait=False, attempts=1)
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+_UNSET = object()
 
 
 @dataclass(frozen=True)
@@ -132,10 +133,14 @@ def open_step_task(case):
     )
 
 
-def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = None) -> None:
-    """After a transition: complete the open step if the state moved, then rebuild work items."""
+def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = None, task=_UNSET) -> None:
+    """After a transition: complete the open step if the state moved, then rebuild work items.
+
+    ``task``: the open step the caller already looked up under the case lock (saves a query).
+    """
     if state_changed:
-        task = open_step_task(case)
+        if task is _UNSET:
+            task = open_step_task(case)
         if task is not None:
             task.flow_task.run(task)
     rebuild_work_items(flow_class, case, actor_id=actor_id)

@@ -164,13 +164,14 @@ def perform_transition(
                 raise TransitionNotAllowed(
                     messages.NOT_ALLOWED_IN_STATE % {"state": case.state_label, "action": name},
                 )
+            open_task = flowkit.open_step_task(case)
             if system:
                 actor = Actor(user=user, role="system")
             else:
                 decision = policy.may_perform(user, case, tspec, now=now)
                 if not decision.allowed:
                     raise ActionForbidden(decision.reason)
-                if _claimed_by_other(case, user):
+                if _claimed_by_other(open_task, user):
                     raise ActionForbidden(str(messages.CLAIMED_BY_OTHER))
                 actor = _build_actor(user, decision)
             if expected_version is not None and int(expected_version) != case.version:
@@ -199,7 +200,8 @@ def perform_transition(
                 payload=payload, meta=meta, now=now,
             )
             flowkit.advance(
-                spec.flow, case, state_changed=from_state != case.state, actor_id=user.pk if user is not None else None
+                spec.flow, case, state_changed=from_state != case.state,
+                actor_id=user.pk if user is not None else None, task=open_task,
             )
             _notify_decision_after_commit(case, user, tspec)
             for callback in ctx.after_commit:
@@ -219,9 +221,8 @@ def _notify_decision_after_commit(case, user, tspec) -> None:
     )
 
 
-def _claimed_by_other(case, user) -> bool:
+def _claimed_by_other(task, user) -> bool:
     """A claimed step is worked by its owner only (the chair may reassign it)."""
-    task = flowkit.open_step_task(case)
     return bool(task is not None and task.owner_id and user is not None and task.owner_id != user.pk)
 
 
@@ -229,7 +230,7 @@ def available_transitions(*, process, case, user) -> list:
     """The transitions ``user`` may perform on ``case`` now (state and role; guards are checked on perform)."""
     spec = _spec(process)
     result = []
-    if _claimed_by_other(case, user):
+    if _claimed_by_other(flowkit.open_step_task(case), user):
         return result
     for tspec in spec.transitions.values():
         if tspec.system_only:
