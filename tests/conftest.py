@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.support.db import audit_triggers
+from tests.support.db import audit_triggers, ensure_calendar_loaded
 from workflow.models import CongressTerm, MemberProfile, Organisation, OrgKind, RoleAssignment
 
 
@@ -71,7 +71,9 @@ def flushable_audit_table(audit_triggers_back_on, transactional_db):
     """The test runs with the append-only triggers on. Afterwards the transactional test
     database is emptied (TRUNCATE on PostgreSQL, DELETE on SQLite), which the triggers
     refuse: switch them off just for that flush; ``audit_triggers_back_on`` switches them
-    back on when the module is done."""
+    back on when the module is done. An earlier flush also emptied the holiday calendar the
+    data migration loaded: reload it so the test starts from a migrated database."""
+    ensure_calendar_loaded()
     audit_triggers(True)
     yield
     audit_triggers(False)
