@@ -1,3 +1,4 @@
+from .anchor import AuditAnchor
 from .audit import AuditEvent
 from .case import Case, ReferenceCounter
 from .congress import CongressSession, CongressTerm
@@ -8,6 +9,7 @@ from .organisations import MemberProfile, Organisation, OrgKind, RoleAssignment
 from .work import WorkItem
 
 __all__ = [
+    "AuditAnchor",
     "AuditEvent",
     "Case",
     "CaseDeadline",
