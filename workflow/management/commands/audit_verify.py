@@ -1,4 +1,4 @@
-"""``manage.py audit_verify [--case REF]``: recompute every per-case audit hash chain.
+"""``manage.py audit_verify [--case REF] [--anchor HASH]``: recompute the audit hash chains and anchors.
 
 The audit log is the union's record of who decided what, so it must be provably
 untouched. The database refuses UPDATE and DELETE, but someone with direct access to
@@ -7,19 +7,28 @@ is intact. It streams the events case by case and checks that
 each event's ``seq`` follows the previous one, its ``prev_hash`` links to the previous
 event's hash, and its own ``hash`` matches its content. A changed field, a deleted row,
 a row inserted in the middle and two swapped rows all break one of those three checks.
-Exit status 0 when every chain is intact, 1 on the first break.
+
+A chain whose last events were cut off still verifies on its own; the audit anchors
+(``manage.py audit_anchor``, daily by beat) close that gap. The command checks every anchor
+against the events it covers and the anchors' own chain (see :mod:`workflow.audit_anchor`).
+``--anchor HASH`` is what an auditor holding a hash from the minutes runs: it also requires
+that the anchor with that hash is still there and still matches the log. ``--case`` checks
+one case's chain only; anchors cover the whole log and are left out unless ``--anchor``
+is given. Exit status 0 when everything holds, 1 on the first break.
 """
 
 from __future__ import annotations
 
 import itertools
 import sys
+from dataclasses import dataclass
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from workflow.audit import ChainBreak, verify_events
-from workflow.models import AuditEvent
+from workflow.audit_anchor import verify_anchors
+from workflow.models import AuditAnchor, AuditEvent
 
 #: Rows fetched per round trip while streaming; keeps memory flat at millions of events.
 CHUNK_SIZE = 2000
@@ -29,13 +38,71 @@ def _case_key(event: AuditEvent) -> tuple[int, int]:
     return event.case_type_id, event.case_id
 
 
+@dataclass
+class _ChainResult:
+    cases: int = 0
+    checked: int = 0
+    broken_cases: int = 0
+    first_break: ChainBreak | None = None
+
+
 class Command(BaseCommand):
-    help = "校验审计日志哈希链 Recompute every per-case audit hash chain and report the first break."
+    help = "校验审计日志哈希链与锚点 Recompute every per-case audit hash chain and the anchors, and report the first break."
 
     def add_arguments(self, parser):
         parser.add_argument("--case", dest="case_ref", help="只校验此编号的案件 Only check the case with this reference.")
+        parser.add_argument(
+            "--anchor",
+            dest="anchor_hash",
+            help="核对保存在系统外的锚点哈希 Also require the anchor with this hash (kept outside the system) to be there "
+            "and still match the log.",
+        )
 
-    def handle(self, *args, case_ref: str | None = None, **options):
+    def handle(self, *args, case_ref: str | None = None, anchor_hash: str | None = None, **options):
+        chains = self._verify_chains(case_ref)
+        self.stdout.write(f"案件 Cases: {chains.cases}")
+        self.stdout.write(f"已校验事件 Events checked: {chains.checked}")
+        failures = []
+        if chains.first_break is not None:
+            failures.append(f"审计链被破坏 {chains.broken_cases} case(s) with a broken chain")
+        anchor_problem = held_missing = None
+        if case_ref and not anchor_hash:
+            self.stdout.write("锚点 Anchors: 未校验 not checked with --case")
+        else:
+            anchor_problem = verify_anchors()
+            self.stdout.write(f"已校验锚点 Anchors checked: {AuditAnchor.objects.count()}")
+            if anchor_problem is not None:
+                failures.append("审计锚点不符 an anchor no longer matches the log")
+        if anchor_hash:
+            held_missing = not self._report_held_anchor(anchor_hash.strip().lower(), anchor_problem)
+            if held_missing:
+                failures.append("锚点不存在 the anchor given is not there")
+        if not failures:
+            intact = "all chains intact" if case_ref and not anchor_hash else "all chains and anchors intact"
+            self.stdout.write(f"结果 Result: OK 审计链完整 {intact}")
+            return
+        self.stdout.write("结果 Result: BROKEN " + "; ".join(failures))
+        if chains.first_break is not None:
+            first = chains.first_break
+            self.stdout.write(f"首个断点 First break: case {first.case_ref} seq {first.seq}: {first.reason}")
+        if anchor_problem is not None:
+            self.stdout.write(f"首个不符锚点 First failing anchor: {anchor_problem}")
+        self.stdout.flush()
+        raise SystemExit(1)
+
+    def _report_held_anchor(self, anchor_hash: str, problem) -> bool:
+        """Say whether the auditor's anchor is there and still holds; False when it is gone."""
+        held = AuditAnchor.objects.filter(anchor_hash=anchor_hash).first()
+        if held is None:
+            self.stdout.write(f"所持锚点 Anchor {anchor_hash}: 未找到 NOT FOUND (removed or rewritten)")
+            return False
+        # Anchors are checked in order: every anchor before the first failing one holds.
+        holds = problem is None or problem.anchor.pk > held.pk
+        verdict = "与日志相符 still matches the log" if holds else "不再相符 NO LONGER matches the log"
+        self.stdout.write(f"所持锚点 Anchor {anchor_hash}: #{held.pk}, {held.events} events, {verdict}")
+        return True
+
+    def _verify_chains(self, case_ref: str | None) -> _ChainResult:
         events = AuditEvent.objects.all()
         if case_ref:
             events = events.filter(case_ref=case_ref)
@@ -45,9 +112,7 @@ class Command(BaseCommand):
         stream = events.order_by("case_type_id", "case_id", "seq").iterator(chunk_size=CHUNK_SIZE)
         # The bar goes to stderr so stdout stays a clean, parseable summary.
         bar_file = getattr(self.stderr, "_out", sys.stderr)
-        cases = checked = 0
-        first_break: ChainBreak | None = None
-        broken_cases = 0
+        result = _ChainResult()
         with tqdm(total=total, unit="event", file=bar_file, desc="audit_verify", mininterval=0.5) as bar:
             for _key, group in itertools.groupby(stream, key=_case_key):
                 counted = _Counted(group)
@@ -55,23 +120,13 @@ class Command(BaseCommand):
                 # Drain the rest of a broken case so the counts and the bar stay truthful.
                 for _event in counted:
                     pass
-                cases += 1
-                checked += counted.n
+                result.cases += 1
+                result.checked += counted.n
                 bar.update(counted.n)
                 if found is not None:
-                    broken_cases += 1
-                    first_break = first_break or found
-        self.stdout.write(f"案件 Cases: {cases}")
-        self.stdout.write(f"已校验事件 Events checked: {checked}")
-        if first_break is None:
-            self.stdout.write("结果 Result: OK 审计链完整 all chains intact")
-            return
-        self.stdout.write(f"结果 Result: BROKEN 审计链被破坏 {broken_cases} case(s) with a broken chain")
-        self.stdout.write(
-            f"首个断点 First break: case {first_break.case_ref} seq {first_break.seq}: {first_break.reason}"
-        )
-        self.stdout.flush()
-        raise SystemExit(1)
+                    result.broken_cases += 1
+                    result.first_break = result.first_break or found
+        return result
 
 
 class _Counted:
