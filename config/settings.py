@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -182,6 +183,13 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "sweep-timers": {"task": "workflow.tasks.sweep_timers", "schedule": float(os.environ.get("TIMER_SWEEP_SECONDS", "60"))},
+    # Daily audit anchor, 02:30 Asia/Shanghai (CELERY_TIMEZONE) unless AUDIT_ANCHOR_HOUR/_MINUTE say otherwise.
+    "anchor-audit-log": {
+        "task": "workflow.tasks.anchor_audit_log",
+        "schedule": crontab(
+            hour=os.environ.get("AUDIT_ANCHOR_HOUR", "2"), minute=os.environ.get("AUDIT_ANCHOR_MINUTE", "30")
+        ),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
