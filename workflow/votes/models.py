@@ -1,14 +1,25 @@
-"""Congress votes (职代会表决): a vote on one case, its frozen electorate, turnout and secret ballots.
+"""Congress votes (职代会表决): a vote on one case, its frozen electorate, turnout and ballot box.
 
 The electorate is frozen when the vote opens (:class:`Elector` rows, and ``n`` on the
-vote). An electronic ballot is split in two rows written in one transaction:
-:class:`Turnout` says *who* voted and when; :class:`Ballot` holds only the choice,
-with a random UUID key and no timestamp, so nothing links a choice back to a voter.
+vote). Casting an electronic secret ballot writes :class:`Turnout` (*who* voted and when)
+and adds one to a :class:`BallotBoxCount` counter, one per (vote, choice), in one
+transaction under the vote's row lock.
+
+Why counters rather than a row per ballot: any row per ballot can be linked back to its
+voter by whoever reads the database directly, however anonymous its columns are. Rows
+are stored in arrival order, matching the order of the turnout rows; SQLite gives even a
+UUID-keyed table an incrementing hidden ``rowid``; on PostgreSQL the ballot row and the
+turnout row carry the same transaction id (``xmin``). A counter has no such handle: no
+row is ever added, so there is no order or rowid, and every cast rewrites *all* the
+vote's counters (the chosen one +1, the others +0), so the transaction id they carry is
+the last voter's on each of them and tells nothing of that voter's choice.
+
+Out of reach of any table layout: old row versions that PostgreSQL keeps until
+``VACUUM`` and its write-ahead log still record each update. They cannot be read with
+SQL; protecting them is a matter of who may read the server's files.
 """
 
 from __future__ import annotations
-
-import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -119,16 +130,22 @@ class Turnout(models.Model):
         return f"{self.vote_id}: {self.user_id}"
 
 
-class Ballot(models.Model):
-    """A secret ballot: the choice only. No voter, no timestamp, a random key (no insertion order)."""
+class BallotBoxCount(models.Model):
+    """The ballot box of an electronic vote: how many ballots chose one choice.
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballots")
+    One row per (vote, choice), created with a count of 0 for every choice when the
+    vote opens and incremented as ballots are cast; there is never a row per ballot.
+    """
+
+    vote = models.ForeignKey(Vote, on_delete=models.PROTECT, related_name="ballot_box")
     choice = models.CharField(max_length=8, choices=Choice.choices)
+    count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        # Listing ballots by key is as good as shuffling them.
-        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["vote", "choice"], name="vote_one_counter_per_choice")]
+        verbose_name = _("票箱计数 Ballot box count")
+        verbose_name_plural = _("票箱计数 Ballot box counts")
 
     def __str__(self) -> str:
-        return self.choice
+        return f"{self.vote_id}: {self.choice} × {self.count}"
+

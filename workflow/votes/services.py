@@ -2,18 +2,21 @@
 
 Every change locks the subject case row first, then the vote row, and is audited on
 the subject case with :func:`workflow.audit.record_event` in the same transaction.
-Closing applies :func:`workflow.votes.rules.decide` and moves the case through
+An electronic ballot is counted in the vote's ballot box (see :mod:`workflow.votes.models`
+for why counters and not a row per ballot). Closing applies
+:func:`workflow.votes.rules.decide` and moves the case through
 :func:`workflow.services.perform_transition`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, F, PositiveIntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +25,7 @@ from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
 from ..models import CongressTerm, RoleAssignment
 from ..roles import Role
-from .models import Ballot, Choice, Elector, Turnout, Vote, VoteMethod, VoteRule, VoteStatus
+from .models import BallotBoxCount, Choice, Elector, Turnout, Vote, VoteMethod, VoteRule, VoteStatus
 from .rules import Result, decide
 
 __all__ = [
@@ -43,6 +46,14 @@ NOT_SECRETARY = _("只有工会委员会成员或主席可以执行此操作 Onl
 NO_TALLY = _("尚未录入计票结果 The paper tally has not been entered.")
 TALLY_SUM = _("赞成、反对、弃权、无效票之和必须等于出席人数 Yes, no, abstain and invalid must add up to those present.")
 TALLY_OVER_N = _("出席人数不能超过应到代表人数 Those present cannot exceed the electorate.")
+
+BALLOT_BOX_INCOMPLETE = _("票箱计数不完整，无法计票 The ballot box of this vote is incomplete; the ballot cannot be counted.")
+BALLOT_BOX_UNBALANCED = _(
+    "票箱计数与投票人数不符，不能结束表决，请联系系统管理员 The ballot box count does not match the turnout; "
+    "the vote cannot be closed. Contact the system administrator."
+)
+
+log = logging.getLogger(__name__)
 
 SECRETARY_ROLES = frozenset({Role.UNION_COMMITTEE, Role.CHAIR})
 
@@ -118,14 +129,25 @@ def may_secretary(vote: Vote, user) -> bool:
 
 
 def electronic_counts(vote: Vote) -> dict:
-    counts = dict(Ballot.objects.filter(vote=vote).values_list("choice").annotate(c=Count("id")).values_list("choice", "c"))
-    return {
+    """The counts of an electronic vote: turnout, and the ballot box's count per choice.
+
+    Every turnout row was written together with exactly one increment of the ballot
+    box, so the counts must add up to the turnout. If they ever do not (a counter changed
+    outside :func:`vote_cast`), no result is computed from them: :class:`GuardFailed` (409).
+    """
+    box = dict(BallotBoxCount.objects.filter(vote=vote).values_list("choice", "count"))
+    counts = {
         "present": Turnout.objects.filter(vote=vote).count(),
-        "yes": counts.get(Choice.YES, 0),
-        "no": counts.get(Choice.NO, 0),
-        "abstain": counts.get(Choice.ABSTAIN, 0),
+        "yes": box.get(Choice.YES, 0),
+        "no": box.get(Choice.NO, 0),
+        "abstain": box.get(Choice.ABSTAIN, 0),
         "invalid": 0,
     }
+    if not counts["yes"] + counts["no"] + counts["abstain"] == sum(box.values()) == counts["present"]:
+        # Never publish a result from a ballot box that does not add up; someone must look.
+        log.error("Ballot box of vote %s does not match its turnout: %s, box %s", vote.pk, counts, box)
+        raise GuardFailed(str(BALLOT_BOX_UNBALANCED), rule="vote.ballot_box_balanced")
+    return counts
 
 
 # Changing ---------------------------------------------------------------------------
@@ -180,6 +202,9 @@ def vote_open(
             pass_transition=pass_transition, fail_transition=fail_transition, opened_by=opened_by, opened_at=now,
         )
         Elector.objects.bulk_create([Elector(vote=vote, user_id=uid) for uid in user_ids])
+        if method == VoteMethod.ELECTRONIC:
+            # The empty ballot box: every counter exists before the first ballot.
+            BallotBoxCount.objects.bulk_create([BallotBoxCount(vote=vote, choice=c, count=0) for c in Choice.values])
         record_event(
             case=case, action="vote_open", actor=Actor(user=opened_by), from_state=case.state, to_state=case.state,
             payload={"vote": vote.pk, "title": vote.title, "rule": rule, "method": method, "n": vote.n, "term": term.number},
@@ -191,9 +216,10 @@ def vote_open(
 def vote_cast(*, vote: Vote, user, choice: str, meta: RequestMeta | None = None, now: dt.datetime | None = None) -> None:
     """Cast an electronic secret ballot.
 
-    Only a member of the frozen electorate, once. The turnout row (who, when) and the
-    ballot row (the choice, nothing else) are written in one transaction; the audit
-    event names the voter and the vote but never the choice.
+    Only a member of the frozen electorate, once. The turnout row (who, when) is written
+    and the ballot box counts the choice in one transaction, under the vote's row lock;
+    no row for the ballot itself is written. The audit event names the voter and the vote
+    but never the choice.
     """
     if choice not in Choice.values:
         raise InvalidInput("输入有误 Invalid input.", fields={"choice": ["yes / no / abstain"]})
@@ -212,7 +238,14 @@ def vote_cast(*, vote: Vote, user, choice: str, meta: RequestMeta | None = None,
         if Turnout.objects.filter(vote=vote, user=user).exists():
             raise TransitionNotAllowed(str(ALREADY_VOTED), code="already_voted")
         Turnout.objects.create(vote=vote, user=user, voted_at=now)
-        Ballot.objects.create(vote=vote, choice=choice)
+        # Rewrite every counter of the vote, +1 for the choice and +0 for the others: on
+        # PostgreSQL each counter then carries this transaction's id, so the id shared with
+        # the turnout row does not single out the counter that was chosen.
+        counted = BallotBoxCount.objects.filter(vote=vote).update(
+            count=F("count") + Case(When(choice=choice, then=Value(1)), default=Value(0), output_field=PositiveIntegerField())
+        )
+        if counted != len(Choice.values):
+            raise GuardFailed(str(BALLOT_BOX_INCOMPLETE), rule="vote.ballot_box_complete")
         record_event(
             case=case, action="ballot_cast", actor=Actor(user=user, role=Role.REPRESENTATIVE),
             from_state=case.state, to_state=case.state, payload={"vote": vote.pk}, meta=meta, now=now,
