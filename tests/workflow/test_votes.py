@@ -4,16 +4,17 @@ import datetime as dt
 import threading
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection, connections
-from django.db.models import Sum
+from django.db.models import F, Sum
 
 from tests.example_process.models import ExampleRequest
 from workflow.audit import case_events, chain_valid
 from workflow.errors import ServiceError
 from workflow.models import CongressTerm, RoleAssignment
 from workflow.roles import Role
-from workflow.votes.models import BallotBoxCount, Turnout, Vote
+from workflow.votes.models import BallotBoxCount, Choice, Turnout, Vote
 from workflow.votes.rules import decide
 from workflow.votes.services import vote_cast
 
@@ -215,6 +216,10 @@ def ballot_box(vote) -> dict:
     return dict(BallotBoxCount.objects.filter(vote=vote).values_list("choice", "count"))
 
 
+def test_an_electronic_vote_opens_with_an_empty_ballot_box(electronic):
+    assert ballot_box(electronic.vote) == {"yes": 0, "no": 0, "abstain": 0}
+
+
 def test_ballots_are_secret(electronic, api):
     e = electronic
     for rep, choice in zip(e.reps, ["yes", "no", "abstain"], strict=True):
@@ -228,6 +233,36 @@ def test_ballots_are_secret(electronic, api):
     # While open, the API reports turnout but no counts of choices.
     body = api(e.reps[0]).get(f"/api/v1/votes/{e.vote.pk}/").json()
     assert body["turnout"] == 3 and body["result"] is None and body["me"]["voted"] is True
+
+
+def test_the_database_holds_no_row_per_ballot(electronic, api):
+    """After three ballots the database holds the three counters of the ballot box, counted
+    1/1/1, and nothing that names or orders a ballot: no row is added by casting, and no
+    model pointing at a vote keeps a choice per voter."""
+    e = electronic
+    counter_ids = set(BallotBoxCount.objects.filter(vote=e.vote).values_list("pk", flat=True))
+    for rep, choice in zip(e.reps, ["yes", "no", "abstain"], strict=True):
+        assert ballot(api, rep, e.vote, choice).status_code == 201
+    assert BallotBoxCount.objects.filter(vote=e.vote).count() == 3
+    assert ballot_box(e.vote) == {"yes": 1, "no": 1, "abstain": 1}
+    # The same rows as when the vote opened, before any ballot: their keys say nothing of the ballots.
+    assert set(BallotBoxCount.objects.filter(vote=e.vote).values_list("pk", flat=True)) == counter_ids
+
+    models_on_votes = [
+        model for model in apps.get_models()
+        if any(f.many_to_one and f.related_model is Vote for f in model._meta.concrete_fields)
+    ]
+    assert {m.__name__ for m in models_on_votes} >= {"Elector", "Turnout", "BallotBoxCount"}
+    for model in models_on_votes:
+        fields = model._meta.concrete_fields
+        holds_a_choice = any({value for value, _label in f.choices or []} == set(Choice.values) for f in fields)
+        names_a_person = any(f.many_to_one and f.related_model is get_user_model() for f in fields)
+        assert not (holds_a_choice and names_a_person), model
+        if holds_a_choice:
+            # Only the ballot box: one counter per (vote, choice), no time, no voter.
+            assert model is BallotBoxCount
+            assert {f.name for f in fields} == {"id", "vote", "choice", "count"}
+            assert any(set(c.fields) == {"vote", "choice"} for c in model._meta.constraints)
 
 
 def test_second_ballot_is_409_and_not_counted(electronic, api):
@@ -296,6 +331,33 @@ def test_electronic_close_counts_ballots(electronic, people, api):
     assert e.case.state == "adopted"
     # Closed: no more ballots, no second close.
     assert api(people.committee).post(f"/api/v1/votes/{e.vote.pk}/close/", {}, format="json").status_code == 409
+
+
+@pytest.mark.parametrize(("choice", "change"), [("yes", 1), ("no", -1)])
+def test_close_refuses_a_ballot_box_that_does_not_match_the_turnout(electronic, people, api, choice, change):
+    """A counter changed behind the service's back: the vote is not closed, no result is published."""
+    e = electronic
+    for rep, cast in zip(e.reps, ["yes", "no", "no"], strict=True):
+        ballot(api, rep, e.vote, cast)
+    BallotBoxCount.objects.filter(vote=e.vote, choice=choice).update(count=F("count") + change)
+    events = case_events(e.case).count()
+
+    r = api(people.chair).post(f"/api/v1/votes/{e.vote.pk}/close/", {}, format="json")
+    assert r.status_code == 409 and r.json()["rule"] == "vote.ballot_box_balanced"
+    assert "票箱计数与投票人数不符" in r.json()["detail"]
+    e.vote.refresh_from_db()
+    assert e.vote.status == "open" and e.vote.passed is None and e.vote.arithmetic == {}
+    e.case.refresh_from_db()
+    assert e.case.state == "voting" and case_events(e.case).count() == events
+
+
+def test_ballot_refused_when_the_ballot_box_is_incomplete(electronic, api):
+    """A missing counter: the ballot is refused rather than lost, and no turnout is recorded."""
+    e = electronic
+    BallotBoxCount.objects.filter(vote=e.vote, choice="abstain").delete()
+    r = ballot(api, e.reps[0], e.vote, "yes")
+    assert r.status_code == 409 and r.json()["rule"] == "vote.ballot_box_complete"
+    assert not Turnout.objects.exists() and ballot_box(e.vote) == {"yes": 0, "no": 0}
 
 
 def test_electronic_close_without_quorum_fails(electronic, people, api):
@@ -402,3 +464,73 @@ def test_simultaneous_ballots_of_one_voter_count_once(flushable_audit_table, org
     assert sorted(outcomes, key=str) == [409, 409, 409, "ok"]
     assert BallotBoxCount.objects.filter(vote=vote).aggregate(n=Sum("count"))["n"] == 1
     assert Turnout.objects.filter(vote=vote).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL transaction ids (xmin)")
+def test_transaction_ids_of_the_ballot_box_do_not_single_out_a_choice(flushable_audit_table, orgs, make_user, term, api):
+    """Each ballot commits on its own; its turnout row and the ballot box carry its transaction
+    id (xmin). Every cast rewrites all the counters, so they all carry the last voter's id, and
+    no voter's id marks the one counter they chose."""
+    people = type("P", (), {
+        "member": make_user("m1", Role.MEMBER, org=orgs.acme),
+        "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
+    })
+    reps = add_representatives(orgs.acme, term, 3)
+    _case, vote = case_put_to_vote(api, people)
+    for rep, choice in zip(reps, ["yes", "no", "abstain"], strict=True):
+        vote_cast(vote=vote, user=rep, choice=choice)
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT user_id, xmin::text FROM {Turnout._meta.db_table} WHERE vote_id = %s", [vote.pk])
+        turnout_xid = dict(cursor.fetchall())
+        cursor.execute(f"SELECT choice, xmin::text FROM {BallotBoxCount._meta.db_table} WHERE vote_id = %s", [vote.pk])
+        counter_xid = dict(cursor.fetchall())
+    assert len(set(turnout_xid.values())) == 3  # three transactions, told apart by their ids
+    assert set(counter_xid) == {"yes", "no", "abstain"}
+    assert set(counter_xid.values()) == {turnout_xid[reps[2].pk]}
+    assert ballot_box(vote) == {"yes": 1, "no": 1, "abstain": 1}
+
+
+# Upgrading from one row per ballot ---------------------------------------------------------
+
+BEFORE_COUNTERS = ("votes", "0003_ballot_box_count")
+
+
+def test_ballots_of_an_open_vote_are_folded_into_the_ballot_box(flushable_audit_table, orgs, make_user, term, api):
+    """Ballots cast as rows before the ballot box existed are counted in it after the
+    migration, and closing the vote decides on them; going back writes them out again."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    people = type("P", (), {
+        "member": make_user("m1", Role.MEMBER, org=orgs.acme),
+        "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
+    })
+    reps = add_representatives(orgs.acme, term, 3)
+    case, vote = case_put_to_vote(api, people, rule="resolution", method="electronic")
+    _paper_case, paper_vote = case_put_to_vote(api, people, rule="resolution", method="paper")
+    vote_cast(vote=vote, user=reps[0], choice="yes")
+    vote_cast(vote=vote, user=reps[1], choice="no")
+
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("votes")
+    try:
+        executor.migrate([BEFORE_COUNTERS])
+        old_apps = executor.loader.project_state([BEFORE_COUNTERS]).apps
+        old_ballots = old_apps.get_model("votes", "Ballot").objects
+        assert sorted(old_ballots.filter(vote_id=vote.pk).values_list("choice", flat=True)) == ["no", "yes"]
+        assert not old_apps.get_model("votes", "BallotBoxCount").objects.exists()
+        # The third representative votes as the old code recorded it: a turnout row and a ballot row.
+        old_apps.get_model("votes", "Turnout").objects.create(vote_id=vote.pk, user_id=reps[2].pk, voted_at=vote.opened_at)
+        old_ballots.create(vote_id=vote.pk, choice="yes")
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(latest)
+
+    assert ballot_box(vote) == {"yes": 2, "no": 1, "abstain": 0}
+    assert ballot_box(paper_vote) == {}
+    r = api(people.committee).post(f"/api/v1/votes/{vote.pk}/close/", {}, format="json")
+    assert r.status_code == 200, r.content
+    assert r.json()["result"]["arithmetic"]["yes"] == 2 and r.json()["result"]["passed"] is True
+    case.refresh_from_db()
+    assert case.state == "adopted"
