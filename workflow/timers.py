@@ -36,7 +36,7 @@ OPEN = CaseDeadline.Status.OPEN
 def _new_counts() -> dict:
     return {
         "reminders": 0, "transitions": 0, "flagged": 0, "escalated": 0,
-        "refused": 0, "skipped": 0, "errors": 0, "viewflow_timers": 0,
+        "refused": 0, "skipped": 0, "errors": 0, "viewflow_timers": 0, "calendar_warnings": 0,
     }
 
 
@@ -184,7 +184,8 @@ def _expire(pk: int, rule: DeadlineRule, now: dt.datetime, counts: dict) -> None
 
 
 def sweep(now: dt.datetime | None = None) -> dict:
-    """Fire every due reminder, expiry and escalation once; then viewflow's own timers.
+    """Fire every due reminder, expiry and escalation once; then viewflow's own timers, and warn
+    the calendar administrators about a missing holiday calendar (see :mod:`.calendar.readiness`).
 
     Reminders go out from the start of the day ``rule.reminders`` days before the due
     day (default T−3 and T−1); expiry acts once ``now`` is past ``due_at`` (23:59:59 of
@@ -219,5 +220,12 @@ def sweep(now: dt.datetime | None = None) -> dict:
         counts["viewflow_timers"] = fire_due_timers()
     except Exception:
         log.exception("viewflow timers failed")
+        counts["errors"] += 1
+    try:
+        from .calendar.readiness import warn_missing_years
+
+        counts["calendar_warnings"] = len(warn_missing_years(now))
+    except Exception:
+        log.exception("missing-calendar warning failed")
         counts["errors"] += 1
     return counts

@@ -8,6 +8,7 @@ of guessing (see :mod:`workflow.calendar.working_days`).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,11 @@ class CalendarYear(models.Model):
     source = models.CharField(_("依据 Source"), max_length=300)
     source_url = models.URLField(_("原文链接 Source URL"), blank=True)
     imported_at = models.DateTimeField(_("导入时间 Imported at"), auto_now=True)
+    #: Who loaded it from the calendar page or the API; empty for the shipped years and the command line.
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("导入人 Imported by"),
+    )
 
     class Meta:
         ordering = ["year"]
@@ -53,3 +59,13 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class MissingCalendarWarning(models.Model):
+    """Administrators were told that ``year`` has no arrangement yet (once per year)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    warned_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.warned_at:%Y-%m-%d}"

@@ -25,6 +25,7 @@ def calendar_for_year(*, year: int) -> dict:
         "source": calendar.source,
         "source_url": calendar.source_url,
         "imported_at": calendar.imported_at.isoformat(),
+        "imported_by": calendar.imported_by.get_username() if calendar.imported_by_id else "",
         "days": [
             {
                 "date": d.date.isoformat(),

@@ -8,6 +8,7 @@ app_patterns = (
     [
         path("", ui_views.RulesPage.as_view(), name="rules"),
         path("<int:year>/", ui_views.YearPage.as_view(), name="year"),
+        path("import/", ui_views.ImportPage.as_view(), name="import"),
     ],
     "wf_calendar",
 )

@@ -1,12 +1,16 @@
-"""Web pages for transparency: the deadline rules with their sources, and each year's calendar."""
+"""Web pages: the deadline rules with their sources, each year's calendar, and loading a year."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views import View
 
+from ..errors import ServiceError
 from . import selectors
+from .importing import NOT_CALENDAR_ADMIN, import_calendar, may_manage_calendar, preview, read_arrangements
 from .working_days import CalendarMissing
 
 
@@ -15,7 +19,11 @@ class RulesPage(View):
         return render(
             request,
             "wf_calendar/rules.html",
-            {"rules": selectors.deadline_rule_list(), "years": selectors.calendar_years()},
+            {
+                "rules": selectors.deadline_rule_list(),
+                "years": selectors.calendar_years(),
+                "may_import": may_manage_calendar(request.user),
+            },
         )
 
 
@@ -26,3 +34,51 @@ class YearPage(View):
         except CalendarMissing:
             raise Http404 from None
         return render(request, "wf_calendar/year.html", {"calendar": calendar})
+
+
+class ImportPage(View):
+    """Paste the State Council's notice, preview every day it lists, then load it.
+
+    Only a federation administrator may load a calendar (see :mod:`.importing`); the
+    preview stores nothing, and the import stores exactly what the preview showed.
+    """
+
+    template_name = "wf_calendar/import.html"
+
+    def get(self, request):
+        if not may_manage_calendar(request.user):
+            return self._render(request, error=str(NOT_CALENDAR_ADMIN), status=403)
+        return self._render(request)
+
+    def post(self, request):
+        if not may_manage_calendar(request.user):
+            return self._render(request, error=str(NOT_CALENDAR_ADMIN), status=403)
+        form = {
+            "notice": request.POST.get("notice", ""),
+            "year": request.POST.get("year", "").strip(),
+            "source_url": request.POST.get("source_url", "").strip(),
+        }
+        try:
+            arrangements = read_arrangements(notice=form["notice"], year=form["year"], source_url=form["source_url"])
+            shown = [preview(a) for a in arrangements]
+            if request.POST.get("action") != "import":
+                return self._render(request, form=form, preview=shown)
+            result = import_calendar(arrangements, user=request.user)
+        except ServiceError as exc:
+            fields = getattr(exc, "fields", None) or {}
+            errors = [str(m) for messages_ in fields.values() for m in messages_] or [str(exc)]
+            return self._render(request, form=form, error="; ".join(errors), status=exc.status)
+        for year in result.years:
+            messages.success(request, _("%(year)s年节假日安排已导入 The %(year)s holiday calendar is loaded.") % {"year": year})
+        for row in result.warnings:
+            messages.warning(
+                request,
+                _("进行中的期限 %(ref)s（%(rule)s）截止于 %(day)s，该日现为非工作日 "
+                  "Open deadline %(ref)s (%(rule)s) ends on %(day)s, now a non-working day.")
+                % {"ref": row.case_ref, "rule": row.rule_id, "day": row.due_on},
+            )
+        return redirect("wf_calendar:year", year=result.years[0])
+
+    def _render(self, request, *, form=None, preview=None, error="", status=200):
+        context = {"form": form or {"notice": "", "year": "", "source_url": ""}, "preview": preview, "error": error}
+        return render(request, self.template_name, context, status=status)

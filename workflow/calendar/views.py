@@ -6,9 +6,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..errors import InvalidInput
+from ..errors import ActionForbidden, InvalidInput
 from ..models import Organisation
 from . import selectors
+from .importing import NOT_CALENDAR_ADMIN, import_calendar, may_manage_calendar, preview, read_arrangements
+from .readiness import missing_years
 from .working_days import CalendarMissing
 
 
@@ -32,10 +34,33 @@ class DeadlineRuleListView(APIView):
 
 
 class CalendarYearListView(APIView):
+    """The loaded years; ``missing_ahead`` names the years needed soon that are not loaded.
+
+    ``POST`` loads a year (federation administrators only): exactly one of ``notice``
+    (the State Council notice's text, as published), ``arrangement`` (the JSON form of
+    ``calendar_import``) or ``csv`` (with ``source``); ``dry_run: true`` only previews.
+    """
+
     @extend_schema(operation_id="calendar_years_list", responses=dict)
     def get(self, request):
         years = selectors.calendar_years()
-        return Response({"count": len(years), "results": years})
+        return Response({"count": len(years), "results": years, "missing_ahead": missing_years()})
+
+    @extend_schema(operation_id="calendar_years_import", request=dict, responses={200: dict, 201: dict})
+    def post(self, request):
+        if not may_manage_calendar(request.user):
+            raise ActionForbidden(str(NOT_CALENDAR_ADMIN))
+        data = request.data if isinstance(request.data, dict) else {}
+        arrangements = read_arrangements(
+            notice=data.get("notice") or "", arrangement=data.get("arrangement"), csv_text=data.get("csv") or "",
+            year=data.get("year"), source=data.get("source") or "", source_url=data.get("source_url") or "",
+        )
+        shown = [preview(a) for a in arrangements]
+        if data.get("dry_run") is True:
+            return Response({"dry_run": True, "preview": shown})
+        result = import_calendar(arrangements, user=request.user)
+        warnings = [{"case_ref": w.case_ref, "rule_id": w.rule_id, "due_on": w.due_on.isoformat()} for w in result.warnings]
+        return Response({"years": result.years, "preview": shown, "warnings": warnings}, status=201)
 
 
 class CalendarYearView(APIView):

@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     OVERDUE_ESCALATION = "overdue_escalation", _("逾期督办 Overdue escalation")
     DECISION = "decision", _("案件决定 Decision on your case")
     DEADLINE_EXPIRED = "deadline_expired", _("期限届满 Deadline expired")
+    CALENDAR_MISSING = "calendar_missing", _("节假日安排缺失 Holiday calendar missing")
 
 
 class Notification(models.Model):

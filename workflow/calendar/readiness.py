@@ -1,0 +1,84 @@
+"""Warning ahead of time that next year's holiday calendar has not been loaded.
+
+Working-day deadlines refuse to be computed in a year without an arrangement (they
+are never guessed), so on the first working-day step that reaches into that year the
+service answers 409 ``calendar_missing``. The State Council publishes the arrangement
+around November; from ``CALENDAR_WARN_DAYS`` (default 61) days before the year begins,
+administrators of the federation see a banner and receive one notification per
+missing year, with a link to the page where the notice can be pasted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import clock
+from ..roles import Role
+from .models import CalendarYear, MissingCalendarWarning
+
+
+def warn_days() -> int:
+    return int(getattr(settings, "CALENDAR_WARN_DAYS", 61))
+
+
+def missing_years(today: dt.date | None = None) -> list[int]:
+    """Years from today to ``warn_days()`` ahead that have no arrangement loaded."""
+    today = today or timezone.localtime(clock.now()).date()
+    wanted = set(range(today.year, (today + dt.timedelta(days=warn_days())).year + 1))
+    loaded = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
+    return sorted(wanted - loaded)
+
+
+def calendar_admins():
+    """Active superusers and administrators of a top-level organisation."""
+    from ..models import RoleAssignment
+
+    admin_ids = (
+        RoleAssignment.objects.current()
+        .filter(role=Role.ADMIN, organisation__parent__isnull=True)
+        .values_list("user_id", flat=True)
+    )
+    return get_user_model().objects.filter(Q(is_superuser=True) | Q(pk__in=admin_ids), is_active=True)
+
+
+def warn_missing_years(now: dt.datetime | None = None) -> list[int]:
+    """Notify the calendar administrators once for each missing year; the years newly warned about.
+
+    Called by every timer sweep: the unique row per year makes repeated and concurrent
+    sweeps notify once.
+    """
+    from ..notifications.models import NotificationKind
+    from ..notifications.services import notify
+
+    now = now or clock.now()
+    warned = []
+    for year in missing_years(timezone.localtime(now).date()):
+        if MissingCalendarWarning.objects.filter(year=year).exists():
+            continue
+        try:
+            with transaction.atomic():
+                MissingCalendarWarning.objects.create(year=year, warned_at=now)
+                notify(
+                    users=list(calendar_admins()),
+                    kind=NotificationKind.CALENDAR_MISSING,
+                    title=_("%(year)s年节假日安排尚未导入 The %(year)s holiday calendar is not loaded") % {"year": year},
+                    body=_(
+                        "在导入国务院办公厅%(year)s年节假日安排之前，涉及%(year)s年工作日的期限无法计算，相关操作将被拒绝。"
+                        "请在通知发布后粘贴通知全文导入。 Until the State Council's %(year)s arrangement is loaded, "
+                        "deadlines counting working days in %(year)s cannot be computed and those steps are refused. "
+                        "Paste the notice once it is published."
+                    ) % {"year": year},
+                    url=reverse("wf_calendar:import"),
+                )
+        except IntegrityError:  # another sweep warned first
+            continue
+        warned.append(year)
+    return warned

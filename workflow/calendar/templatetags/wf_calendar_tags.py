@@ -1,0 +1,25 @@
+"""Template helpers of the calendar: the missing-calendar banner for its administrators."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def missing_calendar_years(context) -> list[int]:
+    """Years needed soon without an arrangement, for a user who may load one; else nothing.
+
+    Cached on the request: the page shell asks once per page.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if request is None or user is None:
+        return []
+    cached = getattr(request, "_unionflow_missing_calendar", None)
+    if cached is None:
+        from ..importing import may_manage_calendar
+        from ..readiness import missing_years
+
+        cached = missing_years() if may_manage_calendar(user) else []
+        request._unionflow_missing_calendar = cached
+    return cached
