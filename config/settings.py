@@ -129,6 +129,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Days before a year begins from which its missing holiday calendar is flagged to administrators.
+CALENDAR_WARN_DAYS = int(os.environ.get("CALENDAR_WARN_DAYS", "61"))
 USE_I18N = True
 USE_TZ = True
 

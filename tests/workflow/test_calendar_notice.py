@@ -4,6 +4,8 @@ and anything doubtful refuses the whole notice."""
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from workflow.calendar.loader import HOLIDAY, WORKDAY, CalendarFileError, shipped_arrangements
 from workflow.calendar.notice import parse_notice
@@ -106,3 +108,21 @@ def test_anything_doubtful_refuses_the_whole_notice(wrong, right, message):
 def test_text_without_clauses_is_refused():
     with pytest.raises(CalendarFileError, match="no numbered clause"):
         parse_notice("国务院办公厅关于2027年部分节假日安排的通知 尚未发布")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_a_mangled_notice_is_read_or_refused_never_crashes(data):
+    """Whatever a paste does to the text (characters lost, doubled or replaced), the reader
+    either returns an arrangement whose make-up days are weekends, or refuses with a reason."""
+    text = NOTICE_2026
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        at = data.draw(st.integers(min_value=0, max_value=len(text) - 1))
+        junk = data.draw(st.text(alphabet="0123456789月日至、，。：（）周六上班放假共天补休\n ", max_size=3))
+        cut = data.draw(st.integers(min_value=0, max_value=3))
+        text = text[:at] + junk + text[at + cut:]
+    try:
+        read = parse_notice(text, year=2026)
+    except CalendarFileError:
+        return
+    assert all(day.weekday() >= 5 for day, (kind, _name) in read.days.items() if kind == WORKDAY)

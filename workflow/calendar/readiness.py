@@ -26,7 +26,7 @@ from .models import CalendarYear, MissingCalendarWarning
 
 
 def warn_days() -> int:
-    return int(getattr(settings, "CALENDAR_WARN_DAYS", 61))
+    return settings.CALENDAR_WARN_DAYS
 
 
 def missing_years(today: dt.date | None = None) -> list[int]:
