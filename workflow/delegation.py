@@ -125,7 +125,7 @@ def delegation_create(
             starts_at=starts_at, ends_at=ends_at, reason=reason,
         )
         # The new row is the chain subject: lock it like a case before appending.
-        delegation = Delegation.objects.select_for_update().select_related(
+        delegation = Delegation.objects.select_for_update(of=("self",)).select_related(
             "delegator", "delegate", "organisation"
         ).get(pk=delegation.pk)
         record_event(

@@ -215,7 +215,7 @@ def _load_request(request_id, user):
     except NotVisible:
         raise NotVisible(str(REQUEST_NOT_FOUND)) from None
     # Locked after the case, like every other writer, so two consents cannot interleave.
-    req = ExtensionRequest.objects.select_for_update().select_related("deadline").get(pk=req.pk)
+    req = ExtensionRequest.objects.select_for_update(of=("self",)).select_related("deadline").get(pk=req.pk)
     return spec, case, req
 
 

@@ -110,7 +110,9 @@ def get_visible_case(*, process, case_id, user, lock: bool = False):
     spec = _spec(process)
     qs = spec.model.objects.select_related("organisation")
     if lock:
-        qs = qs.select_for_update()
+        # Lock the case row only: a plain FOR UPDATE would also lock the joined organisation
+        # row on PostgreSQL and so queue every transition and new case of that organisation.
+        qs = qs.select_for_update(of=("self",))
     pk = parse_id(case_id)
     case = qs.filter(pk=pk).first() if pk is not None else None
     if case is None:

@@ -91,7 +91,7 @@ class MergeInput(serializers.Serializer):
 
     def validate_into(self, value):
         # Locked: the target's co-proposers change in the same transaction.
-        target = Proposal.objects.select_for_update().select_related("organisation").filter(pk=value).first()
+        target = Proposal.objects.select_for_update(of=("self",)).select_related("organisation").filter(pk=value).first()
         if target is None:
             raise serializers.ValidationError(_("提案不存在 No such proposal."))
         if target.pk == self.context["case"].pk:

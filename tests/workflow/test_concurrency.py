@@ -122,3 +122,43 @@ def test_approve_races_approve_one_winner(people):
     for n in range(ROUNDS):
         case = submitted_case(people, n)
         assert_one_winner(case.pk, race(case.pk, [(people.c1, "approve", {}), (people.c2, "approve", {})]))
+
+
+def test_a_transition_locks_its_case_and_not_its_organisation(people, orgs):
+    """While one case of ACME is mid-transition, other cases of ACME can still be created
+    and moved: the service locks the case row, not the organisation row it joins."""
+    from django.db import OperationalError, transaction
+
+    from workflow.models import Organisation
+
+    case = submitted_case(people, 1)
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_case_lock():
+        try:
+            with transaction.atomic():
+                services.get_visible_case(process="examples", case_id=case.pk, user=people.c1, lock=True)
+                held.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    holder = threading.Thread(target=hold_the_case_lock)
+    holder.start()
+    try:
+        assert held.wait(timeout=10)
+        with connection.cursor() as cursor:
+            # What inserting another ACME case needs (FOR KEY SHARE on the organisation): free.
+            cursor.execute(
+                f"SELECT id FROM {Organisation._meta.db_table} WHERE id = %s FOR KEY SHARE NOWAIT", [orgs.acme.pk]
+            )
+            cursor.execute(
+                f"SELECT id FROM {Organisation._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT", [orgs.acme.pk]
+            )
+            # The case itself is locked.
+            with pytest.raises(OperationalError):
+                cursor.execute(f"SELECT id FROM {ExampleRequest._meta.db_table} WHERE id = %s FOR UPDATE NOWAIT", [case.pk])
+    finally:
+        release.set()
+        holder.join(timeout=20)
+    assert not holder.is_alive()

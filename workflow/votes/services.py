@@ -64,7 +64,7 @@ def _lock_case(vote: Vote):
 
 
 def _lock_vote(vote: Vote) -> Vote:
-    return Vote.objects.select_for_update().select_related("organisation").get(pk=vote.pk)
+    return Vote.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=vote.pk)
 
 
 def _secretary_actor(user, vote: Vote) -> Actor:
