@@ -161,13 +161,24 @@ HORIZON_DAYS = 40
 
 
 def _demo_today(today: dt.date) -> dt.date:
-    """Today, unless the holiday calendar of next year is not loaded yet and the demo's deadlines
-    would reach into it; then the last day from which they still fit in this year's calendar."""
+    """The demo's "today": the real one when every deadline of the demo fits in loaded calendars.
+
+    The demo never guesses a holiday calendar. When the year its deadlines reach into is
+    not loaded yet (late in a year before the next notice, or a new year whose notice
+    has not been imported), the demo is dated back to the last day from which its
+    deadlines fit in the latest loaded year; its open deadlines may then already be due.
+    """
+    from workflow.calendar.models import CalendarYear
     from workflow.calendar.working_days import has_calendar
 
-    if has_calendar((today + dt.timedelta(days=HORIZON_DAYS)).year) or not has_calendar(today.year):
+    if has_calendar((today + dt.timedelta(days=HORIZON_DAYS)).year):
         return today
-    return dt.date(today.year, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
+    year = today.year if has_calendar(today.year) else (
+        CalendarYear.objects.filter(year__lt=today.year).order_by("-year").values_list("year", flat=True).first()
+    )
+    if year is None:
+        return today
+    return dt.date(year, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
 
 
 def _vote(case, electorate, chair, passed, when):

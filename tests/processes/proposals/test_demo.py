@@ -60,8 +60,9 @@ def test_the_demo_stays_inside_the_loaded_holiday_calendars(db):
     last = last_calendar_year()
     assert _demo_today(dt.date(last, 3, 2)) == dt.date(last, 3, 2)
     assert _demo_today(dt.date(last, 12, 20)) == dt.date(last, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
-    # A year without any calendar is not guessed around: the seed will refuse loudly.
-    assert _demo_today(dt.date(2030, 5, 1)) == dt.date(2030, 5, 1)
+    # A year whose calendar is not loaded is never guessed: the demo is dated back into the last loaded one.
+    assert _demo_today(dt.date(last + 1, 5, 1)) == dt.date(last, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
+    assert _demo_today(dt.date(2030, 5, 1)) == dt.date(last, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
 
 
 def test_the_demo_seeds_in_late_december(db, clock):
