@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .assignment import steps_release_for_deactivated
 from .audit import RequestMeta
 from .models import (
+    AuditAnchor,
     AuditEvent,
     CaseDeadline,
     CongressSession,
@@ -55,6 +56,12 @@ class AuditEventAdmin(ReadOnlyAdmin):
     search_fields = ["case_ref", "actor_name", "action"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
+
+
+@admin.register(AuditAnchor)
+class AuditAnchorAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "created_at", "last_event_id", "events", "chains", "anchor_hash"]
+    ordering = ["-pk"]
 
 
 @admin.register(Organisation)
