@@ -90,6 +90,8 @@ ENGINE_ENDPOINTS = [
     ("post", "/api/v1/delegations/"),
     ("get", "/api/v1/deadline-rules/"),
     ("get", "/api/v1/calendar/2026/"),
+    ("post", "/api/v1/calendar/"),
+    ("post", "/api/v1/deadline-rules/proposal.reply/override/"),
     ("get", "/api/v1/proposals/report/"),
     ("post", "/api/v1/examples/1/restricted/"),
     ("post", "/api/v1/examples/1/reassign/"),
@@ -100,7 +102,8 @@ ENGINE_ENDPOINTS = [
 @pytest.mark.parametrize("junk", ["\x00", "99999999999999999999999", "-5", "x" * 500])
 def test_engine_endpoints_answer_junk_without_500(author, api, method, url, junk):
     params = {k: junk for k in ("process", "case", "organisation", "unread", "active", "term", "state")}
-    body = {k: junk for k in ("choice", "username", "role", "organisation", "delegate", "fields", "process", "case")}
+    body = {k: junk for k in ("choice", "username", "role", "organisation", "delegate", "fields", "process", "case",
+                              "n", "notice", "year", "source_url")}
     client = api(author)
     response = client.get(url, params) if method == "get" else client.post(f"{url}?process={junk}", body, format="json")
     check(response)

@@ -6,6 +6,7 @@ from . import views
 
 urlpatterns = [
     path("deadline-rules/", views.DeadlineRuleListView.as_view(), name="deadline-rules"),
+    path("deadline-rules/<str:rule_id>/override/", views.DeadlineRuleOverrideView.as_view(), name="deadline-rule-override"),
     path("calendar/", views.CalendarYearListView.as_view(), name="calendar-years"),
     path("calendar/<int:year>/", views.CalendarYearView.as_view(), name="calendar-year"),
 ]

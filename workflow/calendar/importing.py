@@ -17,6 +17,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, InvalidInput
 from ..models import RoleAssignment
 from ..roles import Role
@@ -125,16 +126,26 @@ class ImportResult:
     warnings: list = field(default_factory=list)
 
 
-def import_calendar(arrangements: list[YearArrangement], *, user=None) -> ImportResult:
+def import_calendar(arrangements: list[YearArrangement], *, user=None, meta: RequestMeta | None = None) -> ImportResult:
     """Store the arrangements in one transaction (each replaces its year), as ``user``.
 
     ``user=None`` is the operator at the command line (``manage.py calendar_import``).
+    Each load is one audit event on the year's own chain: who, the notice, and which
+    days it added or removed against what was stored before.
     """
     from ..deadlines import open_deadlines_on_non_working_days
 
     if user is not None and not may_manage_calendar(user):
         raise ActionForbidden(str(NOT_CALENDAR_ADMIN))
     with transaction.atomic():
+        changes = [preview(a) for a in arrangements]
         years = store(arrangements)
         CalendarYear.objects.filter(year__in=years).update(imported_by=user)
+        for change in changes:
+            calendar = CalendarYear.objects.select_for_update().get(year=change["year"])
+            record_event(
+                case=calendar, action="calendar_import", actor=Actor(user=user), meta=meta,
+                payload={key: change[key] for key in ("year", "source", "source_url", "holidays", "workdays",
+                                                      "replaces", "added", "removed")},
+            )
     return ImportResult(years=years, warnings=open_deadlines_on_non_working_days(years))

@@ -34,6 +34,11 @@ class CalendarYear(models.Model):
     def __str__(self) -> str:
         return f"{self.year}: {self.source}"
 
+    @property
+    def reference(self) -> str:
+        """How the year's audit chain (each load of its arrangement) is labelled."""
+        return f"calendar:{self.year}"
+
 
 class CalendarDay(models.Model):
     """A day that differs from the plain week: a holiday, or a weekend day worked (调休上班).

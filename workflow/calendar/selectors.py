@@ -41,3 +41,31 @@ def calendar_for_year(*, year: int) -> dict:
 
 def deadline_rule_list(*, organisation=None) -> list[dict]:
     return [rule_as_dict(rule, organisation) for rule in all_rules()]
+
+
+def overrides_in(organisations) -> list[dict]:
+    """The adjustable rules whose length an organisation has set, for each organisation given."""
+    rows = []
+    for organisation in organisations:
+        for rule in all_rules():
+            shown = rule_as_dict(rule, organisation)
+            if shown["adjustable"] and shown["effective_n"] != shown["n"]:
+                rows.append({"organisation": organisation, **shown})
+    return rows
+
+
+def override_history(organisations, limit: int = 10) -> list:
+    """The latest length changes of these organisations, from their audit chains."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from ..models import AuditEvent, Organisation
+
+    if not organisations:
+        return []
+    return list(
+        AuditEvent.objects.filter(
+            case_type=ContentType.objects.get_for_model(Organisation),
+            case_id__in=[o.pk for o in organisations],
+            action="deadline_override",
+        ).order_by("-created_at", "-id")[:limit]
+    )

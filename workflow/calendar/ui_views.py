@@ -8,23 +8,67 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from ..errors import ServiceError
+from ..audit import RequestMeta
+from ..errors import InvalidInput, ServiceError
 from . import selectors
 from .importing import NOT_CALENDAR_ADMIN, import_calendar, may_manage_calendar, preview, read_arrangements
+from .overrides import deadline_override, organisations_to_adjust
 from .working_days import CalendarMissing
 
 
 class RulesPage(View):
-    def get(self, request):
+    """The rules with their sources, the loaded years, and (for a chair or administrator)
+    the form that sets their organisation's own length of an adjustable rule."""
+
+    def get(self, request, *, error: str = "", status: int = 200):
+        rules = selectors.deadline_rule_list()
+        adjust_orgs = organisations_to_adjust(request.user)
         return render(
             request,
             "wf_calendar/rules.html",
             {
-                "rules": selectors.deadline_rule_list(),
+                "rules": rules,
                 "years": selectors.calendar_years(),
                 "may_import": may_manage_calendar(request.user),
+                "adjust_orgs": adjust_orgs,
+                "adjustable_rules": [r for r in rules if r["adjustable"]],
+                "overrides": selectors.overrides_in(adjust_orgs),
+                "override_history": selectors.override_history(adjust_orgs),
+                "error": error,
             },
+            status=status,
         )
+
+
+class OverridePage(View):
+    """Set (``n``) or restore (``action=restore``) an organisation's length of an adjustable rule."""
+
+    def post(self, request):
+        from ..models import Organisation
+        from ..services import parse_id
+
+        organisation = Organisation.objects.filter(pk=parse_id(request.POST.get("organisation"))).first()
+        rule_id = request.POST.get("rule_id", "")
+        restore = request.POST.get("action") == "restore"
+        raw = request.POST.get("n", "").strip()
+        try:
+            if organisation is None:
+                raise InvalidInput(str(_("未知组织 Unknown organisation.")))
+            n = None if restore else (int(raw) if raw.isdigit() else raw)
+            rule = deadline_override(
+                user=request.user, organisation=organisation, rule_id=rule_id, n=n,
+                meta=RequestMeta.from_request(request, "ui"),
+            )
+        except ServiceError as exc:
+            fields = getattr(exc, "fields", None) or {}
+            errors = [str(m) for messages_ in fields.values() for m in messages_] or [str(exc)]
+            return RulesPage().get(request, error="; ".join(errors), status=exc.status)
+        messages.success(
+            request,
+            _("%(org)s：%(rule)s 现为 %(n)s %(unit)s %(org)s: %(rule)s is now %(n)s %(unit)s")
+            % {"org": organisation.name, "rule": rule["id"], "n": rule["effective_n"], "unit": rule["unit_label"]},
+        )
+        return redirect("wf_calendar:rules")
 
 
 class YearPage(View):
@@ -63,7 +107,7 @@ class ImportPage(View):
             shown = [preview(a) for a in arrangements]
             if request.POST.get("action") != "import":
                 return self._render(request, form=form, preview=shown)
-            result = import_calendar(arrangements, user=request.user)
+            result = import_calendar(arrangements, user=request.user, meta=RequestMeta.from_request(request, "ui"))
         except ServiceError as exc:
             fields = getattr(exc, "fields", None) or {}
             errors = [str(m) for messages_ in fields.values() for m in messages_] or [str(exc)]

@@ -6,10 +6,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..audit import RequestMeta
 from ..errors import ActionForbidden, InvalidInput
 from ..models import Organisation
+from ..services import parse_id
 from . import selectors
 from .importing import NOT_CALENDAR_ADMIN, import_calendar, may_manage_calendar, preview, read_arrangements
+from .overrides import deadline_override
 from .readiness import missing_years
 from .working_days import CalendarMissing
 
@@ -22,15 +25,39 @@ class DeadlineRuleListView(APIView):
 
     @extend_schema(parameters=[OpenApiParameter("organisation", str)], responses=dict)
     def get(self, request):
-        organisation = None
         ref = request.query_params.get("organisation")
-        if ref:
-            lookup = {"pk": ref} if ref.isdigit() else {"code": ref}
-            organisation = Organisation.objects.filter(**lookup).first()
-            if organisation is None:
-                raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["未知组织 Unknown organisation."]})
+        organisation = _organisation(ref) if ref else None
         rules = selectors.deadline_rule_list(organisation=organisation)
         return Response({"count": len(rules), "results": rules})
+
+
+def _organisation(ref) -> Organisation:
+    """An organisation by code or id; a 400 naming the field when there is none."""
+    ref = str(ref or "").strip()
+    lookup = {"pk": parse_id(ref)} if ref.isdigit() else {"code": ref[:40]}
+    organisation = Organisation.objects.filter(**lookup).first() if ref and None not in lookup.values() else None
+    if organisation is None:
+        raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["未知组织 Unknown organisation."]})
+    return organisation
+
+
+class DeadlineRuleOverrideView(APIView):
+    """Set an organisation's own length for an adjustable rule (``n``), or restore the default (``n: null``).
+
+    The chair or an administrator of the organisation only; statutory rules refuse (400).
+    """
+
+    @extend_schema(operation_id="deadline_rule_override", request=dict, responses=dict)
+    def post(self, request, rule_id: str):
+        data = request.data if isinstance(request.data, dict) else {}
+        if "n" not in data:
+            message = "必填（null 为恢复默认） Required (null restores the default)."
+            raise InvalidInput("输入有误 Invalid input.", fields={"n": [message]})
+        rule = deadline_override(
+            user=request.user, organisation=_organisation(data.get("organisation")), rule_id=rule_id, n=data["n"],
+            meta=RequestMeta.from_request(request, "api"),
+        )
+        return Response(rule)
 
 
 class CalendarYearListView(APIView):
@@ -58,7 +85,7 @@ class CalendarYearListView(APIView):
         shown = [preview(a) for a in arrangements]
         if data.get("dry_run") is True:
             return Response({"dry_run": True, "preview": shown})
-        result = import_calendar(arrangements, user=request.user)
+        result = import_calendar(arrangements, user=request.user, meta=RequestMeta.from_request(request, "api"))
         warnings = [{"case_ref": w.case_ref, "rule_id": w.rule_id, "due_on": w.due_on.isoformat()} for w in result.warnings]
         return Response({"years": result.years, "preview": shown, "warnings": warnings}, status=201)
 

@@ -64,6 +64,11 @@ class Organisation(models.Model):
     def setting(self, key: str, default):
         return (self.settings or {}).get(key, default)
 
+    @property
+    def reference(self) -> str:
+        """How the organisation's own audit chain (its settings changes) is labelled."""
+        return f"org:{self.code}"[:40]
+
 
 class MemberProfile(models.Model):
     """A union member's record. ID number and phone are restricted personal data."""
