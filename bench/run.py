@@ -9,7 +9,8 @@ audit chains through the throwaway example process of the test suite, and prints
 
 (a) ``inbox_for()`` of a union-committee member with N open work items across the federation,
     relative to the same call with demo-scale work items only;
-(b) audit chain verification (what ``audit_verify`` does) relative to merely reading the events;
+(b) audit chain verification (what ``audit_verify`` does) relative to merely reading the events,
+    and the same for verifying the audit anchors;
 (c) the case list query (``visible_q`` + count + first page) of a federation auditor, relative
     to a user who sees one organisation.
 
@@ -166,6 +167,7 @@ def bench_inbox(args, anchor):
 
 def bench_chain(args):
     from workflow.audit import verify_events
+    from workflow.audit_anchor import create_anchor, verify_anchors
     from workflow.models import AuditEvent
 
     def stream():
@@ -185,12 +187,18 @@ def bench_chain(args):
             n += len(events)
         return n
 
+    def anchors():
+        assert verify_anchors() is None, "a benchmark anchor is broken"
+
     total = AuditEvent.objects.count()
     repeat = max(3, args.repeat // 10)
-    read_ms, verify_ms = paired_ms([(read, None), (verify, None)], repeat)
+    create_anchor()  # the daily anchor over everything so far; verifying it re-reads every event
+    read_ms, verify_ms, anchor_ms = paired_ms([(read, None), (verify, None), (anchors, None)], repeat)
     return [
         ("(b) events/s: read vs verify chains", f"read {total / read_ms * 1000:,.0f}/s", read_ms,
          f"verify {total / verify_ms * 1000:,.0f}/s", verify_ms),
+        ("(b) events/s: read vs verify anchors", f"read {total / read_ms * 1000:,.0f}/s", read_ms,
+         f"anchors {total / anchor_ms * 1000:,.0f}/s", anchor_ms),
     ]
 
 
