@@ -65,7 +65,7 @@ class OverridePage(View):
             return RulesPage().get(request, error="; ".join(errors), status=exc.status)
         messages.success(
             request,
-            _("%(org)s：%(rule)s 现为 %(n)s %(unit)s %(org)s: %(rule)s is now %(n)s %(unit)s")
+            _("已保存 Saved · %(org)s · %(rule)s = %(n)s %(unit)s")
             % {"org": organisation.name, "rule": rule["id"], "n": rule["effective_n"], "unit": rule["unit_label"]},
         )
         return redirect("wf_calendar:rules")
