@@ -9,6 +9,12 @@ the action. A sweep run twice, or redelivered after a worker died, acts once.
 
 Lock order is the transition service's: the case row first, then the deadline row,
 so a sweep and a user's transition on the same case never deadlock.
+
+Escalation (``on_expiry="escalate"``) goes to the holders of ``rule.escalate_to`` at the
+case's organisation, or the level above when nobody there holds it. A case may name the
+people instead: an optional method ``escalation_recipients(rule) -> list[User]`` on the
+case model; a non-empty list replaces the role (e.g. a supervising leader named on the
+case), an empty one keeps the default.
 """
 
 from __future__ import annotations
@@ -103,6 +109,14 @@ def _escalation_organisation(case, role: str) -> Organisation | None:
     return org.parent
 
 
+def _escalation_recipients(case, rule: DeadlineRule) -> list:
+    """The people the case itself names for this rule's escalation (see the module docstring), or []."""
+    hook = getattr(case, "escalation_recipients", None)
+    if not callable(hook):
+        return []
+    return [user for user in hook(rule) or () if user is not None]
+
+
 def _send_expired(*, case, due_at, step_label="", users=None, role=None, organisation=None) -> int:
     from .notifications.services import notify
 
@@ -169,10 +183,14 @@ def _expire(pk: int, rule: DeadlineRule, now: dt.datetime, counts: dict) -> None
                 counts["refused"] += 1
             updates["status"] = CaseDeadline.Status.EXPIRED
         elif rule.on_expiry == "escalate":
-            role = rule.escalate_to
-            notify_overdue_escalation(
-                case=case, due_at=row.due_at, role=role, organisation=_escalation_organisation(case, role)
-            )
+            named = _escalation_recipients(case, rule)
+            if named:
+                notify_overdue_escalation(case=case, due_at=row.due_at, users=named)
+            else:
+                role = rule.escalate_to
+                notify_overdue_escalation(
+                    case=case, due_at=row.due_at, role=role, organisation=_escalation_organisation(case, role)
+                )
             # Still open: whoever must act can still act, late; the inbox shows it overdue.
             updates["escalated"] = True
             counts["escalated"] += 1
