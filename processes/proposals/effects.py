@@ -12,7 +12,7 @@ from workflow.errors import GuardFailed
 from workflow.models import CaseDeadline
 
 from . import deadlines as d
-from .models import ProposalCosigner, ProposalRating, ProposalReply
+from .models import ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
 from .states import Closure, CosignStatus, ProposalState, Rating
 
 S = ProposalState
@@ -114,12 +114,44 @@ def return_assignment(ctx):
     ctx.case.co_departments.clear()
 
 
+def _org(o) -> dict:
+    return {"code": o.code, "name": o.name}
+
+
+def _ask_for_countersigns(ctx) -> None:
+    """Tell the co-departments' staff, after commit, that a countersign (会签) is expected of them."""
+    from .notices import notify_countersign_expected
+
+    case = ctx.case
+    if case.co_departments.exists():
+        ctx.after_commit.append(lambda: notify_countersign_expected(case=case))
+
+
 def acknowledge(ctx):
     close_deadline(ctx.case, d.ASSIGNMENT_RETURN.id)
+    _ask_for_countersigns(ctx)
+
+
+def countersign(ctx):
+    """会签: one row per co-department and reply round; the audit event names both."""
+    from .lifecycle import countersigning_department
+
+    case = ctx.case
+    department = countersigning_department(ctx)
+    round_ = case.reply_round()
+    ProposalCountersign.objects.create(
+        proposal=case, round=round_, department=department, signed_by=ctx.user,
+        opinion=ctx.data.get("opinion", ""), signed_at=ctx.now,
+    )
+    ctx.payload["department"] = _org(department)
+    ctx.payload["round"] = round_
 
 
 def reply(ctx):
     case = ctx.case
+    ctx.payload["countersigned_by"] = [
+        _org(c.department) for c in case.countersigns.filter(round=case.reply_round()).select_related("department")
+    ]
     due = case.reply_due_on
     on_time = due is None or ctx.today <= due
     ProposalReply.objects.create(
@@ -153,6 +185,7 @@ def rate(ctx):
         outcome = S.REHANDLING
         row = start_deadline(case, d.REPLY.id, ctx.today, payload=ctx.payload)
         case.reply_due_on = row.due_on
+        _ask_for_countersigns(ctx)  # the new round needs fresh countersigns
     else:
         outcome = Closure.REHANDLING_EXHAUSTED
         ctx.payload["committee_note"] = str(EXHAUSTED_NOTE % {"n": case.rehandling_count})

@@ -21,6 +21,7 @@ from . import permissions as p
 from .serializers import (
     AcceptInput,
     AssignInput,
+    CountersignInput,
     DeclineInput,
     InviteCosignersInput,
     MergeInput,
@@ -67,6 +68,14 @@ EXHAUSTED_NOTE = _(
     "Re-handled %(n)s time(s) and still unsatisfied; closed with the review committee's note."
 )
 VOTE_UNAVAILABLE = _("表决功能不可用 Congress voting is not available.")
+COUNTERSIGN_MISSING = _(
+    "协办部门尚未会签（规则 proposal.countersign）：%(names)s "
+    "The co-departments have not countersigned yet (rule proposal.countersign): %(names)s"
+)
+ALREADY_COUNTERSIGNED = _(
+    "本轮已会签（规则 proposal.countersign_once）：%(name)s Already countersigned in this round "
+    "(rule proposal.countersign_once): %(name)s"
+)
 
 
 def rule(rule_id: str):
@@ -227,6 +236,42 @@ def feedback_window_over(ctx):
         return str(FEEDBACK_OPEN % {"day": due.isoformat()})
 
 
+def countersigning_department(ctx):
+    """The co-department this countersign is for: the one named, else the actor's first co-department
+    (by code) that has not countersigned this round, else the first one (refused by the guard)."""
+    from workflow.models import Organisation
+
+    if ctx.data.get("department") is not None:
+        return ctx.data["department"]
+    own = list(Organisation.objects.filter(pk__in=p.co_department_ids_of(ctx.case, ctx.user)).order_by("code"))
+    signed = set(
+        ctx.case.countersigns.filter(round=ctx.case.reply_round()).values_list("department_id", flat=True)
+    )
+    return next((o for o in own if o.pk not in signed), own[0] if own else None)
+
+
+@rule("proposal.countersign_once")
+def not_yet_countersigned(ctx):
+    """One countersign per co-department and reply round."""
+    department = countersigning_department(ctx)
+    if department is not None and ctx.case.countersigns.filter(
+        round=ctx.case.reply_round(), department=department
+    ).exists():
+        return str(ALREADY_COUNTERSIGNED % {"name": department.name})
+
+
+@rule("proposal.countersign")
+def co_departments_countersigned(ctx):
+    """In progress → replied: the co-departments have countersigned (会签) this reply round ("Process 1" table).
+
+    No co-departments, nothing to countersign. A re-handling round needs fresh countersigns.
+    """
+    missing = ctx.case.countersign_missing()
+    if missing:
+        names = "、".join(f"{o.name}（{o.code}）" for o in missing)
+        return str(COUNTERSIGN_MISSING % {"names": names})
+
+
 @rule("proposal.archive_after_report")
 def reported_to_next_congress(ctx):
     """Archive after the handling was reported to the next congress (proposal-work practice)."""
@@ -268,7 +313,10 @@ def build_transitions() -> dict[str, TransitionSpec]:
         _t("return_assignment", _("退回交办 Return the assignment"), actor=p.is_lead_department, input=ReasonInput,
            guards=(within_return_window,)),
         _t("acknowledge", _("签收 Acknowledge"), actor=p.is_lead_department),
-        _t("reply", _("答复 Reply"), actor=p.is_lead_department, input=ReplyInput),
+        _t("countersign", _("会签 Countersign"), actor=p.is_co_department, input=CountersignInput,
+           guards=(not_yet_countersigned,)),
+        _t("reply", _("答复 Reply"), actor=p.is_lead_department, input=ReplyInput,
+           guards=(co_departments_countersigned,)),
         _t("rate", _("评价 Rate the reply"), actor=p.is_proposer, input=RateInput, guards=(feedback_window_open,)),
         _t("close_unrated", _("逾期未评价办结 Close as not rated"), system_only=True, guards=(feedback_window_over,)),
         _t("add_note", _("委员会备注 Committee note"), input=NoteInput, **committee),

@@ -59,6 +59,11 @@ class Proposal(Case):
     co_departments = models.ManyToManyField(
         "workflow.Organisation", blank=True, related_name="+", verbose_name=_("协办部门 Co-departments")
     )
+    #: 督办: the leader (chair or union committee member) an overdue reply is escalated to.
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("督办领导 Supervising leader"),
+    )
     assigned_on = models.DateField(_("交办日期 Assigned on"), null=True, blank=True)
     reply_due_on = models.DateField(_("答复期限 Reply due"), null=True, blank=True)
     rehandling_count = models.PositiveSmallIntegerField(_("重新办理次数 Re-handlings"), default=0)
@@ -116,6 +121,30 @@ class Proposal(Case):
 
     def pending_cosigner_ids(self) -> list[int]:
         return list(self.cosigners.filter(status=CosignStatus.INVITED).values_list("user_id", flat=True))
+
+    # 会签 and 督办 ---------------------------------------------------------------------
+    def reply_round(self) -> int:
+        """The round the next reply will have: 1, then one more after each re-handling."""
+        return self.replies.count() + 1
+
+    def countersign_missing(self) -> list:
+        """Co-departments that have not countersigned (会签) the current reply round, by code."""
+        signed = self.countersigns.filter(round=self.reply_round()).values("department_id")
+        return list(self.co_departments.exclude(pk__in=signed).order_by("code"))
+
+    def escalation_recipients(self, rule) -> list:
+        """督办: an overdue reply goes to the supervising leader named at assignment.
+
+        Only while that leader still holds the chair or union-committee role here; otherwise
+        (and for every other rule) the engine escalates to the rule's role as usual.
+        """
+        from .deadlines import REPLY
+        from .permissions import is_eligible_supervisor
+
+        if rule.id != REPLY.id or self.supervisor_id is None:
+            return []
+        supervisor = self.supervisor
+        return [supervisor] if is_eligible_supervisor(supervisor, self.organisation) else []
 
     # Transitions (performed only through workflow.services.perform_transition) ----
     @transition(field=state, source=S.DRAFT, target=S.COSIGNING)
@@ -178,12 +207,14 @@ class Proposal(Case):
     @transition(field=state, source=[S.ACCEPTED, S.CONVERTED], target=S.ASSIGNED)
     def assign(self, ctx):
         self.lead_department = ctx.data["lead_department"]
+        self.supervisor = ctx.data.get("supervisor")
         self.assigned_on = ctx.today
 
     @transition(field=state, source=S.ASSIGNED, target=RETURN_VALUE(S.ACCEPTED, S.CONVERTED))
     def return_assignment(self, ctx):
         """Back to the committee as the review filed it: accepted, or converted to a suggestion."""
         self.lead_department = None
+        self.supervisor = None
         self.assigned_on = None
         self.reply_due_on = None
         return S.CONVERTED if self.review_outcome == S.CONVERTED else S.ACCEPTED
@@ -191,6 +222,11 @@ class Proposal(Case):
     @transition(field=state, source=S.ASSIGNED, target=S.IN_PROGRESS)
     def acknowledge(self, ctx):
         pass
+
+    @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=RETURN_VALUE(S.IN_PROGRESS, S.REHANDLING))
+    def countersign(self, ctx):
+        """会签 while the lead department handles the proposal: the state stays as it is."""
+        return self.state
 
     @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=S.REPLIED)
     def reply(self, ctx):
@@ -276,6 +312,35 @@ class ProposalReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal} #{self.round} {self.classification}"
+
+
+class ProposalCountersign(models.Model):
+    """A co-department's countersign (会签) before the lead department replies.
+
+    One per co-department and reply round: a re-handling round needs fresh countersigns.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="countersigns")
+    round = models.PositiveSmallIntegerField(_("轮次 Round"))
+    department = models.ForeignKey(
+        "workflow.Organisation", on_delete=models.PROTECT, related_name="+", verbose_name=_("协办部门 Co-department")
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("会签人 Signed by")
+    )
+    opinion = models.TextField(_("会签意见 Opinion"), blank=True)
+    signed_at = models.DateTimeField(_("会签时间 Signed at"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "department", "round"], name="proposal_countersign_once")
+        ]
+        ordering = ["proposal", "round", "signed_at", "pk"]
+        verbose_name = _("会签 Countersign")
+        verbose_name_plural = _("会签 Countersigns")
+
+    def __str__(self) -> str:
+        return f"{self.proposal} #{self.round} {self.department}"
 
 
 class ProposalRating(models.Model):

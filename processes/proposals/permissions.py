@@ -39,6 +39,32 @@ def is_lead_department(case, user) -> bool:
     ).exists()
 
 
+def co_department_ids_of(case, user) -> list[int]:
+    """The proposal's co-departments (协办部门) at which ``user`` holds the department role, by code."""
+    if not user.is_authenticated or not case.pk:
+        return []
+    held = RoleAssignment.objects.current().filter(user=user, role=Role.DEPARTMENT).values("organisation_id")
+    return list(case.co_departments.filter(pk__in=held).order_by("code").values_list("pk", flat=True))
+
+
+def is_co_department(case, user) -> bool:
+    """A holder of the department role at one of the proposal's co-departments (协办部门): they countersign."""
+    return bool(co_department_ids_of(case, user))
+
+
+#: Who may supervise the handling of a proposal (督办领导).
+SUPERVISOR_ROLES = frozenset({Role.CHAIR, Role.UNION_COMMITTEE})
+
+
+def is_eligible_supervisor(user, organisation, on=None) -> bool:
+    """督办: the chair or a union committee member of the proposal's organisation (their own role)."""
+    if user is None or not user.is_active:
+        return False
+    return RoleAssignment.objects.current(on).filter(
+        user=user, role__in=SUPERVISOR_ROLES, organisation=organisation
+    ).exists()
+
+
 def current_term(organisation, on=None):
     return CongressTerm.current_for(organisation, on=on)
 

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from workflow.models import Organisation, OrgKind
 
 from .models import Proposal
-from .states import Category, Classification, Rating
+from .states import HANDLING_STATES, Category, Classification, Rating
 
 REASON_REQUIRED = _("必须填写书面理由 A written reason is required.")
 CO_DEPARTMENTS_DISTINCT = _(
@@ -24,6 +24,11 @@ CO_DEPARTMENTS_DISTINCT = _(
 )
 DUE_DATE_RANGE = _("答复期限须在 %(first)s 至 %(last)s 之间 The reply date must be between %(first)s and %(last)s.")
 COMMENT_REQUIRED = _("不满意时必须说明理由 Say why you are unsatisfied.")
+SUPERVISOR_NOT_ELIGIBLE = _(
+    "督办领导须为本单位的工会主席或工会委员会委员 The supervising leader must be the chair or a union committee "
+    "member of this organisation."
+)
+NOT_YOUR_CO_DEPARTMENT = _("您不在该协办部门 You do not act for this co-department: %(ref)s")
 
 
 def _reason_field(**kw):
@@ -109,6 +114,30 @@ def _department(case, ref):
     return org
 
 
+class UserIdChoiceField(serializers.ChoiceField):
+    """A user id offered from ``choices`` (forms show a select); any id is accepted here, so the
+    field's ``validate_<name>`` can say why a user does not qualify."""
+
+    def to_internal_value(self, data):
+        from workflow.services import parse_id
+
+        pk = parse_id(data)
+        if pk is None or isinstance(data, bool):
+            self.fail("invalid_choice", input=data)
+        return pk
+
+
+def supervisor_choices(case) -> list[tuple[int, str]]:
+    """Who may supervise (督办): the chair and union committee members of the proposal's organisation."""
+    from workflow.models import RoleAssignment
+
+    from .permissions import SUPERVISOR_ROLES
+
+    held = RoleAssignment.objects.current().filter(organisation=case.organisation, role__in=SUPERVISOR_ROLES)
+    users = get_user_model().objects.filter(pk__in=held.values("user_id")).order_by("username")
+    return [(u.pk, f"{u.get_full_name() or u.get_username()} ({u.get_username()})") for u in users]
+
+
 def department_choices(case) -> list[tuple[str, str]]:
     """The departments (承办部门) of the proposal's organisation, by code."""
     rows = Organisation.objects.filter(kind=OrgKind.DEPARTMENT, path__startswith=case.organisation.path)
@@ -121,6 +150,10 @@ class AssignInput(serializers.Serializer):
         label=_("协办部门 Co-departments"), child=serializers.CharField(max_length=40), required=False, max_length=10
     )
     due_date = serializers.DateField(label=_("答复期限 Reply due"), required=False)
+    supervisor = serializers.IntegerField(
+        label=_("督办领导 Supervising leader"), required=False, allow_null=True, min_value=1,
+        help_text=_("用户编号；工会主席或工会委员 User id of the chair or a union committee member"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -134,12 +167,28 @@ class AssignInput(serializers.Serializer):
             self.fields["co_departments"] = serializers.MultipleChoiceField(
                 label=_("协办部门 Co-departments"), choices=choices, required=False
             )
+            self.fields["supervisor"] = UserIdChoiceField(
+                label=_("督办领导 Supervising leader"), choices=supervisor_choices(case), required=False,
+                allow_null=True, help_text=_("可选：逾期时督办 Optional: who is told when the reply is overdue"),
+            )
 
     def validate_lead_department(self, value):
         return _department(self.context["case"], value)
 
     def validate_co_departments(self, value):
         return [_department(self.context["case"], ref) for ref in sorted(value)]
+
+    def validate_supervisor(self, value):
+        """督办: important items may be marked for a leader — the chair or a union committee member."""
+        from .permissions import is_eligible_supervisor
+
+        if value is None:
+            return None
+        ctx = self.context["ctx"]
+        user = get_user_model().objects.filter(pk=value).first()
+        if not is_eligible_supervisor(user, self.context["case"].organisation, on=ctx.today):
+            raise serializers.ValidationError(SUPERVISOR_NOT_ELIGIBLE)
+        return user
 
     def validate_due_date(self, value):
         """An earlier reply date may be set; never later than rule proposal.reply allows, never in the past."""
@@ -193,6 +242,39 @@ class ReplyInput(serializers.Serializer):
         ]
 
 
+class CountersignInput(serializers.Serializer):
+    opinion = serializers.CharField(label=_("会签意见 Opinion"), required=False, allow_blank=True, max_length=4000)
+    department = serializers.CharField(
+        label=_("协办部门 Co-department"), required=False, max_length=40,
+        help_text=_("仅当您属于多个协办部门时需要选择 Needed only if you act for several co-departments"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case, user = self.context.get("case"), self.context.get("user")
+        if case is not None and user is not None:
+            from .permissions import co_department_ids_of
+
+            # Forms offer only the reader's own co-departments; with one, nothing to choose.
+            own = Organisation.objects.filter(pk__in=co_department_ids_of(case, user)).order_by("code")
+            if len(own) <= 1:
+                del self.fields["department"]
+            else:
+                self.fields["department"] = serializers.ChoiceField(
+                    label=_("协办部门 Co-department"), required=False,
+                    choices=[(o.code, f"{o.code} · {o.name}") for o in own],
+                )
+
+    def validate_department(self, value):
+        from .permissions import co_department_ids_of
+
+        case, user = self.context["case"], self.context["user"]
+        org = Organisation.objects.filter(code=value, pk__in=co_department_ids_of(case, user)).first()
+        if org is None:
+            raise serializers.ValidationError(NOT_YOUR_CO_DEPARTMENT % {"ref": value})
+        return org
+
+
 class RateInput(serializers.Serializer):
     rating = serializers.ChoiceField(label=_("评价 Rating"), choices=Rating.choices)
     comment = serializers.CharField(label=_("意见 Comment"), required=False, allow_blank=True, max_length=2000)
@@ -236,6 +318,9 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
     merged_from = serializers.SerializerMethodField(label=_("并入的提案 Merged from"))
     lead_department = serializers.SerializerMethodField(label=_("主办部门 Lead department"))
     co_departments = serializers.SerializerMethodField(label=_("协办部门 Co-departments"))
+    supervisor = serializers.SerializerMethodField(label=_("督办领导 Supervising leader"))
+    countersigns = serializers.SerializerMethodField(label=_("会签 Countersigns"))
+    countersign_missing = serializers.SerializerMethodField(label=_("待会签部门 Awaiting countersign"))
     replies = serializers.SerializerMethodField(label=_("答复 Replies"))
     ratings = serializers.SerializerMethodField(label=_("评价 Ratings"))
     closure_label = serializers.CharField(source="get_closure_display", read_only=True)
@@ -245,7 +330,8 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
         fields = [
             "title", "body", "category", "category_label", "term", "cosign_opened_on", "cosign_closes_on",
             "submitted_on", "decision_reason", "withdraw_reason", "cosigners", "co_proposers", "merged_into",
-            "merged_from", "lead_department", "co_departments", "assigned_on", "reply_due_on",
+            "merged_from", "lead_department", "co_departments", "supervisor", "assigned_on", "reply_due_on",
+            "countersigns", "countersign_missing",
             "rehandling_count", "replies", "ratings", "closure", "closure_label", "closed_on",
             "committee_note", "vote_id",
         ]
@@ -278,6 +364,23 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
 
     def get_co_departments(self, obj):
         return [_org(o) for o in obj.co_departments.order_by("code")]
+
+    def get_supervisor(self, obj):
+        return _user(obj.supervisor)
+
+    def get_countersigns(self, obj):
+        return [
+            {"label": f"{c.round}. {c.department.name} {_day(c.signed_at)}", "round": c.round,
+             "department": _org(c.department), "signed_by": _user(c.signed_by), "opinion": c.opinion,
+             "signed_at": c.signed_at}
+            for c in obj.countersigns.select_related("department", "signed_by")
+        ]
+
+    def get_countersign_missing(self, obj):
+        """While the lead department handles it: the co-departments still to countersign this round."""
+        if obj.state not in HANDLING_STATES:
+            return []
+        return [_org(o) for o in obj.countersign_missing()]
 
     def get_replies(self, obj):
         return [

@@ -87,10 +87,12 @@ def proposal_merge(*, case: Proposal, actor, into: Proposal, now=None) -> Propos
 
 
 def proposal_assign(*, case: Proposal, actor, lead_department, co_departments=(), due_date: dt.date | None = None,
-                    now=None) -> Proposal:
+                    supervisor=None, now=None) -> Proposal:
     data = {"lead_department": lead_department.code, "co_departments": [o.code for o in co_departments]}
     if due_date is not None:
         data["due_date"] = due_date.isoformat()
+    if supervisor is not None:
+        data["supervisor"] = supervisor.pk
     return _do("assign", case=case, actor=actor, data=data, now=now)
 
 
@@ -100,6 +102,14 @@ def proposal_return_assignment(*, case: Proposal, actor, reason: str, now=None) 
 
 def proposal_acknowledge(*, case: Proposal, actor, now=None) -> Proposal:
     return _do("acknowledge", case=case, actor=actor, now=now)
+
+
+def proposal_countersign(*, case: Proposal, actor, opinion: str = "", department=None, now=None) -> Proposal:
+    """会签 for one of the actor's co-departments (``department`` only if they act for several)."""
+    data = {"opinion": opinion}
+    if department is not None:
+        data["department"] = department.code
+    return _do("countersign", case=case, actor=actor, data=data, now=now)
 
 
 def proposal_reply(*, case: Proposal, actor, text: str, classification: str, attachments: list[int] = (),

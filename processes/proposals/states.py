@@ -39,6 +39,10 @@ TERMINAL_STATES = frozenset(
 )
 
 
+#: The lead department handles the proposal (between acknowledge and reply): co-departments countersign.
+HANDLING_STATES = frozenset({ProposalState.IN_PROGRESS, ProposalState.REHANDLING})
+
+
 class Category(models.TextChoices):
     """What the proposal is about (one matter per proposal, 一事一案)."""
 
