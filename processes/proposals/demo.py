@@ -4,6 +4,10 @@ Called by ``manage.py seed_demo`` as ``ProcessSpec.extra["seed_demo"](orgs, user
 with organisations by code and users by username. Idempotent: it does nothing when
 acme already has proposals. Dates run over the last six weeks, so the waiting
 proposals are inside their deadlines today.
+
+Co-departments countersign (会签) before the lead department replies, so the demo adds
+one department account per co-department (``dept2`` 人力资源部, ``dept3`` 后勤保障部,
+with the demo password) unless the engine's demo already provides them.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from workflow.models import CongressSession, CongressTerm
+from django.contrib.auth import get_user_model
+
+from workflow.models import CongressSession, CongressTerm, RoleAssignment
+from workflow.roles import Role
 
 from . import services as svc
 from .models import Proposal
@@ -63,7 +70,8 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     reps = [u[f"rep{i}"] for i in range(1, 7)]
     review, dept, chair = u["review1"], u["dept1"], u["chair"]
     office = orgs["acme-office"]
-    co = [orgs[c] for c in ("acme-hr", "acme-logistics") if c in orgs]
+    co = [orgs[c] for c in CO_DEPARTMENT_STAFF if c in orgs]
+    staff = _co_department_staff(orgs, users)
     topics = iter(TOPICS)
     made: list[Proposal] = []
 
@@ -96,14 +104,21 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
         return svc.proposal_accept(case=case, actor=review, reason="符合立案条件 Meets the criteria.",
                                    now=at(start - 4))
 
-    def assigned(start: int) -> Proposal:
+    def assigned(start: int, co_departments=(), supervisor=None) -> Proposal:
         case = accepted(start)
-        return svc.proposal_assign(case=case, actor=review, lead_department=office, co_departments=co[:1],
-                                   now=at(start - 5))
+        return svc.proposal_assign(case=case, actor=review, lead_department=office, co_departments=co_departments,
+                                   supervisor=supervisor, now=at(start - 5))
 
-    def replied(start: int, reply_day: int) -> Proposal:
-        case = assigned(start)
+    def countersigned(case, day: int, departments) -> None:
+        """会签 by each co-department's staff ``day`` days ago."""
+        for org in departments:
+            svc.proposal_countersign(case=case, actor=staff[org.code], opinion=f"{org.name}同意主办部门的办理意见。",
+                                     now=at(day))
+
+    def replied(start: int, reply_day: int, co_departments=()) -> Proposal:
+        case = assigned(start, co_departments)
         svc.proposal_acknowledge(case=case, actor=dept, now=at(start - 6))
+        countersigned(case, (start - 6 + reply_day) // 2, co_departments)
         return svc.proposal_reply(case=case, actor=dept, text="已研究落实，具体措施如下：一是制定方案，二是限期完成。",
                                   classification="A", now=at(reply_day))
 
@@ -124,15 +139,18 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     target = reviewed(12)  # under review; the last topic is merged into it
     accepted(13)
     # Handling.
-    assigned(7)
-    case = assigned(16)
-    svc.proposal_acknowledge(case=case, actor=dept, now=at(10))  # in progress
-    replied(20, reply_day=4)  # replied: the proposer has 15 days to rate
+    assigned(7, co_departments=co[:1])
+    # In progress under a supervising leader (督办); one of its two co-departments has countersigned.
+    case = assigned(16, co_departments=co, supervisor=u["committee1"])
+    svc.proposal_acknowledge(case=case, actor=dept, now=at(10))
+    countersigned(case, 8, co[:1])
+    replied(20, reply_day=4, co_departments=co)  # replied after both co-departments countersigned
     case = replied(24, reply_day=12)
     svc.proposal_rate(case=case, actor=case.created_by, rating="satisfied", comment="落实到位，满意。", now=at(10))
-    # The re-handled one: unsatisfied, re-handled, then basically satisfied.
-    case = replied(30, reply_day=22)
+    # The re-handled one: unsatisfied, re-handled (countersigned again), then basically satisfied.
+    case = replied(30, reply_day=22, co_departments=co[:1])
     svc.proposal_rate(case=case, actor=case.created_by, rating="unsatisfied", comment="只答复未落实。", now=at(20))
+    countersigned(case, 16, co[:1])
     svc.proposal_reply(case=case, actor=dept, text="已完成整改并验收。", classification="A", now=at(12))
     svc.proposal_rate(case=case, actor=case.created_by, rating="basically_satisfied", comment="基本解决。",
                       now=at(10))
@@ -154,6 +172,30 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     _report_session(acme, today - dt.timedelta(days=20))
     svc.proposal_archive(case=archived, actor=review, now=at(1))
     return made
+
+
+#: Co-department code → (username, name) of the demo account that countersigns for it.
+CO_DEPARTMENT_STAFF = {"acme-hr": ("dept2", "钱敏"), "acme-logistics": ("dept3", "孔亮")}
+
+
+def _co_department_staff(orgs: dict, users: dict) -> dict:
+    """One department-role holder per co-department, by code; missing accounts are created with
+    the same (hashed) password as ``dept1`` and added to ``users``."""
+    User = get_user_model()
+    since = dt.date(timezone.localdate().year - 2, 1, 1)
+    staff = {}
+    for code, (username, name) in CO_DEPARTMENT_STAFF.items():
+        if code not in orgs:
+            continue
+        user = users.get(username) or User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create(username=username, first_name=name, email=f"{username}@example.org",
+                                       password=users["dept1"].password)
+        users[username] = user
+        if not RoleAssignment.objects.current().filter(user=user, organisation=orgs[code], role=Role.DEPARTMENT).exists():
+            RoleAssignment.objects.create(user=user, organisation=orgs[code], role=Role.DEPARTMENT, valid_from=since)
+        staff[code] = user
+    return staff
 
 
 #: The demo's deadlines run up to about this many days after its "today".
