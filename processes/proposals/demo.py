@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from workflow.models import CongressSession, CongressTerm, RoleAssignment
 from workflow.roles import Role
