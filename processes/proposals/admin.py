@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from workflow.admin import ReadOnlyAdmin
 
-from .models import Proposal, ProposalCosigner, ProposalRating, ProposalReply
+from .models import Proposal, ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
 
 
 class _ReadOnlyInline(admin.TabularInline):
@@ -28,6 +28,11 @@ class ReplyInline(_ReadOnlyInline):
     fields = ["round", "department", "classification", "replied_by", "replied_at", "due_on", "on_time"]
 
 
+class CountersignInline(_ReadOnlyInline):
+    model = ProposalCountersign
+    fields = ["round", "department", "signed_by", "signed_at", "opinion"]
+
+
 class RatingInline(_ReadOnlyInline):
     model = ProposalRating
     fields = ["reply", "rating", "comment", "rated_by", "rated_at"]
@@ -38,4 +43,4 @@ class ProposalAdmin(ReadOnlyAdmin):
     list_display = ["reference", "title", "state", "category", "organisation", "created_by", "created_at"]
     list_filter = ["state", "category", "organisation"]
     search_fields = ["reference", "title"]
-    inlines = [CosignerInline, ReplyInline, RatingInline]
+    inlines = [CosignerInline, CountersignInline, ReplyInline, RatingInline]

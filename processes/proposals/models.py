@@ -132,6 +132,12 @@ class Proposal(Case):
         signed = self.countersigns.filter(round=self.reply_round()).values("department_id")
         return list(self.co_departments.exclude(pk__in=signed).order_by("code"))
 
+    def awaiting_countersign(self) -> list:
+        """While the lead department handles it: the co-departments still to countersign this round."""
+        from .states import HANDLING_STATES
+
+        return self.countersign_missing() if self.state in HANDLING_STATES else []
+
     def escalation_recipients(self, rule) -> list:
         """督办: an overdue reply goes to the supervising leader named at assignment.
 

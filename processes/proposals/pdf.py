@@ -76,8 +76,15 @@ def _dt(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
+def _countersign_rows(doc, countersigns) -> None:
+    for c in countersigns:
+        text = f"{c.department.name} · {_name(c.signed_by)} · {_dt(c.signed_at)}"
+        doc.row(f"会签 Countersign {c.round}", f"{text} · {c.opinion}" if c.opinion else text)
+
+
 def proposal_form_pdf(case) -> bytes:
-    """提案表: the proposal, its co-signers with their confirmation times, review and handling."""
+    """提案表: the proposal, its co-signers with their confirmation times, review and handling
+    (co-departments' countersigns before each reply round they preceded)."""
     doc = _Doc(
         f"{case.organisation.name} 第{case.term.number}届职工代表大会提案表",
         f"Proposal form · {case.reference} · {case.state_label}",
@@ -110,12 +117,20 @@ def proposal_form_pdf(case) -> bytes:
             co = "、".join(o.name for o in case.co_departments.order_by("code"))
             doc.row("协办部门 Co-departments", co or "—")
             doc.row("答复期限 Reply due", case.reply_due_on or "—")
+            if case.supervisor_id:
+                doc.row("督办领导 Supervisor", _name(case.supervisor))
+        signs: dict[int, list] = {}
+        for c in case.countersigns.select_related("department", "signed_by"):
+            signs.setdefault(c.round, []).append(c)
         for r in case.replies.select_related("department"):
+            _countersign_rows(doc, signs.pop(r.round, []))
             doc.row(f"答复 Reply {r.round}", f"{r.department.name} · {_dt(r.replied_at)} · {r.get_classification_display()}")
             doc.para(r.text)
             rating = getattr(r, "rating", None)
             if rating is not None:
                 doc.row("评价 Rating", f"{rating.get_rating_display()} {rating.comment}".strip())
+        for rest in signs.values():  # the round being handled now, not replied yet
+            _countersign_rows(doc, rest)
         if case.closure:
             doc.row("办结方式 Closure", case.get_closure_display())
         if case.committee_note:

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from workflow.models import Organisation, OrgKind
 
 from .models import Proposal
-from .states import HANDLING_STATES, Category, Classification, Rating
+from .states import Category, Classification, Rating
 
 REASON_REQUIRED = _("必须填写书面理由 A written reason is required.")
 CO_DEPARTMENTS_DISTINCT = _(
@@ -377,10 +377,7 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
         ]
 
     def get_countersign_missing(self, obj):
-        """While the lead department handles it: the co-departments still to countersign this round."""
-        if obj.state not in HANDLING_STATES:
-            return []
-        return [_org(o) for o in obj.countersign_missing()]
+        return [_org(o) for o in obj.awaiting_countersign()]
 
     def get_replies(self, obj):
         return [
