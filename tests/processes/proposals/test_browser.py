@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: file → co-sign ×2 → submit → review → accept → assign → reply → rate.
+"""End to end in headless Chromium: file → co-sign ×2 → submit → review → accept → assign (with a co-department
+and a supervising leader) → acknowledge → countersign → reply → rate.
 
 Needs Chromium, its chromedriver and selenium (``apt-get install chromium chromium-driver``,
 ``pip install selenium``); skipped where they are missing.
@@ -111,8 +112,10 @@ def test_happy_path_in_the_browser(flushable_audit_table, people, live_server, b
     assert "submitted" == ui.act("rep1", case.pk, "submit")
     assert "under_review" == ui.act("review1", case.pk, "start_review")
     assert "accepted" == ui.act("review1", case.pk, "accept", reason="符合立案条件")
-    assert "assigned" == ui.act("review1", case.pk, "assign", lead_department="acme-office")
+    assert "assigned" == ui.act("review1", case.pk, "assign", lead_department="acme-office",
+                                co_departments="acme-hr", supervisor=str(people.chair.pk))
     assert "in_progress" == ui.act("dept1", case.pk, "acknowledge")
+    assert "in_progress" == ui.act("dept2", case.pk, "countersign", opinion="人力资源部同意。")
     assert "replied" == ui.act("dept1", case.pk, "reply", text="已在办公楼一层设立母婴室。", classification="A")
     assert "closed" == ui.act("rep1", case.pk, "rate", rating="satisfied", comment="满意")
 
@@ -120,10 +123,11 @@ def test_happy_path_in_the_browser(flushable_audit_table, people, live_server, b
     page = browser.find_element(By.ID, "uf-replies").text
     assert "已在办公楼一层设立母婴室" in page and "满意" in page
     assert "rep2" in browser.find_element(By.ID, "uf-cosigners").text
+    assert "人力资源部同意" in browser.find_element(By.ID, "uf-countersigns").text
     case.refresh_from_db()
-    assert case.state == "closed" and case.closure == "rated"
+    assert case.state == "closed" and case.closure == "rated" and case.supervisor == people.chair
     assert [e.action for e in case_events(case)] == [
         "create", "invite_cosigners", "cosign", "cosign", "submit", "start_review", "accept", "assign",
-        "acknowledge", "reply", "rate",
+        "acknowledge", "countersign", "reply", "rate",
     ]
     assert {e.channel for e in case_events(case)} == {"ui"} and chain_valid(case)

@@ -21,6 +21,13 @@ def test_demo_has_every_state_including_a_merged_and_a_rehandled_proposal(db, cl
     rehandled = Proposal.objects.filter(state="closed", rehandling_count=1).get()
     assert rehandled.replies.count() == 2 and rehandled.closure == "rated"
     assert Proposal.objects.filter(state="closed", closure="not_rated").count() == 1
+    # 会签: a reply after both co-departments countersigned; 督办: a proposal in progress under a leader.
+    countersigned = Proposal.objects.get(state="replied")
+    assert countersigned.co_departments.count() == 2
+    assert countersigned.countersigns.filter(round=1).count() == 2
+    supervised = Proposal.objects.exclude(supervisor=None).get()
+    assert supervised.state == "in_progress" and supervised.supervisor.username == "committee1"
+    assert [o.code for o in supervised.awaiting_countersign()] == ["acme-logistics"]
     assert all(chain_valid(c) for c in cases)
     # Waiting proposals are inside their deadlines on the seeding day.
     replied = Proposal.objects.get(state="replied")
