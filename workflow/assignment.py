@@ -99,7 +99,9 @@ def addressed_actor(case, task, user, spec: registry.ProcessSpec | None = None) 
             continue
         grant = policy.grant_for(user, org, {a.role})
         if grant is not None:
-            behalf = get_user_model().objects.get(pk=grant.on_behalf_of_id) if grant.on_behalf_of_id else None
+            behalf = grant.on_behalf_of
+            if grant.on_behalf_of_id and behalf is None:
+                behalf = get_user_model().objects.get(pk=grant.on_behalf_of_id)
             return Actor(user=user, role=grant.role, on_behalf_of=behalf)
     return None
 

@@ -7,9 +7,10 @@ everything below it. A case outside the caller's scope is reported as not found.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import messages
@@ -24,6 +25,8 @@ class Grant:
     path: str
     subtree: bool
     on_behalf_of_id: int | None = None
+    #: The delegator (a user), read with the delegation, so that acting for them needs no second look-up.
+    on_behalf_of: Any = field(default=None, compare=False, repr=False)
 
 
 def grants(user, *, include_delegations: bool = True) -> list[Grant]:
@@ -40,12 +43,19 @@ def grants(user, *, include_delegations: bool = True) -> list[Grant]:
         .values_list("role", "organisation_id", "organisation__path")
     ]
     if include_delegations:
-        for d in Delegation.objects.active().filter(delegate=user).select_related("organisation", "delegator"):
-            # A delegation only passes on a role the delegator still holds.
-            if RoleAssignment.objects.current().filter(
-                user_id=d.delegator_id, organisation_id=d.organisation_id, role=d.role
-            ).exists():
-                result.append(Grant(d.role, d.organisation_id, d.organisation.path, d.role in SUBTREE_ROLES, d.delegator_id))
+        # A delegation only passes on a role the delegator still holds (checked in the same query).
+        delegator_holds_role = RoleAssignment.objects.current().filter(
+            user_id=OuterRef("delegator_id"), organisation_id=OuterRef("organisation_id"), role=OuterRef("role")
+        )
+        for d in (
+            Delegation.objects.active()
+            .filter(delegate=user)
+            .filter(Exists(delegator_holds_role))
+            .select_related("organisation", "delegator")
+        ):
+            result.append(
+                Grant(d.role, d.organisation_id, d.organisation.path, d.role in SUBTREE_ROLES, d.delegator_id, d.delegator)
+            )
         user._unionflow_grants = result
     return result
 
@@ -103,6 +113,8 @@ class Decision:
     reason: str = ""
     role: str = ""
     on_behalf_of_id: int | None = None
+    #: The delegator as a user, when the grant acted under carries it.
+    on_behalf_of: Any = None
 
 
 def may_perform(user, case, spec, now=None) -> Decision:
@@ -130,6 +142,7 @@ def may_perform(user, case, spec, now=None) -> Decision:
                 return Decision(False, str(messages.NOT_THE_ACTOR))
             grant = own
     acting_for = grant.on_behalf_of_id if grant else None
+    acting_for_user = grant.on_behalf_of if grant else None
     if spec.not_own_case:
         involved = case.participant_ids()
         if user.pk in involved or (acting_for and acting_for in involved):
@@ -138,7 +151,7 @@ def may_perform(user, case, spec, now=None) -> Decision:
         reason = rule(case, user, acting_for)
         if reason:
             return Decision(False, str(reason))
-    return Decision(True, role=grant.role if grant else "", on_behalf_of_id=acting_for)
+    return Decision(True, role=grant.role if grant else "", on_behalf_of_id=acting_for, on_behalf_of=acting_for_user)
 
 
 def grant_for_own(user, organisation, roles) -> Grant | None:

@@ -123,8 +123,8 @@ def get_visible_case(*, process, case_id, user, lock: bool = False):
 
 
 def _build_actor(user, decision) -> Actor:
-    behalf = None
-    if decision.on_behalf_of_id:
+    behalf = decision.on_behalf_of
+    if decision.on_behalf_of_id and behalf is None:
         behalf = get_user_model().objects.get(pk=decision.on_behalf_of_id)
     return Actor(user=user, role=decision.role, on_behalf_of=behalf)
 

@@ -1,0 +1,153 @@
+"""Query budgets of the transition service, on the throwaway example process.
+
+Every extra query in a state change shows (STYLE.md, "Performance facts"): these tests
+count what one call costs — the transaction and what runs after its commit (the in-app
+notifications) — and fail when a change adds queries. The e-mail task is only queued: a
+worker sends the mail, not the request. Each call gets a freshly loaded user, as a request
+does, so the roles are read inside the call. On failure pytest-django lists the queries.
+"""
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from tests.example_process.models import ExampleRequest
+from workflow import flowkit, services
+from workflow.audit import case_events
+from workflow.models import Delegation, WorkItem
+from workflow.notifications.models import Notification
+from workflow.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+#: Budgets reached after removing the redundant queries (SQLite and PostgreSQL alike).
+CREATE_BUDGET = 35
+SUBMIT_BUDGET = 37
+APPROVE_BUDGET = 36
+
+
+@pytest.fixture
+def people(orgs, make_user):
+    return type(
+        "People",
+        (),
+        {
+            "member": make_user("m1", Role.MEMBER, org=orgs.acme, email="m1@example.org"),
+            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme, email="c1@example.org"),
+        },
+    )
+
+
+@pytest.fixture(autouse=True)
+def queued_emails(monkeypatch):
+    """Notification ids handed to the e-mail task, which a worker (not the request) runs."""
+    from workflow.notifications.tasks import send_notification_emails
+
+    queued = []
+    monkeypatch.setattr(send_notification_emails, "delay", lambda ids: queued.extend(ids))
+    return queued
+
+
+def fresh(user):
+    """The user as a new request loads it: nothing cached on the object."""
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def create(user):
+    return services.create_case(
+        process="examples", user=user, data={"organisation": "acme", "title": "Lamp", "amount": 100}
+    )
+
+
+def transition(case, name, user, **kwargs):
+    return services.perform_transition(process="examples", case_id=case.pk, name=name, user=user, **kwargs)
+
+
+def counted(django_capture_on_commit_callbacks, call):
+    """Run ``call`` with its after-commit callbacks; return its result and the queries it made."""
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        result = call()
+    return result, len(queries)
+
+
+def test_create_case_stays_within_its_query_budget(people, django_assert_max_num_queries, django_capture_on_commit_callbacks):
+    """Creating a case: organisation, roles, reference, the case, one audit event, the process, one work item."""
+    member = fresh(people.member)
+    with django_assert_max_num_queries(CREATE_BUDGET), django_capture_on_commit_callbacks(execute=True):
+        case = create(member)
+    assert case.state == "draft" and flowkit.position(case) == "draft"
+    assert [e.action for e in case_events(case)] == ["create"]
+    assert list(WorkItem.objects.filter(case_id=case.pk).values_list("user_id", flat=True)) == [member.pk]
+
+
+def test_submit_stays_within_its_query_budget(
+    people, queued_emails, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The creator submits: the flow moves to the committee's step and the committee hears of it."""
+    case = create(people.member)
+    member = fresh(people.member)
+    with django_assert_max_num_queries(SUBMIT_BUDGET), django_capture_on_commit_callbacks(execute=True):
+        transition(case, "submit", member)
+    case.refresh_from_db()
+    assert case.state == "submitted" and case.version == 2 and flowkit.position(case) == "decide"
+    assert [e.action for e in case_events(case)] == ["create", "submit"]
+    assert list(WorkItem.objects.filter(case_id=case.pk).values_list("role", flat=True)) == [Role.UNION_COMMITTEE]
+    assert list(Notification.objects.values_list("user__username", "kind")) == [("c1", "new_task")]
+    assert queued_emails == list(Notification.objects.values_list("pk", flat=True))
+
+
+def test_approve_stays_within_its_query_budget(
+    people, queued_emails, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """The committee approves: the process ends, the inbox empties, the creator hears the decision."""
+    case = create(people.member)
+    transition(case, "submit", people.member)
+    Notification.objects.all().delete()
+    queued_emails.clear()
+    committee = fresh(people.committee)
+    with django_assert_max_num_queries(APPROVE_BUDGET), django_capture_on_commit_callbacks(execute=True):
+        transition(case, "approve", committee)
+    case.refresh_from_db()
+    assert case.state == "approved" and case.version == 3 and flowkit.position(case) is None
+    assert case.process.status == "DONE"
+    assert [e.action for e in case_events(case)] == ["create", "submit", "approve"]
+    assert not WorkItem.objects.filter(case_id=case.pk).exists()
+    assert list(Notification.objects.values_list("user__username", "kind")) == [("m1", "decision")]
+    assert queued_emails == list(Notification.objects.values_list("pk", flat=True))
+
+
+def test_cost_does_not_grow_with_role_holders_or_delegations(
+    orgs, people, make_user, django_capture_on_commit_callbacks
+):
+    """Telling four more committee members and two substitutes of a step costs no extra query,
+    and acting under one of several delegations costs what acting under one's own role does."""
+    first = create(people.member)
+    _, submit_alone = counted(django_capture_on_commit_callbacks, lambda: transition(first, "submit", fresh(people.member)))
+    _, approve_own = counted(django_capture_on_commit_callbacks, lambda: transition(first, "approve", fresh(people.committee)))
+
+    others = [make_user(f"c{n}", Role.UNION_COMMITTEE, org=orgs.acme) for n in range(2, 6)]
+    substitute = make_user("s1", Role.MEMBER, org=orgs.acme)
+    now = timezone.now()
+    for delegator in others[:2]:
+        Delegation.objects.create(
+            delegator=delegator, delegate=substitute, organisation=orgs.acme, role=Role.UNION_COMMITTEE,
+            starts_at=now - dt.timedelta(hours=1), ends_at=now + dt.timedelta(days=3),
+        )
+    second = create(people.member)
+    Notification.objects.all().delete()
+    _, submit_many = counted(django_capture_on_commit_callbacks, lambda: transition(second, "submit", fresh(people.member)))
+    assert set(Notification.objects.values_list("user__username", flat=True)) == {"c1", "c2", "c3", "c4", "c5", "s1"}
+    _, approve_delegated = counted(
+        django_capture_on_commit_callbacks, lambda: transition(second, "approve", fresh(substitute))
+    )
+    assert ExampleRequest.objects.get(pk=second.pk).state == "approved"
+    event = case_events(second).last()
+    assert event.actor_id == substitute.pk and event.on_behalf_of_id in {others[0].pk, others[1].pk}
+
+    assert submit_many == submit_alone
+    # Acting for someone names them in the audit event: that one user is read, nothing per delegation.
+    assert approve_delegated <= approve_own + 1
