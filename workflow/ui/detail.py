@@ -187,7 +187,9 @@ class TransitionView(CaseDetailView):
     def post(self, request, pk, name):
         spec = self.spec
         tspec = spec.transition(name)
-        fields = forms.describe(tspec.input if tspec else None, {"user": request.user})
+        # The form is read as it was shown: the input's fields may depend on the case
+        # (e.g. a multi-select of the case's departments), so describe it with the case.
+        fields = forms.describe(tspec.input if tspec else None, {"case": self.load(pk), "user": request.user})
         data = forms.read_post(fields, request.POST)
         bound = {
             "name": name,

@@ -260,3 +260,16 @@ def test_a_supervisor_who_left_office_leaves_the_escalation_to_the_chair(people,
     assert Notification.objects.filter(user=people.chair, kind="overdue_escalation").count() == 1
     assert not Notification.objects.filter(user=committee1, kind="overdue_escalation").exists()
     assert Proposal.objects.get(pk=case.pk).supervisor == committee1
+
+
+def test_assigning_two_co_departments_from_the_case_page_keeps_both(people, orgs, walk, logistics, client):
+    case = walk("accepted")
+    client.force_login(people.review1)
+    r = client.post(
+        reverse("ui:proposals:transition", kwargs={"pk": case.pk, "name": "assign"}),
+        {"lead_department": "acme-office", "co_departments": ["acme-hr", "acme-logistics"]},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    case = Proposal.objects.get(pk=case.pk)
+    assert case.state == "assigned"
+    assert sorted(case.co_departments.values_list("code", flat=True)) == ["acme-hr", "acme-logistics"]
