@@ -56,6 +56,8 @@ DEMO_USERS = [
     *[(f"review{i}", name, "acme", "acme-g1", [(R.REVIEW_COMMITTEE, "acme"), (R.REPRESENTATIVE, "acme")], False)
       for i, name in enumerate(["吴刚", "郑红", "冯涛"], start=1)],
     ("dept1", "何平", "acme", None, [(R.DEPARTMENT, "acme"), (R.DEPARTMENT, "acme-office")], False),
+    ("dept2", "钱敏", "acme", None, [(R.DEPARTMENT, "acme-hr")], False),
+    ("dept3", "孔亮", "acme", None, [(R.DEPARTMENT, "acme-logistics")], False),
     ("chair", "高志强", "acme", None, [(R.CHAIR, "acme")], False),
     ("committee1", "林芳", "acme", None, [(R.UNION_COMMITTEE, "acme")], False),
     ("committee2", "罗军", "acme", None, [(R.UNION_COMMITTEE, "acme")], False),

@@ -5,20 +5,17 @@ with organisations by code and users by username. Idempotent: it does nothing wh
 acme already has proposals. Dates run over the last six weeks, so the waiting
 proposals are inside their deadlines today.
 
-Co-departments countersign (会签) before the lead department replies, so the demo adds
-one department account per co-department (``dept2`` 人力资源部, ``dept3`` 后勤保障部,
-with the demo password) unless the engine's demo already provides them.
+Co-departments countersign (会签) before the lead department replies: the engine's demo
+accounts ``dept2`` (人力资源部) and ``dept3`` (后勤保障部) sign for theirs.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from workflow.models import CongressSession, CongressTerm, RoleAssignment
-from workflow.roles import Role
+from workflow.models import CongressSession, CongressTerm
 
 from . import services as svc
 from .models import Proposal
@@ -173,28 +170,13 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     return made
 
 
-#: Co-department code → (username, name) of the demo account that countersigns for it.
-CO_DEPARTMENT_STAFF = {"acme-hr": ("dept2", "钱敏"), "acme-logistics": ("dept3", "孔亮")}
+#: Co-department code → the engine's demo account that countersigns for it.
+CO_DEPARTMENT_STAFF = {"acme-hr": "dept2", "acme-logistics": "dept3"}
 
 
 def _co_department_staff(orgs: dict, users: dict) -> dict:
-    """One department-role holder per co-department, by code; missing accounts are created with
-    the same (hashed) password as ``dept1`` and added to ``users``."""
-    User = get_user_model()
-    since = dt.date(timezone.localdate().year - 2, 1, 1)
-    staff = {}
-    for code, (username, name) in CO_DEPARTMENT_STAFF.items():
-        if code not in orgs:
-            continue
-        user = users.get(username) or User.objects.filter(username=username).first()
-        if user is None:
-            user = User.objects.create(username=username, first_name=name, email=f"{username}@example.org",
-                                       password=users["dept1"].password)
-        users[username] = user
-        if not RoleAssignment.objects.current().filter(user=user, organisation=orgs[code], role=Role.DEPARTMENT).exists():
-            RoleAssignment.objects.create(user=user, organisation=orgs[code], role=Role.DEPARTMENT, valid_from=since)
-        staff[code] = user
-    return staff
+    """The department-role holder of each co-department present in the demo, by code."""
+    return {code: users[name] for code, name in CO_DEPARTMENT_STAFF.items() if code in orgs and name in users}
 
 
 #: The demo's deadlines run up to about this many days after its "today".

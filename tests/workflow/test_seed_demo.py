@@ -30,6 +30,8 @@ DOCUMENTED = {
     "bmember1": {("member", "beta")},
     **{f"review{i}": {("review_committee", "acme"), ("representative", "acme")} for i in range(1, 4)},
     "dept1": {("department", "acme"), ("department", "acme-office")},
+    "dept2": {("department", "acme-hr")},
+    "dept3": {("department", "acme-logistics")},
     "chair": {("chair", "acme")},
     "committee1": {("union_committee", "acme")},
     "committee2": {("union_committee", "acme")},
