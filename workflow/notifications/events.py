@@ -19,7 +19,7 @@ from workflow import registry
 from workflow.delegation import active_delegates
 
 from .models import NotificationKind
-from .services import notify
+from .services import notify, users_with_email_flag
 
 log = logging.getLogger(__name__)
 
@@ -37,33 +37,47 @@ def notify_new_work_items(*, case, items: Iterable) -> int:
     """"A new task for you": one notification per newly addressed person or role holder.
 
     ``items`` are the work items added by the last rebuild (unsaved or saved); each names a
-    user, or a role at an organisation.
+    user, or a role at an organisation. The people addressed by name are read in one query.
     """
     count = 0
+    items = list(items)
     params = {"ref": _ref(case), "process": _process_label(case)}
+    by_title: dict[str, list[int]] = {}
     for item in items:
-        params["step"] = str(item.title)
-        title = _("新待办 New task: %(ref)s · %(step)s") % params
-        body = _("%(process)s %(ref)s 等待您处理：%(step)s The case is waiting for you: %(step)s.") % params
         if item.user_id:
-            from django.contrib.auth import get_user_model
-
-            user = get_user_model().objects.filter(pk=item.user_id).first()
-            count += notify(users=[user], kind=NotificationKind.NEW_TASK, title=title, body=body, case=case)
-        elif item.role:
-            # Substitutes acting under a delegation see the item in their inbox, so they hear of it too.
-            substitutes = active_delegates(organisation_id=item.organisation_id, role=item.role)
-            count += notify(
-                users=substitutes, role=item.role, organisation=item.organisation, kind=NotificationKind.NEW_TASK,
-                title=title, body=body, case=case,
-            )
+            by_title.setdefault(str(item.title), []).append(item.user_id)
+    for step, user_ids in by_title.items():
+        title, body = _new_task_text(params, step)
+        users = users_with_email_flag().filter(pk__in=user_ids)
+        count += notify(users=list(users), kind=NotificationKind.NEW_TASK, title=title, body=body, case=case)
+    for item in items:
+        if item.user_id or not item.role:
+            continue
+        title, body = _new_task_text(params, str(item.title))
+        # The case's organisation is already loaded; another one (a by_role(organisation=…) step) is read.
+        organisation = case.organisation if item.organisation_id == case.organisation_id else item.organisation
+        # Substitutes acting under a delegation see the item in their inbox, so they hear of it too.
+        substitutes = active_delegates(organisation_id=item.organisation_id, role=item.role)
+        count += notify(
+            users=substitutes, role=item.role, organisation=organisation, kind=NotificationKind.NEW_TASK,
+            title=title, body=body, case=case,
+        )
     return count
+
+
+def _new_task_text(params: dict, step: str) -> tuple[str, str]:
+    params = {**params, "step": step}
+    title = _("新待办 New task: %(ref)s · %(step)s") % params
+    body = _("%(process)s %(ref)s 等待您处理：%(step)s The case is waiting for you: %(step)s.") % params
+    return title, body
 
 
 def notify_decision(*, case, actor_user, action_label, state_label) -> int:
     """"A decision on your own case": tell the case's creator, unless they made it themselves."""
-    creator = getattr(case, "created_by", None)
-    if creator is None or (actor_user is not None and actor_user.pk == creator.pk):
+    if case.created_by_id is None or (actor_user is not None and actor_user.pk == case.created_by_id):
+        return 0
+    creator = users_with_email_flag().filter(pk=case.created_by_id).first()
+    if creator is None:
         return 0
     params = {
         "ref": _ref(case), "process": _process_label(case),

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import BooleanField, Case, Value, When
+from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,20 +28,34 @@ NOT_FOUND = _("未找到该通知 Notification not found.")
 MAX_ID = 2**63
 
 
+#: Set on users read by :func:`users_with_email_flag`: True when their preference turns e-mail off.
+EMAIL_OFF = "_notify_email_off"
+
+
+def users_with_email_flag(queryset=None):
+    """Users, each read with their e-mail preference, so that notifying them needs no second query."""
+    queryset = get_user_model().objects.all() if queryset is None else queryset
+    email_off = NotificationPreference.objects.filter(user_id=OuterRef("pk"), email_enabled=False)
+    return queryset.annotate(**{EMAIL_OFF: Exists(email_off)})
+
+
 def _recipients(*, users, role, organisation) -> list:
     found: dict[int, object] = {}
     for user in users or ():
         if user is not None and user.is_active:
             found.setdefault(user.pk, user)
     if role and organisation is not None:
-        user_ids = (
-            RoleAssignment.objects.current()
-            .filter(role=role, organisation=organisation)
-            .values_list("user_id", flat=True)
-        )
-        for user in get_user_model().objects.filter(pk__in=list(user_ids), is_active=True):
+        holders = RoleAssignment.objects.current().filter(role=role, organisation=organisation).values("user_id")
+        for user in users_with_email_flag().filter(pk__in=holders, is_active=True):
             found.setdefault(user.pk, user)
     return list(found.values())
+
+
+def _mail_to(recipients) -> set[int]:
+    """The recipients who receive e-mail; the preference is read only for users not read with it."""
+    unknown = [u.pk for u in recipients if not hasattr(u, EMAIL_OFF)]
+    known = {u.pk for u in recipients if hasattr(u, EMAIL_OFF) and not getattr(u, EMAIL_OFF)}
+    return known | (email_enabled_user_ids(unknown) if unknown else set())
 
 
 def case_url(process_key: str, case_id) -> str:
@@ -106,7 +120,7 @@ def notify(
             for user in recipients
         ]
     )
-    mail_to = email_enabled_user_ids(u.pk for u in recipients)
+    mail_to = _mail_to(recipients)
     # PostgreSQL and SQLite ≥ 3.35 return the new primary keys from bulk_create.
     ids = [row.pk for row in rows if row.user_id in mail_to]
     if ids:
