@@ -9,16 +9,19 @@ says who must act next and is checked against the state in tests.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils.timezone import now
+from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.lock import SelectForUpdateLock
+from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.signals import task_started
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
 from .models import WorkItem
 
@@ -92,6 +95,14 @@ class CaseStep(flow.Handle):
         self.who = tuple(who)
         self.deadline_rule = deadline
 
+    def complete_locked(self, task) -> None:
+        """Complete ``task`` and route on: what viewflow's ``Handle.run`` does, minus taking the
+        flow lock and re-reading the task, which the transition service did just before
+        (:func:`step_lock`, :func:`open_step_task`)."""
+        activation = self.activation_class(task)
+        activation.run(this.resolve(self.flow_class.instance, self._func))
+        activation.execute()
+
     def assignees(self, case) -> list[Assignee]:
         result: list[Assignee] = []
         for resolver in self.who:
@@ -120,30 +131,73 @@ def start_case_process(flow_class, case) -> None:
     process = flow_class.instance.start.run(case=case)
     case.process = process
     type(case).objects.filter(pk=case.pk).update(process=process)
-    rebuild_work_items(flow_class, case, actor_id=case.created_by_id)
+    rebuild_work_items(flow_class, case, actor_id=case.created_by_id, step_is_new=True)
+
+
+@contextmanager
+def step_lock(flow_class, case):
+    """Hold the flow's lock on the case's process (a case without one needs none).
+
+    Taken after the case row lock, as every service does; read the open step inside it.
+    """
+    if not case.process_id:
+        yield
+        return
+    with flow_class.lock(case.process_id):
+        yield
 
 
 def open_step_task(case):
+    """The case's open human step (the newest), or None; its process is read with it."""
     if not case.process_id:
         return None
-    return (
-        case.process.task_set.filter(flow_task_type="HUMAN", status__in=OPEN_STATUSES)
-        .order_by("-created")
-        .first()
-    )
+    process_cached = type(case)._meta.get_field("process").is_cached(case)
+    if process_cached:
+        tasks = case.process.task_set.all()  # each task comes back holding this very process
+    else:
+        tasks = Task.objects.filter(process_id=case.process_id).select_related("process")
+    task = tasks.filter(flow_task_type="HUMAN", status__in=OPEN_STATUSES).order_by("-created").first()
+    if task is not None and not process_cached:
+        case.process = task.process
+    return task
+
+
+def complete_step(case, task) -> None:
+    """Complete the open step ``task`` and let the flow open the next one.
+
+    The caller holds :func:`step_lock` and read ``task`` under it. The flow's conditions
+    see ``case`` itself, just saved, rather than a second copy read back.
+    """
+    process = task.process
+    if process.artifact_object_id == case.pk and process.artifact_content_type_id == _case_type(case).pk:
+        process.artifact = case
+    node = task.flow_task
+    if isinstance(node, CaseStep):
+        node.complete_locked(task)
+    else:
+        node.run(task)
 
 
 def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = None, task=_UNSET) -> None:
     """After a transition: complete the open step if the state moved, then rebuild work items.
 
-    ``task``: the open step the caller already looked up under the case lock (saves a query).
+    ``task``: the open step the caller read under :func:`step_lock`, which it still holds.
     """
+    completed = False
     if state_changed:
         if task is _UNSET:
-            task = open_step_task(case)
-        if task is not None:
-            task.flow_task.run(task)
-    rebuild_work_items(flow_class, case, actor_id=actor_id)
+            with step_lock(flow_class, case):
+                task = open_step_task(case)
+                if task is not None:
+                    complete_step(case, task)
+        elif task is not None:
+            complete_step(case, task)
+        completed = task is not None
+    # The flow just ended the process (its End node found no other open task): no step is open.
+    ended = completed and task.process.status == PROCESS.DONE
+    rebuild_work_items(
+        flow_class, case, actor_id=actor_id, step_is_new=completed, open_task=None if ended else _UNSET
+    )
 
 
 def position(case) -> str | None:
@@ -152,18 +206,28 @@ def position(case) -> str | None:
     return task.flow_task.name if task else None
 
 
-def rebuild_work_items(flow_class, case, *, notify: bool = True, actor_id: int | None = None) -> None:
+def _case_type(case):
+    return ContentType.objects.get_for_model(case, for_concrete_model=True)
+
+
+def rebuild_work_items(
+    flow_class, case, *, notify: bool = True, actor_id: int | None = None, step_is_new: bool = False,
+    open_task=_UNSET,
+) -> None:
     """Derive the case's work items from its open step.
 
     A claimed step is addressed to its owner alone; the role holders no longer see it.
     ``notify=False`` when nobody new is concerned (the claimant took the step themselves);
     an item addressed by name to ``actor_id`` (who just acted) is not announced to them.
+    ``step_is_new``: the open step was opened by this call, so none of its items existed
+    before and every one is announced (the old items need not be read, only removed).
+    ``open_task``: the open step when the caller knows it (None: the process has ended).
     """
-    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    case_type = _case_type(case)
     existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
-    before = {_item_key(w) for w in existing}
+    before = set() if step_is_new else set(existing.values_list("task_id", "role", "organisation_id", "user_id"))
     existing.delete()
-    task = open_step_task(case)
+    task = open_step_task(case) if open_task is _UNSET else open_task
     if task is None:
         return
     node = task.flow_task

@@ -166,51 +166,58 @@ def perform_transition(
                 raise TransitionNotAllowed(
                     messages.NOT_ALLOWED_IN_STATE % {"state": case.state_label, "action": name},
                 )
-            open_task = flowkit.open_step_task(case)
-            if system:
-                actor = Actor(user=user, role="system")
-            else:
-                decision = policy.may_perform(user, case, tspec, now=now)
-                if not decision.allowed:
-                    raise ActionForbidden(decision.reason)
-                if _claimed_by_other(open_task, user):
-                    raise ActionForbidden(str(messages.CLAIMED_BY_OTHER))
-                actor = _build_actor(user, decision)
-            if expected_version is not None and int(expected_version) != case.version:
-                raise StaleVersion(
-                    messages.STALE_VERSION % {"current": case.version, "expected": expected_version}
+            # The flow's lock on the case's process, taken now rather than when the step is
+            # completed: the open step is then read once, under it, and completed as read.
+            with flowkit.step_lock(spec.flow, case):
+                _transition_locked(
+                    case, spec, tspec, name=name, user=user, data=data, expected_version=expected_version,
+                    meta=meta, now=now, system=system,
                 )
-            ctx = TransitionContext(
-                case=case, spec=tspec, process=spec, actor=actor, data={}, now=now, meta=meta
-            )
-            ctx.data = validate_input(tspec.input, data or {}, {"case": case, "user": user, "ctx": ctx})
-            for guard in tspec.guards:
-                reason = guard(ctx)
-                if reason:
-                    raise GuardFailed(str(reason), rule=getattr(guard, "rule_id", guard.__name__))
-            from_state = case.state
-            if tspec.effect is not None:
-                tspec.effect(ctx)
-            _call_transition(case, tspec.method_name, ctx)
-            case.version += 1
-            case.save()
-            payload = {"input": _json_safe(ctx.data), **ctx.payload}
-            if actor.on_behalf_of is not None:
-                payload["delegation"] = {"on_behalf_of": actor.on_behalf_of.get_username()}
-            record_event(
-                case=case, action=name, actor=actor, from_state=from_state, to_state=case.state,
-                payload=payload, meta=meta, now=now,
-            )
-            flowkit.advance(
-                spec.flow, case, state_changed=from_state != case.state,
-                actor_id=user.pk if user is not None else None, task=open_task,
-            )
-            _notify_decision_after_commit(case, user, tspec)
-            for callback in ctx.after_commit:
-                transaction.on_commit(callback)
     except ConcurrentTransition:
         raise StaleVersion(messages.STALE_VERSION % {"current": "?", "expected": expected_version}) from None
     return case
+
+
+def _transition_locked(case, spec, tspec, *, name, user, data, expected_version, meta, now, system) -> None:
+    """The rest of :func:`perform_transition`, under the case row lock and the flow's lock."""
+    open_task = flowkit.open_step_task(case)
+    if system:
+        actor = Actor(user=user, role="system")
+    else:
+        decision = policy.may_perform(user, case, tspec, now=now)
+        if not decision.allowed:
+            raise ActionForbidden(decision.reason)
+        if _claimed_by_other(open_task, user):
+            raise ActionForbidden(str(messages.CLAIMED_BY_OTHER))
+        actor = _build_actor(user, decision)
+    if expected_version is not None and int(expected_version) != case.version:
+        raise StaleVersion(messages.STALE_VERSION % {"current": case.version, "expected": expected_version})
+    ctx = TransitionContext(case=case, spec=tspec, process=spec, actor=actor, data={}, now=now, meta=meta)
+    ctx.data = validate_input(tspec.input, data or {}, {"case": case, "user": user, "ctx": ctx})
+    for guard in tspec.guards:
+        reason = guard(ctx)
+        if reason:
+            raise GuardFailed(str(reason), rule=getattr(guard, "rule_id", guard.__name__))
+    from_state = case.state
+    if tspec.effect is not None:
+        tspec.effect(ctx)
+    _call_transition(case, tspec.method_name, ctx)
+    case.version += 1
+    case.save()
+    payload = {"input": _json_safe(ctx.data), **ctx.payload}
+    if actor.on_behalf_of is not None:
+        payload["delegation"] = {"on_behalf_of": actor.on_behalf_of.get_username()}
+    record_event(
+        case=case, action=name, actor=actor, from_state=from_state, to_state=case.state,
+        payload=payload, meta=meta, now=now,
+    )
+    flowkit.advance(
+        spec.flow, case, state_changed=from_state != case.state,
+        actor_id=user.pk if user is not None else None, task=open_task,
+    )
+    _notify_decision_after_commit(case, user, tspec)
+    for callback in ctx.after_commit:
+        transaction.on_commit(callback)
 
 
 def _notify_decision_after_commit(case, user, tspec) -> None:

@@ -25,7 +25,9 @@ class ReferenceCounter(models.Model):
 
     @classmethod
     def next_reference(cls, organisation, prefix: str, year: int) -> str:
-        with transaction.atomic():
+        # Inside the caller's transaction (a new case) no savepoint is needed: a failure here
+        # fails the whole creation anyway.
+        with transaction.atomic(savepoint=False):
             counter, _created = cls.objects.select_for_update().get_or_create(
                 organisation=organisation, prefix=prefix, year=year
             )
