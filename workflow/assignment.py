@@ -92,7 +92,10 @@ def addressed_actor(case, task, user, spec: registry.ProcessSpec | None = None) 
     from .models import Organisation
 
     org_ids = {a.organisation_id or case.organisation_id for a in assignees if a.role}
-    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=org_ids)}
+    # The case's own organisation is loaded with the case; only others are read.
+    organisations = {case.organisation_id: case.organisation} if case.organisation_id in org_ids else {}
+    if org_ids - organisations.keys():
+        organisations.update({o.pk: o for o in Organisation.objects.filter(pk__in=org_ids - organisations.keys())})
     for a in assignees:
         org = organisations.get(a.organisation_id or case.organisation_id)
         if not a.role or org is None:
@@ -117,7 +120,7 @@ def _save(spec, case, task, *, owner, now, notify: bool = True) -> None:
     task.status = STATUS.ASSIGNED if owner is not None else STATUS.NEW
     task.assigned = now if owner is not None else None
     task.save(update_fields=["owner", "status", "assigned"])
-    flowkit.rebuild_work_items(spec.flow, case, notify=notify)
+    flowkit.rebuild_work_items(spec.flow, case, notify=notify, open_task=task)
 
 
 def step_claim(*, process, case_id: int, user, meta: RequestMeta | None = None):
