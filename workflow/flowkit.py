@@ -31,6 +31,7 @@ select_for_update_lock = SelectForUpdateLock(nowait=False, attempts=1)
 
 OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
 _UNSET = object()
+_OPENED_STEP = "_unionflow_opened_step"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,14 @@ class CaseStepActivation(HandleActivation):
     A step someone has claimed (``ASSIGNED``, see :mod:`workflow.assignment`) is
     completed the same way as an unclaimed one (``NEW``).
     """
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        activation = super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        # The process in hand remembers the step it just opened: whoever rebuilds the work
+        # items right after (the transition service) need not look it up again.
+        activation.process.__dict__[_OPENED_STEP] = activation.task
+        return activation
 
     @Activation.status.transition(source=[STATUS.NEW, STATUS.ASSIGNED], target=STATUS.STARTED)
     def run(self, func, **kwargs):
@@ -131,7 +140,9 @@ def start_case_process(flow_class, case) -> None:
     process = flow_class.instance.start.run(case=case)
     case.process = process
     type(case).objects.filter(pk=case.pk).update(process=process)
-    rebuild_work_items(flow_class, case, actor_id=case.created_by_id, step_is_new=True)
+    rebuild_work_items(
+        flow_class, case, actor_id=case.created_by_id, step_is_new=True, open_task=_step_opened(process)
+    )
 
 
 @contextmanager
@@ -193,11 +204,19 @@ def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = Non
         elif task is not None:
             complete_step(case, task)
         completed = task is not None
-    # The flow just ended the process (its End node found no other open task): no step is open.
-    ended = completed and task.process.status == PROCESS.DONE
-    rebuild_work_items(
-        flow_class, case, actor_id=actor_id, step_is_new=completed, open_task=None if ended else _UNSET
-    )
+    open_task = _UNSET
+    if completed:
+        # The flow just ended the process (its End node found no other open task): no step is
+        # open. Otherwise the step it opened is the newest open one.
+        open_task = None if task.process.status == PROCESS.DONE else _step_opened(task.process)
+    rebuild_work_items(flow_class, case, actor_id=actor_id, step_is_new=completed, open_task=open_task)
+
+
+def _step_opened(process):
+    """The step the flow opened on ``process`` during this call (see :class:`CaseStepActivation`),
+    else ``_UNSET``: then it is looked up."""
+    task = process.__dict__.pop(_OPENED_STEP, None)
+    return task if task is not None and task.status in OPEN_STATUSES else _UNSET
 
 
 def position(case) -> str | None:

@@ -26,8 +26,8 @@ from workflow.roles import Role
 pytestmark = pytest.mark.django_db
 
 #: Budgets reached after removing the redundant queries (SQLite and PostgreSQL alike).
-CREATE_BUDGET = 31
-SUBMIT_BUDGET = 27
+CREATE_BUDGET = 30
+SUBMIT_BUDGET = 26
 APPROVE_BUDGET = 28
 
 
