@@ -187,7 +187,7 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
         decision = policy.may_perform(user, case, tspec, now=now)
         if not decision.allowed:
             raise ActionForbidden(decision.reason)
-        if _claimed_by_other(open_task, user):
+        if _claimed_by_other(open_task, user) and not keeps_state(case, tspec):
             raise ActionForbidden(str(messages.CLAIMED_BY_OTHER))
         actor = _build_actor(user, decision)
     if expected_version is not None and int(expected_version) != case.version:
@@ -235,14 +235,24 @@ def _claimed_by_other(task, user) -> bool:
     return bool(task is not None and task.owner_id and user is not None and task.owner_id != user.pk)
 
 
+def keeps_state(case, tspec) -> bool:
+    """The transition, from the case's current state, leaves the state as it is.
+
+    Its FSM target is ``None`` or the state itself (a co-signature, a countersign, a note):
+    it does not complete the open step, so a claim on that step — which reserves
+    *completing* it — does not stop the others who may take it.
+    """
+    transition = getattr(type(case), tspec.method_name)._django_fsm.get_transition(case.state)
+    return transition is not None and transition.target in (None, case.state)
+
+
 def available_transitions(*, process, case, user) -> list:
     """The transitions ``user`` may perform on ``case`` now (state and role; guards are checked on perform)."""
     spec = _spec(process)
     result = []
-    if _claimed_by_other(flowkit.open_step_task(case), user):
-        return result
+    claimed_by_other = _claimed_by_other(flowkit.open_step_task(case), user)
     for tspec in spec.transitions.values():
-        if tspec.system_only:
+        if tspec.system_only or (claimed_by_other and not keeps_state(case, tspec)):
             continue
         if not can_proceed(getattr(case, tspec.method_name), check_conditions=False):
             continue

@@ -229,10 +229,9 @@ class Proposal(Case):
     def acknowledge(self, ctx):
         pass
 
-    @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=RETURN_VALUE(S.IN_PROGRESS, S.REHANDLING))
+    @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=None)
     def countersign(self, ctx):
         """会签 while the lead department handles the proposal: the state stays as it is."""
-        return self.state
 
     @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=S.REPLIED)
     def reply(self, ctx):

@@ -273,3 +273,17 @@ def test_assigning_two_co_departments_from_the_case_page_keeps_both(people, orgs
     case = Proposal.objects.get(pk=case.pk)
     assert case.state == "assigned"
     assert sorted(case.co_departments.values_list("code", flat=True)) == ["acme-hr", "acme-logistics"]
+
+
+def test_a_claimed_reply_step_still_takes_countersigns_but_not_a_reply_by_another(people, handled, make_user, orgs, api):
+    """Claiming the lead department's step reserves the reply to its claimant; co-departments still
+    countersign (it leaves the state, and so the step, as it is)."""
+    case = handled()
+    colleague = make_user("dept1b", (Role.DEPARTMENT, orgs.dept))
+    assert api(people.dept1).post(f"/api/v1/proposals/{case.pk}/claim/", {}, format="json").status_code == 200
+    listed = api(people.dept2).get(f"/api/v1/proposals/{case.pk}/transitions/").json()["transitions"]
+    assert [t["name"] for t in listed] == ["countersign"]
+    assert api(colleague).get(f"/api/v1/proposals/{case.pk}/transitions/").json()["transitions"] == []
+    assert api(people.dept2).post(url(case, "countersign"), {}, format="json").status_code == 200
+    assert api(colleague).post(url(case, "reply"), REPLY, format="json").status_code == 403  # claimed by dept1
+    assert ProposalCountersign.objects.filter(proposal=case).count() == 1
