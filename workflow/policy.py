@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from . import messages
@@ -43,19 +43,23 @@ def grants(user, *, include_delegations: bool = True) -> list[Grant]:
         .values_list("role", "organisation_id", "organisation__path")
     ]
     if include_delegations:
-        # A delegation only passes on a role the delegator still holds (checked in the same query).
-        delegator_holds_role = RoleAssignment.objects.current().filter(
-            user_id=OuterRef("delegator_id"), organisation_id=OuterRef("organisation_id"), role=OuterRef("role")
-        )
-        for d in (
-            Delegation.objects.active()
-            .filter(delegate=user)
-            .filter(Exists(delegator_holds_role))
-            .select_related("organisation", "delegator")
-        ):
-            result.append(
-                Grant(d.role, d.organisation_id, d.organisation.path, d.role in SUBTREE_ROLES, d.delegator_id, d.delegator)
+        delegations = list(Delegation.objects.active().filter(delegate=user).select_related("organisation", "delegator"))
+        if delegations:
+            # A delegation only passes on a role the delegator still holds: one query for all of them.
+            held = set(
+                RoleAssignment.objects.current()
+                .filter(
+                    user_id__in={d.delegator_id for d in delegations},
+                    organisation_id__in={d.organisation_id for d in delegations},
+                    role__in={d.role for d in delegations},
+                )
+                .values_list("user_id", "organisation_id", "role")
             )
+            result += [
+                Grant(d.role, d.organisation_id, d.organisation.path, d.role in SUBTREE_ROLES, d.delegator_id, d.delegator)
+                for d in delegations
+                if (d.delegator_id, d.organisation_id, d.role) in held
+            ]
         user._unionflow_grants = result
     return result
 
