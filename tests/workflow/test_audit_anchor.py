@@ -17,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, connections, transaction
 
+from tests.support.cases import approved_example
 from tests.support.db import audit_trigger_bypassed
 from workflow import services
 from workflow.audit import case_events, compute_hash
@@ -45,19 +46,9 @@ def people(orgs, make_user):
     )
 
 
-def walk(people, title):
-    """A case with three events: create (1), submit (2), approve (3)."""
-    case = services.create_case(
-        process="examples", user=people.member, data={"organisation": "acme", "title": title, "amount": 10}
-    )
-    services.perform_transition(process="examples", case_id=case.pk, name="submit", user=people.member)
-    services.perform_transition(process="examples", case_id=case.pk, name="approve", user=people.committee)
-    return case
-
-
 @pytest.fixture
 def cases(people):
-    return walk(people, "Good"), walk(people, "Target")
+    return approved_example(people, "Good"), approved_example(people, "Target")
 
 
 def run(command, *args):
@@ -133,7 +124,7 @@ def test_an_event_changed_under_an_anchor_is_detected_even_with_its_hash_recompu
 
 def test_new_events_after_the_anchor_keep_it_valid_and_the_next_anchor_links_to_it(cases, people):
     first = create_anchor()
-    later = walk(people, "Later")
+    later = approved_example(people, "Later")
 
     code, out, _err = run("audit_verify")
     assert code == 0, out
@@ -175,7 +166,7 @@ def test_the_daily_task_anchors_new_events(cases):
 def three_anchors(people):
     anchors = [create_anchor()]
     for title in ("Second", "Third"):
-        walk(people, title)
+        approved_example(people, title)
         anchors.append(create_anchor())
     return anchors
 
@@ -263,7 +254,7 @@ def test_anchor_table_refuses_update_and_delete(cases):
 def test_committed_anchors_survive_until_the_flush(flushable_audit_table, people):
     """With real commits the anchor is in the database for the command to find; the
     append-only anchor table still lets the test database be emptied afterwards."""
-    walk(people, "Committed")
+    approved_example(people, "Committed")
     kept = run("audit_anchor")[1].strip()
     code, out, _err = run("audit_verify", "--anchor", kept)
     assert code == 0, out

@@ -13,8 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 
+from tests.support.cases import approved_example
 from tests.support.db import audit_trigger_bypassed
-from workflow import services
 from workflow.audit import case_events, compute_hash
 from workflow.models import AuditEvent
 from workflow.roles import Role
@@ -33,19 +33,9 @@ def people(orgs, make_user):
     )
 
 
-def walk(people, title):
-    """A case with three events: create (1), submit (2), approve (3)."""
-    case = services.create_case(
-        process="examples", user=people.member, data={"organisation": "acme", "title": title, "amount": 10}
-    )
-    services.perform_transition(process="examples", case_id=case.pk, name="submit", user=people.member)
-    services.perform_transition(process="examples", case_id=case.pk, name="approve", user=people.committee)
-    return case
-
-
 @pytest.fixture
 def cases(people):
-    return walk(people, "Good"), walk(people, "Target")
+    return approved_example(people, "Good"), approved_example(people, "Target")
 
 
 def run_verify(*args):
