@@ -4,6 +4,7 @@ from .case import Case, ReferenceCounter
 from .congress import CongressSession, CongressTerm
 from .deadline import CaseDeadline
 from .delegation import Delegation
+from .export import AuditExport, ExportStatus
 from .extension import ExtensionConsent, ExtensionRequest
 from .organisations import MemberProfile, Organisation, OrgKind, RoleAssignment
 from .work import WorkItem
@@ -11,11 +12,13 @@ from .work import WorkItem
 __all__ = [
     "AuditAnchor",
     "AuditEvent",
+    "AuditExport",
     "Case",
     "CaseDeadline",
     "CongressSession",
     "CongressTerm",
     "Delegation",
+    "ExportStatus",
     "ExtensionConsent",
     "ExtensionRequest",
     "MemberProfile",

@@ -12,6 +12,7 @@ class NotificationKind(models.TextChoices):
     DECISION = "decision", _("案件决定 Decision on your case")
     DEADLINE_EXPIRED = "deadline_expired", _("期限届满 Deadline expired")
     CALENDAR_MISSING = "calendar_missing", _("节假日安排缺失 Holiday calendar missing")
+    AUDIT_EXPORT = "audit_export", _("审计导出 Audit export")
 
 
 class Notification(models.Model):
