@@ -13,6 +13,7 @@ def process_page_patterns():
 
 urlpatterns = [
     path("", include("workflow.ui.delegations")),
+    path("", include("workflow.ui.audit_exports")),
     *process_page_patterns(),
     path("", get_site().urls),
 ]
