@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from tests.support.db import audit_trigger_bypassed
 from workflow import audit_export, audit_export_file, services
@@ -266,6 +268,23 @@ def test_a_running_export_is_not_built_by_a_second_worker(people, cases, api, me
     assert download(api, people.auditor, export_id).status_code == 409
 
 
+def test_a_run_abandoned_by_a_killed_worker_is_taken_over_and_its_late_result_dropped(
+    people, cases, api, media, django_capture_on_commit_callbacks
+):
+    export_id = request_via_api(api, people.auditor, django_capture_on_commit_callbacks, run=False).json()["id"]
+    abandoned = audit_export._claim(export_id)
+    long_ago = abandoned - audit_export.STALE_AFTER - dt.timedelta(minutes=1)
+    AuditExport.objects.filter(pk=export_id).update(started_at=long_ago)
+
+    export = audit_export.build_export(export_id)  # the redelivered message
+    assert export.status == ExportStatus.DONE and export.rows == 2
+    # Had the first worker come back, its result would not replace the one stored.
+    late = audit_export_file.ExportFile(name="exports/late.csv", sha256="0" * 64, rows=99)
+    assert audit_export._finish_done(export, long_ago, late) is False
+    assert AuditExport.objects.get(pk=export_id).sha256 == export.sha256
+    assert len(stored_files(media)) == 1
+
+
 def test_an_error_marks_the_export_failed_tells_the_requester_and_stores_nothing(
     people, cases, api, media, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -308,6 +327,15 @@ def test_only_the_requester_sees_and_downloads_an_export(people, cases, api, dja
     assert export.download_count == 2 and export.downloaded_at is not None
 
 
+def test_a_requester_whose_role_ended_can_no_longer_download(people, cases, api, django_capture_on_commit_callbacks):
+    export_id = request_via_api(api, people.auditor, django_capture_on_commit_callbacks).json()["id"]
+    people.auditor.role_assignments.update(valid_to=timezone.localdate() - dt.timedelta(days=1))
+    former = get_user_model().objects.get(pk=people.auditor.pk)  # roles are read once per user object
+    r = download(api, former, export_id)
+    assert r.status_code == 403
+    assert AuditExport.objects.get(pk=export_id).download_count == 0
+
+
 def test_restricted_personal_data_read_on_a_case_never_reaches_the_export(
     people, api, django_capture_on_commit_callbacks
 ):
@@ -317,7 +345,7 @@ def test_restricted_personal_data_read_on_a_case_never_reaches_the_export(
         meta=RequestMeta(channel="ui"),
     )
     assert values == {"id_number": ID_NUMBER, "phone": PHONE}  # the read happened, and was audited
-    today = dt.date.today()
+    today = timezone.localdate()
     dates = {"date_from": str(today - dt.timedelta(days=2)), "date_to": str(today + dt.timedelta(days=2))}
     export_id = request_via_api(api, people.auditor, django_capture_on_commit_callbacks, **dates).json()["id"]
 
