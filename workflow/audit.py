@@ -146,7 +146,7 @@ def record_event(
         case_type=case_type,
         case_id=case.pk,
         case_ref=getattr(case, "reference", "") or "",
-        organisation_id=getattr(case, "organisation_id", None),
+        organisation_id=_organisation_id(case),
         seq=seq,
         action=action,
         from_state=from_state or "",
@@ -166,6 +166,16 @@ def record_event(
     event.hash = compute_hash(event)
     event.save(force_insert=True)
     return event
+
+
+def _organisation_id(subject) -> int | None:
+    """The organisation an event belongs to, for scoped reading (auditors, exports): a case's
+    organisation, or the organisation itself when it is the subject (its settings changes)."""
+    from .models import Organisation
+
+    if isinstance(subject, Organisation):
+        return subject.pk
+    return getattr(subject, "organisation_id", None)
 
 
 @dataclass

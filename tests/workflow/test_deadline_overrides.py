@@ -60,6 +60,7 @@ def test_the_chair_sets_the_length_and_it_is_audited(api, orgs, people):
     assert (event.action, event.actor, event.actor_role, event.channel) == ("deadline_override", people.chair, "chair", "api")
     assert event.payload == {"rule_id": "t.notice", "from": 5, "to": 7, "restored_default": False}
     assert event.case_ref == "org:acme" and chain_valid(orgs.acme)
+    assert event.organisation_id == orgs.acme.pk  # so an auditor's export of acme includes it
 
     r = post(api, people.chair, "t.notice", {"organisation": "acme", "n": None})
     assert r.status_code == 200 and r.json()["effective_n"] == 5
