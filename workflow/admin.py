@@ -20,6 +20,7 @@ from .audit import RequestMeta
 from .models import (
     AuditAnchor,
     AuditEvent,
+    AuditExport,
     CaseDeadline,
     CongressSession,
     CongressTerm,
@@ -61,6 +62,17 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(AuditAnchor)
 class AuditAnchorAdmin(ReadOnlyAdmin):
     list_display = ["pk", "created_at", "last_event_id", "events", "chains", "anchor_hash"]
+    ordering = ["-pk"]
+
+
+@admin.register(AuditExport)
+class AuditExportAdmin(ReadOnlyAdmin):
+    """Who exported which part of the log, when, and what the file held (its SHA-256)."""
+
+    list_display = ["pk", "requested_by", "role", "organisation", "date_from", "date_to", "status", "rows",
+                    "broken_chains", "download_count"]
+    list_filter = ["status"]
+    exclude = ["file"]
     ordering = ["-pk"]
 
 

@@ -106,9 +106,10 @@ def test_audit_and_derived_records_are_read_only_in_admin(admin_client, member):
     assert r.status_code == 403
     event.refresh_from_db()
     assert event.action == "create"
-    for model in ("casedeadline", "workitem", "auditanchor"):
+    for model in ("casedeadline", "workitem", "auditanchor", "auditexport"):
         assert admin_client.get(f"/admin/workflow/{model}/add/").status_code == 403
     assert admin_client.get("/admin/workflow/auditanchor/").status_code == 200
+    assert admin_client.get("/admin/workflow/auditexport/").status_code == 200
 
 
 def test_member_profile_admin_masks_restricted_fields(admin_client, member):
