@@ -15,6 +15,11 @@ class ServiceError(Exception):
         self.fields = fields or {}
         self.rule = rule
 
+    def summary(self) -> str:
+        """Every field's message in one line, or the detail when no field is named (for a page)."""
+        messages = [str(m) for values in self.fields.values() for m in (values if isinstance(values, list) else [values])]
+        return "; ".join(messages) or self.detail
+
     def as_dict(self) -> dict:
         body = {"code": self.code, "detail": self.detail}
         if self.fields:

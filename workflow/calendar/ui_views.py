@@ -60,9 +60,7 @@ class OverridePage(View):
                 meta=RequestMeta.from_request(request, "ui"),
             )
         except ServiceError as exc:
-            fields = getattr(exc, "fields", None) or {}
-            errors = [str(m) for messages_ in fields.values() for m in messages_] or [str(exc)]
-            return RulesPage().get(request, error="; ".join(errors), status=exc.status)
+            return RulesPage().get(request, error=exc.summary(), status=exc.status)
         messages.success(
             request,
             _("已保存 Saved · %(org)s · %(rule)s = %(n)s %(unit)s")
@@ -109,9 +107,7 @@ class ImportPage(View):
                 return self._render(request, form=form, preview=shown)
             result = import_calendar(arrangements, user=request.user, meta=RequestMeta.from_request(request, "ui"))
         except ServiceError as exc:
-            fields = getattr(exc, "fields", None) or {}
-            errors = [str(m) for messages_ in fields.values() for m in messages_] or [str(exc)]
-            return self._render(request, form=form, error="; ".join(errors), status=exc.status)
+            return self._render(request, form=form, error=exc.summary(), status=exc.status)
         for year in result.years:
             messages.success(request, _("%(year)s年节假日安排已导入 The %(year)s holiday calendar is loaded.") % {"year": year})
         for row in result.warnings:

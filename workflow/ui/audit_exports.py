@@ -24,6 +24,7 @@ from ..api.audit_exports import download_response
 from ..audit import RequestMeta
 from ..errors import NotVisible, ServiceError
 from ..models import Organisation
+from .forms import add_service_errors
 
 PAGE_SIZE = 100
 QUEUED = _("已提交导出，完成后将通知您 Export requested; you will be notified when it is ready.")
@@ -80,13 +81,7 @@ class AuditExportPage(View):
                 meta=RequestMeta.from_request(request, "ui"),
             )
         except ServiceError as exc:
-            shown = False
-            for name, errors in exc.fields.items():
-                if name in form.fields:
-                    for message in errors:
-                        form.add_error(name, message)
-                    shown = True
-            return self.render(form, error="" if shown else exc.detail, status=exc.status)
+            return self.render(form, error=add_service_errors(form, exc), status=exc.status)
         messages.success(request, QUEUED)
         return redirect("audit_exports:list")
 

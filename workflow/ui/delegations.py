@@ -24,6 +24,7 @@ from ..audit import RequestMeta
 from ..errors import ServiceError
 from ..models import Delegation, Organisation
 from ..roles import Role
+from .forms import add_service_errors
 
 PAGE_SIZE = 200
 MAX_ID = 2**63
@@ -160,13 +161,7 @@ class DelegationPage(View):
                 meta=RequestMeta.from_request(request, "ui"),
             )
         except ServiceError as exc:
-            shown = False
-            for name, errors in exc.fields.items():
-                if name in form.fields:
-                    for message in errors:
-                        form.add_error(name, message)
-                    shown = True
-            return self.render(form, error="" if shown else exc.detail, status=exc.status)
+            return self.render(form, error=add_service_errors(form, exc), status=exc.status)
         messages.success(request, CREATED)
         return redirect("delegations:list")
 

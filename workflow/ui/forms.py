@@ -179,3 +179,15 @@ def display_value(value) -> str:
                 return str(value[key])
         return "; ".join(f"{k}: {display_value(v)}" for k, v in value.items()) or "—"
     return str(value)
+
+
+def add_service_errors(form, exc) -> str:
+    """Put a service refusal's field messages on the Django ``form`` fields they name; the message
+    still to show above the form ("" when every message found its field)."""
+    shown = False
+    for name, errors in exc.fields.items():
+        if name in form.fields:
+            for message in errors:
+                form.add_error(name, message)
+            shown = True
+    return "" if shown else exc.detail
