@@ -63,6 +63,8 @@ MAX_SPAN_DAYS = 366
 MAX_PENDING = 3
 #: A run still ``running`` after this long was abandoned (its worker was killed).
 STALE_AFTER = dt.timedelta(hours=1)
+#: An export still ``queued`` after this long lost its message: the requeue sweep sends it again.
+REQUEUE_AFTER = dt.timedelta(minutes=10)
 ERROR_MAX = 2000
 MAX_ID = 2**63
 
@@ -203,6 +205,26 @@ def request_export(
         transaction.on_commit(lambda: build_audit_export.delay(export_id))
     log.info("audit export %s requested by %s for %s %s..%s", export.pk, user.pk, organisation.code, date_from, date_to)
     return export
+
+
+def requeue_stuck(now: dt.datetime | None = None) -> list[int]:
+    """Enqueue again the exports no worker has taken: queued for longer than ``REQUEUE_AFTER``
+    (the broker lost the message) or running for longer than ``STALE_AFTER`` (the worker died
+    and the message was not redelivered). Building claims an export first, so a message sent
+    twice still builds it once. Returns the ids enqueued.
+    """
+    from .tasks import build_audit_export
+
+    now = now or timezone.now()
+    stuck = Q(status=ExportStatus.QUEUED, requested_at__lt=now - REQUEUE_AFTER) | Q(
+        status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER
+    )
+    ids = list(AuditExport.objects.filter(stuck).order_by("pk").values_list("pk", flat=True)[:100])
+    for export_id in ids:
+        build_audit_export.delay(export_id)
+    if ids:
+        log.warning("audit exports enqueued again: %s", ids)
+    return ids
 
 
 # Building --------------------------------------------------------------------------------------

@@ -39,3 +39,9 @@ def build_audit_export(export_id: int) -> str:
     """
     export = audit_export.build_export(export_id)
     return export.status if export is not None else ""
+
+
+@shared_task(name="workflow.tasks.requeue_audit_exports", acks_late=True, ignore_result=True)
+def requeue_audit_exports() -> list[int]:
+    """Beat task: send again the audit exports no worker took (see ``audit_export.requeue_stuck``)."""
+    return audit_export.requeue_stuck()

@@ -412,3 +412,21 @@ def test_the_endpoints_are_in_the_api_schema(people, api):
     schema = yaml.safe_load(api(people.auditor).get("/api/schema/").content)
     for path in ("/api/v1/audit-exports/", "/api/v1/audit-exports/{id}/", "/api/v1/audit-exports/{id}/download/"):
         assert path in schema["paths"]
+
+
+def test_an_export_whose_message_was_lost_is_sent_again_and_built_once(
+    people, cases, api, media, django_capture_on_commit_callbacks
+):
+    export_id = request_via_api(api, people.auditor, django_capture_on_commit_callbacks, run=False).json()["id"]
+    requested = AuditExport.objects.get(pk=export_id).requested_at
+    # Nine minutes on, the message may still be on its way: nothing is sent again.
+    assert audit_export.requeue_stuck(now=requested + dt.timedelta(minutes=9)) == []
+    assert AuditExport.objects.get(pk=export_id).status == ExportStatus.QUEUED
+    # Eleven minutes on it was lost: the sweep sends it again and the (eager) task builds it.
+    assert audit_export.requeue_stuck(now=requested + dt.timedelta(minutes=11)) == [export_id]
+    export = AuditExport.objects.get(pk=export_id)
+    assert export.status == ExportStatus.DONE and export.rows == 2
+    # A later sweep finds nothing to send; a duplicate message leaves the done export alone.
+    assert audit_export.requeue_stuck(now=requested + dt.timedelta(minutes=30)) == []
+    assert audit_export.build_export(export_id).sha256 == export.sha256
+    assert len(stored_files(media)) == 1
