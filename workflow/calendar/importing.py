@@ -12,9 +12,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..audit import Actor, RequestMeta, record_event
@@ -31,17 +33,22 @@ NOT_CALENDAR_ADMIN = _(
 WEEKDAYS = "一二三四五六日"
 
 
+def _federation_administrators():
+    """Current administrator role assignments (own, not delegated) at an organisation with no parent."""
+    return RoleAssignment.objects.current().filter(role=Role.ADMIN, organisation__parent__isnull=True)
+
+
 def may_manage_calendar(user) -> bool:
     """A superuser, or an administrator (own role, not delegated) of an organisation with no parent."""
     if not user or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser:
-        return True
-    return (
-        RoleAssignment.objects.current()
-        .filter(user=user, role=Role.ADMIN, organisation__parent__isnull=True)
-        .exists()
-    )
+    return user.is_superuser or _federation_administrators().filter(user=user).exists()
+
+
+def calendar_admins():
+    """Everyone :func:`may_manage_calendar` lets in: active superusers and federation administrators."""
+    admin_ids = _federation_administrators().values_list("user_id", flat=True)
+    return get_user_model().objects.filter(Q(is_superuser=True) | Q(pk__in=admin_ids), is_active=True)
 
 
 def read_arrangements(*, notice: str = "", arrangement=None, csv_text: str = "", year=None,

@@ -13,15 +13,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import clock
-from ..roles import Role
+from .importing import calendar_admins
 from .models import CalendarYear, MissingCalendarWarning
 
 
@@ -35,18 +33,6 @@ def missing_years(today: dt.date | None = None) -> list[int]:
     wanted = set(range(today.year, (today + dt.timedelta(days=warn_days())).year + 1))
     loaded = set(CalendarYear.objects.filter(year__in=wanted).values_list("year", flat=True))
     return sorted(wanted - loaded)
-
-
-def calendar_admins():
-    """Active superusers and administrators of a top-level organisation."""
-    from ..models import RoleAssignment
-
-    admin_ids = (
-        RoleAssignment.objects.current()
-        .filter(role=Role.ADMIN, organisation__parent__isnull=True)
-        .values_list("user_id", flat=True)
-    )
-    return get_user_model().objects.filter(Q(is_superuser=True) | Q(pk__in=admin_ids), is_active=True)
 
 
 def warn_missing_years(now: dt.datetime | None = None) -> list[int]:
