@@ -7,8 +7,10 @@ from .models import Notification, NotificationPreference
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "user", "kind", "case_ref", "title", "read_at", "emailed_at"]
-    list_filter = ["kind"]
+    list_display = [
+        "created_at", "user", "kind", "case_ref", "title", "read_at", "emailed_at", "email_attempts", "email_failed_at",
+    ]
+    list_filter = ["kind", ("email_failed_at", admin.EmptyFieldListFilter)]
     search_fields = ["case_ref", "user__username"]
     readonly_fields = [f.name for f in Notification._meta.fields]
 

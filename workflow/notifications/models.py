@@ -32,13 +32,29 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间 Created"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读 Read at"), null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    # E-mail delivery (see ``delivery``): wanted when the user allowed e-mail at creation; a worker
+    # claims the row before sending so that it goes out once; attempts are bounded and recorded.
+    email_wanted = models.BooleanField(_("需发邮件 E-mail wanted"), default=False)
+    emailed_at = models.DateTimeField(_("邮件已发 E-mailed at"), null=True, blank=True)
+    email_claimed_at = models.DateTimeField(_("发送中 Being sent since"), null=True, blank=True)
+    email_tried_at = models.DateTimeField(_("上次尝试 Last attempt"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(_("尝试次数 Attempts"), default=0)
+    email_error = models.CharField(_("邮件错误 Last e-mail error"), max_length=300, blank=True)
+    email_failed_at = models.DateTimeField(_("放弃发送 Gave up at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("通知 Notification")
         verbose_name_plural = _("通知 Notifications")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at", "created_at"], name="notification_user_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at", "created_at"], name="notification_user_unread"),
+            # The resend sweep reads only the few rows whose e-mail is still owed.
+            models.Index(
+                fields=["created_at"],
+                name="notification_email_owed",
+                condition=models.Q(email_wanted=True, emailed_at__isnull=True, email_failed_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.title}"
