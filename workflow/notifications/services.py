@@ -105,10 +105,12 @@ def notify(
         spec = registry.for_model(case)
         process_key = spec.key if spec else ""
         url = url or case_url(process_key, case_id)
+    mail_to = _mail_to(recipients)
     rows = Notification.objects.bulk_create(
         [
             Notification(
                 user=user,
+                email_wanted=user.pk in mail_to and bool(user.email),
                 kind=kind,
                 title=str(title)[:TITLE_MAX],
                 body=str(body),
@@ -120,9 +122,8 @@ def notify(
             for user in recipients
         ]
     )
-    mail_to = _mail_to(recipients)
     # PostgreSQL and SQLite ≥ 3.35 return the new primary keys from bulk_create.
-    ids = [row.pk for row in rows if row.user_id in mail_to]
+    ids = [row.pk for row in rows if row.email_wanted]
     if ids:
         from .tasks import send_notification_emails
 
