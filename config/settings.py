@@ -187,6 +187,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-timers": {"task": "workflow.tasks.sweep_timers", "schedule": float(os.environ.get("TIMER_SWEEP_SECONDS", "60"))},
     # Daily audit anchor, 02:30 Asia/Shanghai (CELERY_TIMEZONE) unless AUDIT_ANCHOR_HOUR/_MINUTE say otherwise.
     "requeue-audit-exports": {"task": "workflow.tasks.requeue_audit_exports", "schedule": 600.0},
+    # Notification e-mails still unsent a few minutes after creation (lost message, exhausted retries).
+    "resend-notification-emails": {"task": "workflow.tasks.resend_notification_emails", "schedule": 180.0},
     "anchor-audit-log": {
         "task": "workflow.tasks.anchor_audit_log",
         "schedule": crontab(

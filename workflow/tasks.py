@@ -5,6 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import audit_anchor, audit_export, timers
+from .notifications import delivery
 
 
 @shared_task(name="workflow.tasks.sweep_timers", acks_late=True, ignore_result=True)
@@ -45,3 +46,10 @@ def build_audit_export(export_id: int) -> str:
 def requeue_audit_exports() -> list[int]:
     """Beat task: send again the audit exports no worker took (see ``audit_export.requeue_stuck``)."""
     return audit_export.requeue_stuck()
+
+
+@shared_task(name="workflow.tasks.resend_notification_emails", acks_late=True, ignore_result=True)
+def resend_notification_emails() -> int:
+    """Beat task (every few minutes): enqueue again the notification e-mails still unsent
+    (see ``notifications.delivery.resend_unsent``). Returns how many were enqueued."""
+    return len(delivery.resend_unsent())
