@@ -23,14 +23,18 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
-## Serve the web UI and API with the Celery worker and beat (embedded broker); Ctrl-C stops all.
+## Serve the web UI and API with the Celery worker and beat (embedded broker). Ctrl-C stops all, and so
+## does any part dying: the whole process group goes, so a server never runs on without its timers.
+run: SHELL := /bin/bash
 run: demo
 	$(PY) manage.py compilemessages >/dev/null 2>&1 || true
 	@echo "unionflow: http://$(HOST):$(PORT)/  (Ctrl-C stops the server, the worker and beat)"
-	@trap 'kill 0' INT TERM EXIT; \
+	@trap 'trap - INT TERM EXIT; kill 0 2>/dev/null' INT TERM EXIT; \
 	$(VENV)/bin/celery -A config worker -B --pool=solo --loglevel=INFO & \
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload & \
-	wait
+	wait -n; status=$$?; \
+	echo "unionflow: a part stopped (exit status $$status); stopping the server, the worker and beat" >&2; \
+	exit $$status
 
 ## The whole suite on SQLite, or on PostgreSQL when DATABASE_URL is set.
 test: setup
