@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from . import flowkit, messages, policy, registry
+from .api.parsing import id_or_code_lookup, parse_id
 from .audit import Actor, RequestMeta, record_event
 from .errors import (
     ActionForbidden,
@@ -91,18 +92,6 @@ def _json_safe(value):
     if hasattr(value, "pk") and hasattr(value, "_meta"):
         return {"id": value.pk, "str": str(value)}
     return value
-
-
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value) -> int | None:
-    """A database id from client input, or None when it cannot be one (no 500 on 10**30)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def get_visible_case(*, process, case_id, user, lock: bool = False):
@@ -273,14 +262,8 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
     meta = meta or RequestMeta()
     now = now or timezone.now()
     data = dict(data or {})
-    org_ref = data.get("organisation")
-    organisation = None
-    if org_ref not in (None, ""):
-        if isinstance(org_ref, (int, str)) and str(org_ref).isdigit():
-            pk = parse_id(org_ref)
-            organisation = Organisation.objects.filter(pk=pk).first() if pk else None
-        elif isinstance(org_ref, str) and "\x00" not in org_ref:
-            organisation = Organisation.objects.filter(code=org_ref[:40]).first()
+    lookup = id_or_code_lookup(data.get("organisation"))
+    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
     if organisation is None:
         raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
     grant = policy.grant_for_own(user, organisation, spec.create_roles)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import messages, policy, services
+from ..api.parsing import parse_id
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, InvalidInput, NotVisible, ServiceError
 from ..roles import READ_ONLY_ROLES
@@ -156,8 +157,8 @@ def document_upload(
         if previous_id not in (None, ""):
             case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
             try:
-                previous = Document.objects.get(pk=int(previous_id), case_type=case_type, case_id=case.pk)
-            except (Document.DoesNotExist, TypeError, ValueError):
+                previous = Document.objects.get(pk=parse_id(previous_id), case_type=case_type, case_id=case.pk)
+            except Document.DoesNotExist:
                 raise InvalidInput(str(PREVIOUS_NOT_FOUND), fields={"previous": [str(PREVIOUS_NOT_FOUND)]}) from None
             latest = latest_version(previous)
             if latest.pk != previous.pk:
@@ -196,8 +197,8 @@ def version_chain(document: Document) -> list[Document]:
 def get_visible_document(*, document_id, user) -> Document:
     """The document if its case is visible to ``user``; otherwise a 404."""
     try:
-        doc = Document.objects.select_related("uploaded_by").get(pk=int(document_id))
-    except (Document.DoesNotExist, TypeError, ValueError):
+        doc = Document.objects.select_related("uploaded_by").get(pk=parse_id(document_id))
+    except Document.DoesNotExist:
         raise NotVisible(str(DOCUMENT_NOT_FOUND)) from None
     try:
         services.get_visible_case(process=doc.process_key, case_id=doc.case_id, user=user)
