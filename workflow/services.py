@@ -151,7 +151,10 @@ def perform_transition(
     try:
         with transaction.atomic():
             case = get_visible_case(process=spec, case_id=case_id, user=None if system else user, lock=True)
-            if tspec is None or not can_proceed(getattr(case, tspec.method_name), check_conditions=False):
+            if tspec is None:
+                # Asked after the case: an unknown action on an invisible case is the same 404.
+                raise NotVisible(messages.NO_SUCH_TRANSITION % {"action": name})
+            if not can_proceed(getattr(case, tspec.method_name), check_conditions=False):
                 raise TransitionNotAllowed(
                     messages.NOT_ALLOWED_IN_STATE % {"state": case.state_label, "action": name},
                 )
