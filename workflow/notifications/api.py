@@ -5,6 +5,7 @@ from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow.api.parsing import query_bool
 from workflow.services import validate_input
 
 from . import services
@@ -17,7 +18,7 @@ class NotificationListView(APIView):
         responses=NotificationSerializer(many=True),
     )
     def get(self, request):
-        unread_only = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        unread_only = query_bool(request, "unread")
         qs = services.notification_list(user=request.user, unread_only=unread_only)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
