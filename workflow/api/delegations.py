@@ -8,7 +8,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,7 +17,7 @@ from ..errors import NotVisible
 from ..models import Delegation, Organisation
 from ..roles import Role
 from ..services import validate_input
-from .parsing import id_or_code_lookup, parse_id, query_bool
+from .parsing import LimitOffsetPagination, id_or_code_lookup, parse_id, query_bool
 
 NOT_FOUND = "未找到该委托 Delegation not found."
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework import serializers
+from rest_framework import pagination, serializers
 
 from ..errors import InvalidInput
 
@@ -31,6 +31,7 @@ FALSE_TEXTS = frozenset({"false", "0", "no"})
 INVALID = _("输入有误 Invalid input.")
 NOT_INTEGER = _("必须是整数 Must be a whole number.")
 OUT_OF_RANGE = _("必须在 %(low)s 与 %(high)s 之间 Must be between %(low)s and %(high)s.")
+TOO_LONG = _("不能超过 %(max)s 个字符 At most %(max)s characters.")
 NOT_BOOLEAN = _("必须是 true 或 false Must be true or false.")
 
 
@@ -120,6 +121,18 @@ def query_bool(request, name: str, *, default: bool = False) -> bool:
     return value
 
 
+def query_text(request, name: str, *, max_length: int = 200) -> str:
+    """Query parameter ``name`` as text ('' when absent); longer than ``max_length``: a 400.
+
+    Bounded because a search term becomes a LIKE pattern, which SQLite refuses past 50 KB.
+    """
+    raw = request.query_params.get(name, "")
+    if len(raw) > max_length:
+        message = str(TOO_LONG) % {"max": max_length}
+        raise InvalidInput(str(INVALID), fields={name: [message]})
+    return raw
+
+
 # Serializer fields ---------------------------------------------------------------------
 
 
@@ -161,3 +174,19 @@ class BooleanField(serializers.BooleanField):
         if value is None:
             self.fail("invalid", input=data)
         return value
+
+
+# Pagination ----------------------------------------------------------------------------
+
+
+class LimitOffsetPagination(pagination.LimitOffsetPagination):
+    """DRF's ``?limit=&offset=`` read under the module rules: ``limit=abc`` or a limit beyond
+    64 bits (which SQLite refuses as a datatype mismatch) is a 400 naming the parameter, where
+    DRF would quietly use its default or pass the number on to the database."""
+
+    def get_limit(self, request):
+        limit = query_int(request, self.limit_query_param, default=self.default_limit, minimum=1)
+        return min(limit, self.max_limit) if self.max_limit else limit
+
+    def get_offset(self, request):
+        return query_int(request, self.offset_query_param, default=0, minimum=0)

@@ -9,7 +9,6 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +18,7 @@ from ..audit import RequestMeta
 from ..errors import InvalidInput
 from ..inbox import inbox_for
 from . import parsing
+from .parsing import LimitOffsetPagination
 from .serializers import TokenRequestSerializer, case_representation, field_descriptions
 
 
@@ -70,14 +70,14 @@ class CaseListView(ProcessAPIView):
         spec = self.spec
         qs = spec.model.objects.filter(policy.visible_q(request.user, spec.model, spec.viewer_roles))
         qs = qs.select_related("organisation", "created_by").order_by("-created_at", "-pk")
-        state = request.query_params.get("state")
+        state = parsing.query_text(request, "state")
         if state:
             qs = qs.filter(state__in=state.split(","))
-        org = request.query_params.get("organisation")
+        org = parsing.query_text(request, "organisation")
         if org:
             lookup = parsing.id_or_code_lookup(org)
             qs = qs.filter(**{f"organisation__{k}": v for k, v in lookup.items()}) if lookup else qs.none()
-        term = request.query_params.get("search")
+        term = parsing.query_text(request, "search")
         if term:
             q = Q()
             for f in spec.search_fields:

@@ -1,11 +1,10 @@
 """Notification endpoints: each user sees and marks only their own. Views are thin."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from workflow.api.parsing import query_bool
+from workflow.api.parsing import LimitOffsetPagination, query_bool
 from workflow.services import validate_input
 
 from . import services

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..api.parsing import IntegerField
+from ..api.parsing import IntegerField, LimitOffsetPagination
 from ..audit import RequestMeta
 from ..errors import InvalidInput
 from . import services
