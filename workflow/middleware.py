@@ -1,10 +1,10 @@
 """Login requirement for the web UI (the API answers 401 on its own); JSON errors under ``/api/``."""
 
-from urllib.parse import unquote
+import json
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 OPEN_PREFIXES = ("/api/", "/accounts/login/", "/static/", "/i18n/", "/admin/login/", "/healthz")
@@ -36,19 +36,48 @@ class RejectNulInApiMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/api/") and self._has_nul(request):
+        names = self._nul_fields(request) if request.path.startswith("/api/") else []
+        if names:
+            detail = str(NUL_REFUSED)
             return JsonResponse(
-                {"code": "invalid", "detail": "输入不能包含空字符 Input must not contain NUL characters."}, status=400
+                {"code": "invalid", "detail": detail, "fields": {name: [detail] for name in names}}, status=400
             )
         return self.get_response(request)
 
-    def _has_nul(self, request) -> bool:
-        if "\x00" in unquote(request.META.get("QUERY_STRING", "")):
-            return True
+    def _nul_fields(self, request) -> list[str]:
+        """The query parameters and body fields holding a NUL (the body as a whole when unparsable)."""
+        names = [key for key, values in QueryDict(request.META.get("QUERY_STRING", "")).lists() if _has_nul([key, values])]
         if request.content_type in self.TEXT_TYPES:
             body = request.body
-            return b"\x00" in body or b"\\u0000" in body or b"%00" in body
-        return False
+            if b"\x00" in body or b"\\u0000" in body or b"%00" in body:
+                names += _body_fields_with_nul(body, request.content_type) or ["non_field_errors"]
+        return sorted(set(names))
+
+
+NUL_REFUSED = _("输入不能包含空字符 Input must not contain NUL characters.")
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _body_fields_with_nul(body: bytes, content_type: str) -> list[str]:
+    text = body.decode("utf-8", "replace")
+    if content_type == "application/json":
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return []
+        items = data.items() if isinstance(data, dict) else []
+    else:
+        items = QueryDict(text).lists()
+    return [key.replace("\x00", "") or "non_field_errors" for key, value in items if _has_nul([key, value])]
 
 
 API_NOT_FOUND = _("未找到 Not found.")
