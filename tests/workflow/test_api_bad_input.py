@@ -95,8 +95,9 @@ def check(response, *, field=None, value=None, fields=None):
 
 @pytest.fixture
 def actor(orgs, make_user, term):
-    """One person holding every role at ACME, so requests get past the role checks to the input."""
-    roles = [Role.MEMBER, Role.REPRESENTATIVE, Role.UNION_COMMITTEE, Role.CHAIR, Role.ADMIN]
+    """One person holding every role at ACME (and the federation's administration), so requests get
+    past the role checks to the input."""
+    roles = [Role.MEMBER, Role.REPRESENTATIVE, Role.UNION_COMMITTEE, Role.CHAIR, Role.ADMIN, (Role.ADMIN, orgs.fed)]
     return make_user("fuzz", *roles, org=orgs.acme, term=term)
 
 
@@ -190,7 +191,8 @@ ENGINE_BODIES = [
         "starts_at": "2029-01-01T00:00:00+08:00", "reason": "出差"}),
     ("post", "/api/v1/audit-exports/", {"organisation": "acme", "date_from": "2026-01-01", "date_to": "2026-01-31"}),
     ("post", "/api/v1/deadline-rules/proposal.reply/override/", {"organisation": "acme", "n": 10}),
-    ("post", "/api/v1/calendar/", {"notice": "通知", "arrangement": {}, "csv": "", "source": "x", "dry_run": True}),
+    ("post", "/api/v1/calendar/", {"notice": "通知", "year": 2027, "source_url": "https://www.gov.cn/", "dry_run": True}),
+    ("post", "/api/v1/calendar/", {"arrangement": {}, "csv": "", "source": "x", "dry_run": True}),
     ("post", "/api/v1/votes/1/ballot/", {"choice": "yes"}),
     ("post", "/api/v1/votes/1/tally/", {"present": 1, "yes": 1, "no": 0, "abstain": 0, "invalid": 0}),
     ("post", "/api/v1/extension-requests/1/consent/", {}),
