@@ -49,6 +49,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import policy
+from .api.parsing import id_or_code_lookup, parse_id
 from .audit import RequestMeta
 from .audit_export_file import EXPORT_TZ, ExportFile, write_export_file
 from .errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
@@ -66,7 +67,6 @@ STALE_AFTER = dt.timedelta(hours=1)
 #: An export still ``queued`` after this long lost its message: the requeue sweep sends it again.
 REQUEUE_AFTER = dt.timedelta(minutes=10)
 ERROR_MAX = 2000
-MAX_ID = 2**63
 
 INVALID = _("输入有误 Invalid input.")
 NOT_AN_AUDITOR = _("只有经费审查或管理员可以导出审计日志 Only an auditor or an administrator may export the audit log.")
@@ -130,11 +130,8 @@ def find_organisation(*, user, ref) -> Organisation:
     """
     if not may_export(user):
         raise ActionForbidden(str(NOT_AN_AUDITOR))
-    text = str(ref if ref is not None else "").strip()
-    if text.isdigit():
-        found = Organisation.objects.filter(pk=int(text)).first() if 0 < int(text) < MAX_ID else None
-    else:
-        found = Organisation.objects.filter(code=text).first() if text else None
+    lookup = id_or_code_lookup(str(ref if ref is not None else "").strip())
+    found = Organisation.objects.filter(**lookup).first() if lookup else None
     if found is None:
         raise NotVisible(str(ORG_NOT_FOUND))
     return found
@@ -332,11 +329,8 @@ def export_list(*, user):
 
 def export_get(*, user, export_id) -> AuditExport:
     """One of the user's own exports; anyone else's is not found (404)."""
-    try:
-        pk = int(export_id)
-    except (TypeError, ValueError):
-        raise NotVisible(str(EXPORT_NOT_FOUND)) from None
-    export = export_list(user=user).filter(pk=pk).first() if 0 < pk < MAX_ID else None
+    pk = parse_id(export_id)
+    export = export_list(user=user).filter(pk=pk).first() if pk is not None else None
     if export is None:
         raise NotVisible(str(EXPORT_NOT_FOUND))
     return export

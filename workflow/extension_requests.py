@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import registry
+from .api.parsing import parse_id
 from .audit import Actor, RequestMeta, record_event
 from .calendar.rules import Extension
 from .errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
@@ -37,7 +38,7 @@ from .extensions import (
 from .models import CaseDeadline, ExtensionConsent, ExtensionRequest
 from .notifications.models import NotificationKind
 from .notifications.services import notify
-from .services import get_visible_case, parse_id
+from .services import get_visible_case
 
 REQUEST_ACTION = "deadline_extension_request"
 CONSENT_ACTION = "deadline_extension_consent"

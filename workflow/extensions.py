@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import flowkit, messages, policy, registry
+from .api.parsing import strict_int
 from .audit import Actor, RequestMeta, record_event
 from .calendar import rules
 from .calendar.rules import Extension
@@ -93,11 +94,7 @@ def _own_case(case, user, grant) -> bool:
 
 def _parse_days(days, rule) -> int:
     limit = rule.max_extension if rule.max_extension is not None else HARD_LIMIT
-    value = None
-    if isinstance(days, int) and not isinstance(days, bool):
-        value = days
-    elif isinstance(days, str) and days.strip().isdigit() and len(days.strip()) <= 6:
-        value = int(days.strip())
+    value = strict_int(days.strip() if isinstance(days, str) else days)
     if value is None or not 1 <= value <= limit:
         text = str(DAYS_INVALID % {"max": limit})
         raise InvalidInput(text, fields={"days": [text]})

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 NOT_FOUND = _("未找到该案件 Case not found.")
 NOT_ALLOWED_IN_STATE = _("当前状态“%(state)s”下不能执行“%(action)s” The action “%(action)s” is not allowed in state “%(state)s”.")
+NO_SUCH_TRANSITION = _("没有名为“%(action)s”的操作 There is no action named “%(action)s”.")
 NO_ROLE = _("您没有执行此操作所需的角色 You do not hold a role that may do this.")
 NOT_THE_ACTOR = _("只有指定的人员可以执行此操作 Only the designated person may do this.")
 OWN_CASE = _("不能处理与本人有关的案件 You may not act on your own case.")

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from . import flowkit, messages, policy, registry
+from .api.parsing import id_or_code_lookup, parse_id
 from .audit import Actor, RequestMeta, record_event
 from .errors import (
     ActionForbidden,
@@ -93,18 +94,6 @@ def _json_safe(value):
     return value
 
 
-MAX_ID = 2**63 - 1
-
-
-def parse_id(value) -> int | None:
-    """A database id from client input, or None when it cannot be one (no 500 on 10**30)."""
-    try:
-        number = int(str(value).strip())
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number <= MAX_ID else None
-
-
 def get_visible_case(*, process, case_id, user, lock: bool = False):
     """The case if ``user`` may see it; otherwise :class:`NotVisible` (a 404)."""
     spec = _spec(process)
@@ -162,7 +151,10 @@ def perform_transition(
     try:
         with transaction.atomic():
             case = get_visible_case(process=spec, case_id=case_id, user=None if system else user, lock=True)
-            if tspec is None or not can_proceed(getattr(case, tspec.method_name), check_conditions=False):
+            if tspec is None:
+                # Asked after the case: an unknown action on an invisible case is the same 404.
+                raise NotVisible(messages.NO_SUCH_TRANSITION % {"action": name})
+            if not can_proceed(getattr(case, tspec.method_name), check_conditions=False):
                 raise TransitionNotAllowed(
                     messages.NOT_ALLOWED_IN_STATE % {"state": case.state_label, "action": name},
                 )
@@ -273,14 +265,8 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
     meta = meta or RequestMeta()
     now = now or timezone.now()
     data = dict(data or {})
-    org_ref = data.get("organisation")
-    organisation = None
-    if org_ref not in (None, ""):
-        if isinstance(org_ref, (int, str)) and str(org_ref).isdigit():
-            pk = parse_id(org_ref)
-            organisation = Organisation.objects.filter(pk=pk).first() if pk else None
-        elif isinstance(org_ref, str) and "\x00" not in org_ref:
-            organisation = Organisation.objects.filter(code=org_ref[:40]).first()
+    lookup = id_or_code_lookup(data.get("organisation"))
+    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
     if organisation is None:
         raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
     grant = policy.grant_for_own(user, organisation, spec.create_roles)

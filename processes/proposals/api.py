@@ -12,24 +12,27 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflow import services
+from workflow.api.parsing import check_int, id_or_code_lookup
 from workflow.errors import InvalidInput, NotVisible
 from workflow.models import CongressTerm, Organisation
 
 from .report import proposal_report, report_csv
 
+#: A congress term number is small; the column is a 32-bit positive integer.
+MAX_TERM = 2**31 - 1
+
 
 def report_for_request(request):
     params = request.GET
     ref = params.get("organisation", "")
-    lookup = {"pk": services.parse_id(ref)} if ref.isdigit() else {"code": ref}
-    organisation = Organisation.objects.filter(**lookup).first() if ref else None
+    lookup = id_or_code_lookup(ref)
+    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
     if organisation is None:
         raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
     term = None
     if params.get("term"):
-        if not params["term"].isdigit() or len(params["term"]) > 6:
-            raise InvalidInput("输入有误 Invalid input.", fields={"term": ["必须是整数 Must be an integer."]})
-        term = CongressTerm.objects.filter(organisation=organisation, number=int(params["term"])).first()
+        number = check_int(params["term"], name="term", minimum=1, maximum=MAX_TERM)
+        term = CongressTerm.objects.filter(organisation=organisation, number=number).first()
         if term is None:
             raise NotVisible("未找到该届次 No such term.")
     return proposal_report(organisation=organisation, user=request.user, term=term)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from workflow.api.parsing import IdField, id_or_code_lookup, parse_id
 from workflow.models import Organisation, OrgKind
 
 from .models import Proposal
@@ -92,7 +93,7 @@ class ResubmitInput(serializers.Serializer):
 
 
 class MergeInput(serializers.Serializer):
-    into = serializers.IntegerField(label=_("并入提案 Merge into (proposal id)"))
+    into = IdField(label=_("并入提案 Merge into (proposal id)"))
 
     def validate_into(self, value):
         # Locked: the target's co-proposers change in the same transaction.
@@ -105,8 +106,8 @@ class MergeInput(serializers.Serializer):
 
 
 def _department(case, ref):
-    lookup = {"pk": int(ref)} if str(ref).isdigit() else {"code": str(ref)}
-    org = Organisation.objects.filter(kind=OrgKind.DEPARTMENT, **lookup).first()
+    lookup = id_or_code_lookup(ref)
+    org = Organisation.objects.filter(kind=OrgKind.DEPARTMENT, **lookup).first() if lookup else None
     if org is None or org.enterprise().pk != case.organisation_id:
         raise serializers.ValidationError(
             _("须为本单位的承办部门 Must be a department of this organisation: %(ref)s") % {"ref": ref}
@@ -119,8 +120,6 @@ class UserIdChoiceField(serializers.ChoiceField):
     field's ``validate_<name>`` can say why a user does not qualify."""
 
     def to_internal_value(self, data):
-        from workflow.services import parse_id
-
         pk = parse_id(data)
         if pk is None or isinstance(data, bool):
             self.fail("invalid_choice", input=data)
@@ -150,8 +149,8 @@ class AssignInput(serializers.Serializer):
         label=_("协办部门 Co-departments"), child=serializers.CharField(max_length=40), required=False, max_length=10
     )
     due_date = serializers.DateField(label=_("答复期限 Reply due"), required=False)
-    supervisor = serializers.IntegerField(
-        label=_("督办领导 Supervising leader"), required=False, allow_null=True, min_value=1,
+    supervisor = IdField(
+        label=_("督办领导 Supervising leader"), required=False, allow_null=True,
         help_text=_("用户编号；工会主席或工会委员 User id of the chair or a union committee member"),
     )
 
@@ -213,7 +212,7 @@ class ReplyInput(serializers.Serializer):
     text = serializers.CharField(label=_("答复内容 Reply"), min_length=2, max_length=20000)
     classification = serializers.ChoiceField(label=_("分类 Classification"), choices=Classification.choices)
     attachments = serializers.ListField(
-        label=_("附件 Attachments"), child=serializers.IntegerField(min_value=1), required=False, max_length=20,
+        label=_("附件 Attachments"), child=IdField(), required=False, max_length=20,
         help_text=_("已上传到本提案的文件编号 Ids of documents uploaded to this proposal"),
     )
 

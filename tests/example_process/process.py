@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from workflow import registry
+from workflow.api.parsing import IntegerField
 from workflow.calendar.rules import DeadlineRule, Unit, register_rule
 from workflow.registry import ProcessSpec, TransitionSpec
 from workflow.roles import Role
@@ -11,7 +12,7 @@ from .models import ExampleRequest
 
 class CreateInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
-    amount = serializers.IntegerField(min_value=0, max_value=10000)
+    amount = IntegerField(min_value=0, max_value=10000)
 
 
 class ReasonInput(serializers.Serializer):

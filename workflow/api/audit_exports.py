@@ -7,7 +7,6 @@ from django.http import FileResponse
 from django.urls import path, reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -15,6 +14,7 @@ from .. import audit_export
 from ..audit import RequestMeta
 from ..models import AuditExport, ExportStatus
 from ..services import validate_input
+from .parsing import LimitOffsetPagination
 
 
 class AuditExportInput(serializers.Serializer):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,9 +17,9 @@ from ..errors import NotVisible
 from ..models import Delegation, Organisation
 from ..roles import Role
 from ..services import validate_input
+from .parsing import LimitOffsetPagination, id_or_code_lookup, parse_id, query_bool
 
 NOT_FOUND = "未找到该委托 Delegation not found."
-MAX_ID = 2**63
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -29,8 +28,8 @@ class _UserRef(serializers.Field):
 
     def to_internal_value(self, value):
         User = get_user_model()
-        lookup = {"pk": value} if str(value).isdigit() and int(value) < MAX_ID else {User.USERNAME_FIELD: str(value)}
-        user = User.objects.filter(is_active=True, **lookup).first()
+        lookup = id_or_code_lookup(value, code_field=User.USERNAME_FIELD, max_length=150)
+        user = User.objects.filter(is_active=True, **lookup).first() if lookup else None
         if user is None:
             raise serializers.ValidationError("未找到该用户 Unknown user.")
         return user
@@ -42,8 +41,8 @@ class _UserRef(serializers.Field):
 @extend_schema_field(OpenApiTypes.STR)
 class _OrgRef(serializers.Field):
     def to_internal_value(self, value):
-        lookup = {"pk": value} if str(value).isdigit() and int(value) < MAX_ID else {"code": str(value)}
-        org = Organisation.objects.filter(**lookup).first()
+        lookup = id_or_code_lookup(value)
+        org = Organisation.objects.filter(**lookup).first() if lookup else None
         if org is None:
             raise serializers.ValidationError("未找到该组织 Unknown organisation.")
         return org
@@ -90,7 +89,7 @@ class DelegationListView(APIView):
         responses=DelegationSerializer(many=True),
     )
     def get(self, request):
-        active_only = request.query_params.get("active", "").lower() in {"1", "true", "yes"}
+        active_only = query_bool(request, "active")
         qs = delegations.delegation_list(user=request.user, active_only=active_only)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)
@@ -117,7 +116,7 @@ class DelegationEndView(APIView):
     def post(self, request, pk: int):
         row = (
             Delegation.objects.filter(delegations.delegations_visible_q(request.user), pk=pk).first()
-            if 0 < pk < MAX_ID
+            if parse_id(pk)
             else None
         )
         if row is None:

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -23,6 +23,13 @@ def exception_handler(exc, context):
         # Values the database cannot hold (out of range, NUL…); the transaction rolled back.
         logger.warning("Input rejected by the database: %s", exc)
         return Response({"code": "invalid", "detail": "输入有误 Invalid input."}, status=400)
+    if isinstance(exc, RequestDataTooBig):
+        # Form fields of an upload over DATA_UPLOAD_MAX_MEMORY_SIZE (a plain body is refused earlier).
+        return Response({"code": "too_large", "detail": "请求体过大 The request body is too large."}, status=413)
+    if isinstance(exc, SuspiciousOperation):
+        # Too many fields, a malformed multipart body: the client's fault, not a server error.
+        logger.warning("Suspicious API request refused: %s", exc)
+        return Response({"code": "invalid", "detail": "请求有误 Bad request."}, status=400)
     if isinstance(exc, PermissionDenied):
         return Response({"code": "forbidden", "detail": "无权操作 Forbidden."}, status=403)
     response = drf_exception_handler(exc, context)

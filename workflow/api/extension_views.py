@@ -16,13 +16,14 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from .. import extension_requests, extensions
+from .parsing import IntegerField
 from .views import ProcessAPIView, _payload
 
 
 class ExtendInput(serializers.Serializer):
     """Documents the body; the service validates it (so every channel gets the same answers)."""
 
-    days = serializers.IntegerField(min_value=1, help_text="延长数量（规则的单位） Units of the rule's own unit.")
+    days = IntegerField(min_value=1, help_text="延长数量（规则的单位） Units of the rule's own unit.")
     reason = serializers.CharField(help_text="延长理由 Reason.")
 
 

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..deadlines import case_deadlines
+from .parsing import IntegerField
 
 
 class OrganisationRefSerializer(serializers.Serializer):
@@ -57,7 +58,7 @@ def field_descriptions(serializer_class) -> list[dict]:
 
 
 class TransitionInputSerializer(serializers.Serializer):
-    expected_version = serializers.IntegerField(required=False)
+    expected_version = IntegerField(required=False, min_value=1)
 
 
 class TokenRequestSerializer(serializers.Serializer):

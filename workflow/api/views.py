@@ -9,7 +9,6 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.models import Token
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -18,6 +17,8 @@ from .. import audit, policy, registry, services
 from ..audit import RequestMeta
 from ..errors import InvalidInput
 from ..inbox import inbox_for
+from . import parsing
+from .parsing import LimitOffsetPagination
 from .serializers import TokenRequestSerializer, case_representation, field_descriptions
 
 
@@ -69,13 +70,14 @@ class CaseListView(ProcessAPIView):
         spec = self.spec
         qs = spec.model.objects.filter(policy.visible_q(request.user, spec.model, spec.viewer_roles))
         qs = qs.select_related("organisation", "created_by").order_by("-created_at", "-pk")
-        state = request.query_params.get("state")
+        state = parsing.query_text(request, "state")
         if state:
             qs = qs.filter(state__in=state.split(","))
-        org = request.query_params.get("organisation")
+        org = parsing.query_text(request, "organisation")
         if org:
-            qs = qs.filter(organisation_id=services.parse_id(org)) if org.isdigit() else qs.filter(organisation__code=org)
-        term = request.query_params.get("search")
+            lookup = parsing.id_or_code_lookup(org)
+            qs = qs.filter(**{f"organisation__{k}": v for k, v in lookup.items()}) if lookup else qs.none()
+        term = parsing.query_text(request, "search")
         if term:
             q = Q()
             for f in spec.search_fields:
@@ -121,12 +123,7 @@ class CasePerformView(ProcessAPIView):
         data = _payload(request)
         expected = data.pop("expected_version", None)
         if expected is not None:
-            try:
-                expected = int(expected)
-            except (TypeError, ValueError):
-                raise InvalidInput(
-                    "输入有误 Invalid input.", fields={"expected_version": ["必须是整数 Must be an integer."]}
-                ) from None
+            expected = parsing.check_int(expected, name="expected_version", minimum=1)
         case = services.perform_transition(
             process=self.spec, case_id=pk, name=name, user=request.user, data=data,
             expected_version=expected, meta=self.meta(),
@@ -171,7 +168,9 @@ class CaseHistoryView(ProcessAPIView):
 class InboxView(APIView):
     @extend_schema(responses=dict)
     def get(self, request):
-        items = inbox_for(request.user, limit=int(request.query_params.get("limit", 50) or 50))
+        # A larger limit is not an error: the inbox caps it.
+        limit = parsing.query_int(request, "limit", default=50, minimum=1)
+        items = inbox_for(request.user, limit=limit)
         return Response({"count": len(items), "results": items})
 
 

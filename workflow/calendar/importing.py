@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..api.parsing import strict_int
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, InvalidInput
 from ..models import RoleAssignment
@@ -93,9 +94,10 @@ def _check_url(value) -> None:
 def _year(value) -> int | None:
     if value in (None, ""):
         return None
-    if isinstance(value, bool) or not str(value).strip().isdigit():
+    year = strict_int(value.strip() if isinstance(value, str) else value)
+    if year is None or not 1 <= year <= 9999:
         raise InvalidInput("输入有误 Invalid input.", fields={"year": ["必须是年份 Must be a year."]})
-    return int(str(value).strip())
+    return year
 
 
 def preview(arrangement: YearArrangement) -> dict:

@@ -17,8 +17,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.status import PROCESS
 
 from .. import messages, policy, services
+from ..api.parsing import parse_id
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, InvalidInput, NotVisible, ServiceError
 from ..roles import READ_ONLY_ROLES
@@ -40,9 +42,32 @@ DIFF_OTHER_CASE = _("只能比较同一案件的文件 Only documents of the sam
 DIFF_TOO_LARGE = _("文件过大，无法比较 The documents are too large to compare.")
 
 
+CASE_CLOSED = _("案件已结束，不能再上传文件 The case is closed; documents can no longer be uploaded.")
+
+
 class NotLatestVersion(ServiceError):
     status = 409
     code = "not_latest_version"
+
+
+class CaseClosed(ServiceError):
+    status = 409
+    code = "case_closed"
+
+
+def case_closed(case) -> bool:
+    """A case is closed once its workflow has ended, whatever the process:
+
+    its viewflow process is done or cancelled (the flow reached its End), or its state has
+    no transition out (a final state; also for a case that has no viewflow process).
+    """
+    if case.process_id and case.process.status in (PROCESS.DONE, PROCESS.CANCELED):
+        return True
+    state = case.state
+    for transition in type(case)._meta.get_field("state").get_all_transitions(type(case)):
+        if transition.source in (state, "*") or (transition.source == "+" and transition.target != state):
+            return False
+    return True
 
 
 def max_bytes() -> int:
@@ -142,12 +167,15 @@ def document_upload(
     Refused with a 400 and the reason: no file, an empty file, a file above
     ``DOCUMENT_MAX_BYTES`` (10 MiB unless set), a type outside the allow-list, or
     content that does not match the extension. A new version must name the latest
-    version of its chain on the same case (409 otherwise).
+    version of its chain on the same case (409 otherwise). A closed case (see
+    :func:`case_closed`) takes no more documents (409 ``case_closed``).
     """
     now = now or timezone.now()
     name, content_type, size = validate_upload(file, name)
     with transaction.atomic():
         case = services.get_visible_case(process=process, case_id=case_id, user=user, lock=True)
+        if case_closed(case):
+            raise CaseClosed(str(CASE_CLOSED))
         held = policy.roles_at(user, case.organisation)
         if held and held <= READ_ONLY_ROLES and user.pk not in case.participant_ids():
             # An auditor reads the documents; attaching one would be acting on the case.
@@ -156,8 +184,8 @@ def document_upload(
         if previous_id not in (None, ""):
             case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
             try:
-                previous = Document.objects.get(pk=int(previous_id), case_type=case_type, case_id=case.pk)
-            except (Document.DoesNotExist, TypeError, ValueError):
+                previous = Document.objects.get(pk=parse_id(previous_id), case_type=case_type, case_id=case.pk)
+            except Document.DoesNotExist:
                 raise InvalidInput(str(PREVIOUS_NOT_FOUND), fields={"previous": [str(PREVIOUS_NOT_FOUND)]}) from None
             latest = latest_version(previous)
             if latest.pk != previous.pk:
@@ -196,8 +224,8 @@ def version_chain(document: Document) -> list[Document]:
 def get_visible_document(*, document_id, user) -> Document:
     """The document if its case is visible to ``user``; otherwise a 404."""
     try:
-        doc = Document.objects.select_related("uploaded_by").get(pk=int(document_id))
-    except (Document.DoesNotExist, TypeError, ValueError):
+        doc = Document.objects.select_related("uploaded_by").get(pk=parse_id(document_id))
+    except Document.DoesNotExist:
         raise NotVisible(str(DOCUMENT_NOT_FOUND)) from None
     try:
         services.get_visible_case(process=doc.process_key, case_id=doc.case_id, user=user)

@@ -1,10 +1,10 @@
 """Notification endpoints: each user sees and marks only their own. Views are thin."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow.api.parsing import LimitOffsetPagination, query_bool
 from workflow.services import validate_input
 
 from . import services
@@ -17,7 +17,7 @@ class NotificationListView(APIView):
         responses=NotificationSerializer(many=True),
     )
     def get(self, request):
-        unread_only = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
+        unread_only = query_bool(request, "unread")
         qs = services.notification_list(user=request.user, unread_only=unread_only)
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(qs, request, view=self)

@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from workflow.api.parsing import BooleanField
+
 from .models import Notification, NotificationPreference
 
 
@@ -21,7 +23,8 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class PreferenceSerializer(serializers.ModelSerializer):
-    email_enabled = serializers.BooleanField(required=True)
+    # Strict: a form body without the field is refused, not read as "e-mail off".
+    email_enabled = BooleanField(required=True)
 
     class Meta:
         model = NotificationPreference

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.parsing import IntegerField, LimitOffsetPagination
 from ..audit import RequestMeta
 from ..errors import InvalidInput
 from . import services
@@ -57,11 +57,11 @@ class BallotInput(serializers.Serializer):
 
 
 class TallyInput(serializers.Serializer):
-    present = serializers.IntegerField(min_value=0)
-    yes = serializers.IntegerField(min_value=0)
-    no = serializers.IntegerField(min_value=0)
-    abstain = serializers.IntegerField(min_value=0)
-    invalid = serializers.IntegerField(min_value=0)
+    present = IntegerField(min_value=0)
+    yes = IntegerField(min_value=0)
+    no = IntegerField(min_value=0)
+    abstain = IntegerField(min_value=0)
+    invalid = IntegerField(min_value=0)
 
 
 def _validated(serializer_class, data) -> dict:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .. import policy, services
+from ..api.parsing import MAX_DB_INT, parse_id, strict_int
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
 from ..models import CongressTerm, RoleAssignment
@@ -108,8 +109,8 @@ def visible_votes(user):
 
 def get_visible_vote(*, vote_id, user) -> Vote:
     try:
-        vote = Vote.objects.select_related("organisation").get(pk=int(vote_id))
-    except (Vote.DoesNotExist, TypeError, ValueError):
+        vote = Vote.objects.select_related("organisation").get(pk=parse_id(vote_id))
+    except Vote.DoesNotExist:
         raise NotVisible(str(VOTE_NOT_FOUND)) from None
     if not may_see(user, vote):
         raise NotVisible(str(VOTE_NOT_FOUND))
@@ -254,13 +255,8 @@ def vote_cast(*, vote: Vote, user, choice: str, meta: RequestMeta | None = None,
 
 def _count(name: str, value) -> int:
     """A whole number ≥ 0, given as an int or a string of digits (never a bool or a float)."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-    else:
-        number = -1
-    if number < 0:
+    number = strict_int(value.strip() if isinstance(value, str) else value)
+    if number is None or not 0 <= number <= MAX_DB_INT:
         raise InvalidInput("输入有误 Invalid input.", fields={name: ["必须是非负整数 Must be a whole number ≥ 0."]})
     return number
 
