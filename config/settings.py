@@ -26,17 +26,27 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: Django's debug pages list every URL pattern and show settings and
+# local variables to whoever triggers an error. Development sets DEBUG=1.
+DEBUG = env_bool("DEBUG", False)
+#: Production is a deployment with its own database server; the embedded default is one
+#: machine with SQLite under var/ (``make run`` with no environment at all).
+EMBEDDED = not os.environ.get("DATABASE_URL")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Development only: a per-checkout random key kept under var/.
+    if not (DEBUG or EMBEDDED):
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off and DATABASE_URL is set (production).")
+    # The embedded default keeps a random per-checkout key under var/, beside the SQLite file it
+    # protects: whoever can read the key can read the whole database anyway, so the file is no
+    # weaker than the data, and no two checkouts share a key (nothing is hard-coded). Production
+    # has several processes and hosts that must share one key, managed with its other secrets:
+    # there a missing key is a mistake, and the start is refused.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         import secrets
 
         key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
@@ -50,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `runserver` with DEBUG=1 serves static files the way production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
@@ -74,6 +86,8 @@ INSTALLED_APPS += [a for a in os.environ.get("UNIONFLOW_EXTRA_APPS", "").split("
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are served by the app itself (also with DEBUG off), before any session or login work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -136,6 +150,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+if EMBEDDED:  # whitenoise warns at every start about a missing one; production collects into its own
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Production runs `manage.py collectstatic`: hashed, compressed files cached for a year.
+# The embedded default serves straight from the apps' static folders (WHITENOISE_USE_FINDERS),
+# so `make run` needs no collect step and never serves a stale copy after an upgrade; the
+# price is a scan of those folders at start, about a second.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if EMBEDDED or DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 

@@ -2,8 +2,11 @@
 
 import os
 
-from config.settings import *  # noqa: F401,F403
-from config.settings import INSTALLED_APPS, env_bool
+# A PostgreSQL run sets DATABASE_URL, which the project treats as production (a key is required).
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
+
+from config.settings import *  # noqa: E402,F401,F403
+from config.settings import INSTALLED_APPS, STORAGES, env_bool  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_process"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +20,5 @@ if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
         "unacked_restore_throttle": 1,
     }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Templates resolve {% static %} without a collected manifest, on either database.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
