@@ -7,6 +7,7 @@ and ``DEBUG=0``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "axes",
     "drf_spectacular",
     "viewflow",
     "viewflow.workflow",
@@ -99,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +135,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (the login page and the API token endpoint): after AXES_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused for the cool-off time,
+# even with the right password. Counting by the pair, not the username alone, means a
+# guesser elsewhere cannot lock a colleague out. Counted in the database: every web process
+# sees the same count. Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER to the header the
+# proxy sets (the default, REMOTE_ADDR, cannot be spoofed by a client).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workflow.lockout.lockout_response"
+if os.environ.get("AXES_IPWARE_META_PRECEDENCE_ORDER"):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(os.environ["AXES_IPWARE_META_PRECEDENCE_ORDER"].split(","))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -183,6 +206,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
+    # Past a rate the API answers 429 JSON with Retry-After. Per client address when anonymous,
+    # per user when authenticated; the token endpoint (throttle_scope "auth") is stricter.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "60/min"),
+        "user": os.environ.get("API_RATE_USER", "1200/min"),
+        "auth": os.environ.get("API_RATE_AUTH", "10/min"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

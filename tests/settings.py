@@ -6,7 +6,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
 
 from config.settings import *  # noqa: E402,F401,F403
-from config.settings import INSTALLED_APPS, STORAGES, env_bool  # noqa: E402
+from config.settings import INSTALLED_APPS, REST_FRAMEWORK, STORAGES, env_bool  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_process"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -22,3 +22,10 @@ if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Templates resolve {% static %} without a collected manifest, on either database.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Login lockout and API rates are off for the suite (it logs in and calls the API far more often
+# than a person); tests/config/test_login_throttling.py switches both on with the real values.
+AXES_ENABLED = False
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {scope: "100000/min" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
+}
