@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -70,6 +71,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "drf_spectacular",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "workflow",
@@ -100,6 +102,7 @@ MIDDLEWARE = [
     "workflow.middleware.LoginRequiredExceptApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "viewflow.middleware.SiteMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout answer.
     "axes.middleware.AxesMiddleware",
@@ -268,6 +271,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-if not DEBUG:
+# Content-Security-Policy: everything from this site only (union offices may run on closed
+# networks; nothing is loaded from elsewhere). Scripts: our own files, and an inline script
+# only with the per-response nonce — no inline handlers, no eval (viewflow's Material frontend
+# needs none: its scripts are files and it uses no eval). Styles keep 'unsafe-inline':
+# viewflow's and Django admin's templates and Material's components put style attributes
+# on elements, which neither a nonce nor a hash can allow; injected styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF, csp_constants.NONCE],
+        "style-src": [csp_constants.SELF, csp_constants.UNSAFE_INLINE],
+        "img-src": [csp_constants.SELF, "data:", "blob:"],
+        "font-src": [csp_constants.SELF, "data:"],
+        "connect-src": [csp_constants.SELF],
+        "frame-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.SELF],
+    },
+}
+
+#: Production hardening: HTTPS only. On when DEBUG is off and a database server is configured
+#: (not the embedded default, which is served over plain HTTP on one machine or an office
+#: network); SECURE=1 or SECURE=0 decides it either way.
+SECURE = env_bool("SECURE", not DEBUG and not EMBEDDED)
+if SECURE:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer's health check may speak plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # A year, as check --deploy expects; start lower (e.g. 300) when first moving a site to HTTPS.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if env_bool("SECURE_PROXY_SSL_HEADER", False):
+        # Only behind a proxy that sets (and strips from clients) X-Forwarded-Proto.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -4,6 +4,8 @@ import os
 
 # A PostgreSQL run sets DATABASE_URL, which the project treats as production (a key is required).
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
+# ...and would redirect the test client to HTTPS.
+os.environ.setdefault("SECURE", "0")
 
 from config.settings import *  # noqa: E402,F401,F403
 from config.settings import INSTALLED_APPS, REST_FRAMEWORK, STORAGES, env_bool  # noqa: E402
