@@ -24,6 +24,7 @@ if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Templates resolve {% static %} without a collected manifest, on either database.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
 # Login lockout and API rates are off for the suite (it logs in and calls the API far more often
 # than a person); tests/config/test_login_throttling.py switches both on with the real values.
 AXES_ENABLED = False
