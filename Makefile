@@ -23,6 +23,9 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py seed_demo --if-empty
 
+## DEBUG is off, so the server answers only to the host names in ALLOWED_HOSTS: with HOST=0.0.0.0
+## (open to the office network) to any name, unless ALLOWED_HOSTS names the server's own.
+run: export ALLOWED_HOSTS ?= $(if $(filter 0.0.0.0 ::,$(HOST)),*,127.0.0.1,localhost,$(HOST))
 ## Serve the web UI and API with the Celery worker and beat (embedded broker). Ctrl-C stops all, and so
 ## does any part dying: the whole process group goes, so a server never runs on without its timers.
 run: SHELL := /bin/bash

@@ -7,10 +7,12 @@ and ``DEBUG=0``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -26,17 +28,27 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: Django's debug pages list every URL pattern and show settings and
+# local variables to whoever triggers an error. Development sets DEBUG=1.
+DEBUG = env_bool("DEBUG", False)
+#: Production is a deployment with its own database server; the embedded default is one
+#: machine with SQLite under var/ (``make run`` with no environment at all).
+EMBEDDED = not os.environ.get("DATABASE_URL")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
-    # Development only: a per-checkout random key kept under var/.
+    if not (DEBUG or EMBEDDED):
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off and DATABASE_URL is set (production).")
+    # The embedded default keeps a random per-checkout key under var/, beside the SQLite file it
+    # protects: whoever can read the key can read the whole database anyway, so the file is no
+    # weaker than the data, and no two checkouts share a key (nothing is hard-coded). Production
+    # has several processes and hosts that must share one key, managed with its other secrets:
+    # there a missing key is a mistake, and the start is refused.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
         import secrets
 
         key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
     SECRET_KEY = key_file.read_text().strip()
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
@@ -50,12 +62,17 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: `runserver` with DEBUG=1 serves static files the way production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "axes",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "workflow",
@@ -74,6 +91,8 @@ INSTALLED_APPS += [a for a in os.environ.get("UNIONFLOW_EXTRA_APPS", "").split("
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are served by the app itself (also with DEBUG off), before any session or login work.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -85,7 +104,10 @@ MIDDLEWARE = [
     "workflow.middleware.LoginRequiredExceptApiMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "viewflow.middleware.SiteMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -119,6 +141,25 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username+address before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (the login page and the API token endpoint): after AXES_FAILURE_LIMIT wrong
+# passwords for one username from one address, that pair is refused for the cool-off time,
+# even with the right password. Counting by the pair, not the username alone, means a
+# guesser elsewhere cannot lock a colleague out. Counted in the database: every web process
+# sees the same count. Behind a proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER to the header the
+# proxy sets (the default, REMOTE_ADDR, cannot be spoofed by a client).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "workflow.lockout.lockout_response"
+if os.environ.get("AXES_IPWARE_META_PRECEDENCE_ORDER"):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(os.environ["AXES_IPWARE_META_PRECEDENCE_ORDER"].split(","))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -137,6 +178,22 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+if EMBEDDED:  # whitenoise warns at every start about a missing one; production collects into its own
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Production runs `manage.py collectstatic`: hashed, compressed files cached for a year.
+# The embedded default serves straight from the apps' static folders (WHITENOISE_USE_FINDERS),
+# so `make run` needs no collect step and never serves a stale copy after an upgrade; the
+# price is a scan of those folders at start, about a second.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if EMBEDDED or DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
 
@@ -154,6 +211,18 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "workflow.api.parsing.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
+    # Past a rate the API answers 429 JSON with Retry-After. Per client address when anonymous,
+    # per user when authenticated; the token endpoint (throttle_scope "auth") is stricter.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "60/min"),
+        "user": os.environ.get("API_RATE_USER", "1200/min"),
+        "auth": os.environ.get("API_RATE_AUTH", "10/min"),
+    },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -161,6 +230,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "工会工作流 · Workflow and approvals for trade unions",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page describe every endpoint: for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI from this server's static files, never a CDN (offices may be on closed networks).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Celery: Redis in production; an embedded filesystem broker needs no service.
@@ -206,6 +281,42 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-if not DEBUG:
+# Content-Security-Policy: everything from this site only (union offices may run on closed
+# networks; nothing is loaded from elsewhere). Scripts: our own files, and an inline script
+# only with the per-response nonce — no inline handlers, no eval (viewflow's Material frontend
+# needs none: its scripts are files and it uses no eval). Styles keep 'unsafe-inline':
+# viewflow's and Django admin's templates and Material's components put style attributes
+# on elements, which neither a nonce nor a hash can allow; injected styles cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp_constants.SELF],
+        "script-src": [csp_constants.SELF, csp_constants.NONCE],
+        "style-src": [csp_constants.SELF, csp_constants.UNSAFE_INLINE],
+        "img-src": [csp_constants.SELF, "data:", "blob:"],
+        "font-src": [csp_constants.SELF, "data:"],
+        "connect-src": [csp_constants.SELF],
+        "frame-src": [csp_constants.SELF],
+        "object-src": [csp_constants.NONE],
+        "base-uri": [csp_constants.SELF],
+        "form-action": [csp_constants.SELF],
+        "frame-ancestors": [csp_constants.SELF],
+    },
+}
+
+#: Production hardening: HTTPS only. On when DEBUG is off and a database server is configured
+#: (not the embedded default, which is served over plain HTTP on one machine or an office
+#: network); SECURE=1 or SECURE=0 decides it either way.
+SECURE = env_bool("SECURE", not DEBUG and not EMBEDDED)
+if SECURE:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # The load balancer's health check may speak plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # A year, as check --deploy expects; start lower (e.g. 300) when first moving a site to HTTPS.
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    if env_bool("SECURE_PROXY_SSL_HEADER", False):
+        # Only behind a proxy that sets (and strips from clients) X-Forwarded-Proto.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

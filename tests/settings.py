@@ -2,8 +2,13 @@
 
 import os
 
-from config.settings import *  # noqa: F401,F403
-from config.settings import INSTALLED_APPS, env_bool
+# A PostgreSQL run sets DATABASE_URL, which the project treats as production (a key is required).
+os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret-" + "x" * 40)
+# ...and would redirect the test client to HTTPS.
+os.environ.setdefault("SECURE", "0")
+
+from config.settings import *  # noqa: E402,F401,F403
+from config.settings import INSTALLED_APPS, REST_FRAMEWORK, STORAGES, env_bool  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.example_process"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -17,3 +22,13 @@ if os.environ.get("CELERY_VISIBILITY_TIMEOUT"):
         "unacked_restore_throttle": 1,
     }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Templates resolve {% static %} without a collected manifest, on either database.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+WHITENOISE_USE_FINDERS = True
+# Login lockout and API rates are off for the suite (it logs in and calls the API far more often
+# than a person); tests/config/test_login_throttling.py switches both on with the real values.
+AXES_ENABLED = False
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {scope: "100000/min" for scope in REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]},
+}

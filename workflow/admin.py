@@ -7,6 +7,11 @@
   masked and accepts a new value without ever displaying the stored one.
 - Users are deactivated, never deleted: viewflow's ``Task.owner`` cascades on delete and
   the audit trail must keep naming who acted. Delete is not offered; "deactivate" is.
+- Whatever has an audited service is read-only here, so the admin is no way around the
+  audit: delegations (``delegation_create``/``delegation_end``), an organisation's
+  settings (its deadline overrides, ``deadline_override``), the holiday calendar (the
+  import), and viewflow's processes and tasks (their ``data`` and status follow the
+  transition service).
 """
 
 from django import forms
@@ -14,6 +19,8 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow import admin as viewflow_admin
+from viewflow.workflow.models import Process, Task
 
 from .assignment import steps_release_for_deactivated
 from .audit import RequestMeta
@@ -50,6 +57,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return actions
 
 
+class ReadOnlyInline(admin.TabularInline):
+    """An inline of a read-only parent: rows are shown, none added, changed or deleted."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     list_display = ["case_ref", "seq", "action", "from_state", "to_state", "actor_name", "actor_role", "created_at"]
@@ -78,11 +101,20 @@ class AuditExportAdmin(ReadOnlyAdmin):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    """Name, kind and parent are reference data; the settings are changed only by their audited services.
+
+    Not deleted either: the organisation's own audit chain (its settings changes) names it.
+    """
+
     list_display = ["code", "name", "kind", "parent"]
     list_filter = ["kind"]
     search_fields = ["code", "name"]
     autocomplete_fields = ["parent"]
+    readonly_fields = ["settings"]
     ordering = ["path"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class MemberProfileForm(forms.ModelForm):
@@ -163,7 +195,9 @@ class CongressSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(ReadOnlyAdmin):
+    """Delegations are given and ended by the delegator through the audited service, never here."""
+
     list_display = ["delegator", "delegate", "role", "organisation", "starts_at", "ends_at", "revoked_at"]
     list_filter = ["role"]
     search_fields = ["delegator__username", "delegate__username"]
@@ -224,6 +258,20 @@ class UserAdmin(DjangoUserAdmin):
             messages.SUCCESS,
         )
 
+
+class ProcessAdmin(ReadOnlyAdmin, viewflow_admin.ProcessAdmin):
+    """Viewflow's process list, view only: a process's ``data`` and status follow the transition service."""
+
+
+class TaskAdmin(ReadOnlyAdmin, viewflow_admin.TaskAdmin):
+    """Viewflow's task list, view only: tasks are claimed, assigned and finished through audited services."""
+
+
+# viewflow registers editable admins of its own; ours replace them (it is installed first).
+for model, model_admin in ((Process, ProcessAdmin), (Task, TaskAdmin)):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, model_admin)
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)

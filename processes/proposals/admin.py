@@ -2,38 +2,27 @@
 
 from django.contrib import admin
 
-from workflow.admin import ReadOnlyAdmin
+from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Proposal, ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class CosignerInline(_ReadOnlyInline):
+class CosignerInline(ReadOnlyInline):
     model = ProposalCosigner
     fields = ["user", "status", "invited_at", "responded_at"]
 
 
-class ReplyInline(_ReadOnlyInline):
+class ReplyInline(ReadOnlyInline):
     model = ProposalReply
     fields = ["round", "department", "classification", "replied_by", "replied_at", "due_on", "on_time"]
 
 
-class CountersignInline(_ReadOnlyInline):
+class CountersignInline(ReadOnlyInline):
     model = ProposalCountersign
     fields = ["round", "department", "signed_by", "signed_at", "opinion"]
 
 
-class RatingInline(_ReadOnlyInline):
+class RatingInline(ReadOnlyInline):
     model = ProposalRating
     fields = ["reply", "rating", "comment", "rated_by", "rated_at"]
 

@@ -13,30 +13,41 @@ def load_settings(tmp_path, **env):
     environment.update({"UNIONFLOW_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings", **env})
     code = (
         "from django.conf import settings as s; "
-        "print(s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE, s.CELERY_BROKER_URL)"
+        "print(s.DATABASES['default']['ENGINE'], s.TIME_ZONE, s.LANGUAGE_CODE, s.CELERY_BROKER_URL, s.DEBUG)"
     )
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=environment, capture_output=True, text=True)
 
 
+PRODUCTION = {"DATABASE_URL": "postgres://u@127.0.0.1:5432/x"}
+
+
 def test_production_without_secret_key_refuses_to_start(tmp_path):
-    result = load_settings(tmp_path, DEBUG="0")
+    result = load_settings(tmp_path, DEBUG="0", **PRODUCTION)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
 def test_production_with_a_key_starts(tmp_path):
-    result = load_settings(tmp_path, DEBUG="0", SECRET_KEY="x" * 50)
+    result = load_settings(tmp_path, DEBUG="0", SECRET_KEY="x" * 50, **PRODUCTION)
     assert result.returncode == 0, result.stderr
 
 
-def test_embedded_default_is_sqlite_and_filesystem_broker(tmp_path):
+def test_embedded_default_is_sqlite_and_filesystem_broker_with_debug_off(tmp_path):
+    """No environment at all: it starts, DEBUG off, with a per-checkout key kept under var/."""
     result = load_settings(tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["django.db.backends.sqlite3", "Asia/Shanghai", "zh-hans", "filesystem://"]
+    assert result.stdout.split() == ["django.db.backends.sqlite3", "Asia/Shanghai", "zh-hans", "filesystem://", "False"]
     assert (tmp_path / "celery" / "queue").is_dir()
+    key = (tmp_path / "secret_key").read_text()
+    assert len(key) >= 50
+    assert load_settings(tmp_path).returncode == 0 and (tmp_path / "secret_key").read_text() == key
+
+
+def test_debug_is_on_only_when_asked_for(tmp_path):
+    assert load_settings(tmp_path, DEBUG="1").stdout.split()[-1] == "True"
 
 
 def test_database_url_selects_postgresql(tmp_path):
-    result = load_settings(tmp_path, DATABASE_URL="postgres://u@127.0.0.1:5432/x", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    result = load_settings(tmp_path, SECRET_KEY="x" * 50, CELERY_BROKER_URL="redis://127.0.0.1:6379/0", **PRODUCTION)
     assert result.stdout.split()[0] == "django.db.backends.postgresql"
-    assert result.stdout.split()[-1] == "redis://127.0.0.1:6379/0"
+    assert result.stdout.split()[-2] == "redis://127.0.0.1:6379/0"

@@ -177,13 +177,15 @@ class InboxView(APIView):
 class TokenView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
+    throttle_scope = "auth"
 
     @extend_schema(request=TokenRequestSerializer, responses=dict)
     def post(self, request):
         serializer = TokenRequestSerializer(data=request.data)
         if not serializer.is_valid():
             raise InvalidInput("输入有误 Invalid input.", fields=serializer.errors)
-        user = authenticate(request, **serializer.validated_data)
+        # The Django request, not DRF's wrapper: django-axes marks a lockout on it for its middleware.
+        user = authenticate(request._request, **serializer.validated_data)
         if user is None or not user.is_active:
             return Response(
                 {"code": "invalid_credentials", "detail": "用户名或密码错误 Wrong username or password."},

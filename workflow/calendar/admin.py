@@ -1,20 +1,28 @@
+"""The holiday calendar in the admin: read-only.
+
+A calendar day decides every deadline counted across it, so a day added or deleted here
+would move deadlines with no audit event. The calendar import (page, API or
+``load_calendar``) is the one audited way in; the admin only shows what was loaded.
+"""
+
 from django.contrib import admin
+
+from workflow.admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import CalendarDay, CalendarYear
 
 
-class CalendarDayInline(admin.TabularInline):
+class CalendarDayInline(ReadOnlyInline):
     model = CalendarDay
-    extra = 0
 
 
 @admin.register(CalendarYear)
-class CalendarYearAdmin(admin.ModelAdmin):
-    list_display = ("year", "source", "imported_at")
+class CalendarYearAdmin(ReadOnlyAdmin):
+    list_display = ("year", "source", "imported_at", "imported_by")
     inlines = [CalendarDayInline]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(ReadOnlyAdmin):
     list_display = ("date", "kind", "name", "calendar")
     list_filter = ("kind", "calendar")
