@@ -13,8 +13,11 @@ def test_schema_names_each_process_operation_once(orgs, make_user, api):
     operation_ids = [op["operationId"] for item in schema["paths"].values() for op in item.values() if "operationId" in op]
     assert len(operation_ids) == len(set(operation_ids))
     for spec in registry.all_processes():
-        assert f"{spec.key}_perform_post" in operation_ids
-        assert f"/api/v1/{spec.key}/{{id}}/transitions/{{name}}/" in schema["paths"]
+        for name, tspec in spec.transitions.items():
+            path = f"/api/v1/{spec.key}/{{id}}/transitions/{name}/"
+            assert (path in schema["paths"]) == (not tspec.system_only), path
+            if not tspec.system_only:
+                assert schema["paths"][path]["post"]["operationId"] == f"{spec.key}_transition_{name}"
 
 
 def test_process_own_endpoints_are_mounted(orgs, make_user, api, term):

@@ -10,6 +10,24 @@ from . import assignment_views, extension_views, views
 app_name = "api"
 
 
+def transition_patterns(spec):
+    """One route per transition a client may call, so the schema gives each its own typed body.
+
+    They serve exactly as the generic ``transitions/<name>/`` route after them (same view, the
+    name passed as the URL's argument); that route remains for names outside the registry.
+    """
+    return [
+        path(
+            f"v1/{spec.key}/<int:pk>/transitions/{name}/",
+            views.CasePerformView.as_view(process_key=spec.key, transition_name=name),
+            {"name": name},
+            name=f"{spec.key}-perform-{name}",
+        )
+        for name, tspec in spec.transitions.items()
+        if not tspec.system_only
+    ]
+
+
 def process_patterns():
     patterns = []
     for spec in registry.all_processes():
@@ -22,6 +40,7 @@ def process_patterns():
             path(f"v1/{key}/", views.CaseListView.as_view(**kw), name=f"{key}-list"),
             path(f"v1/{key}/<int:pk>/", views.CaseDetailView.as_view(**kw), name=f"{key}-detail"),
             path(f"v1/{key}/<int:pk>/transitions/", views.CaseTransitionsView.as_view(**kw), name=f"{key}-transitions"),
+            *transition_patterns(spec),
             path(
                 f"v1/{key}/<int:pk>/transitions/<str:name>/",
                 views.CasePerformView.as_view(**kw),
