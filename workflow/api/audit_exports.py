@@ -15,6 +15,7 @@ from ..audit import RequestMeta
 from ..models import AuditExport, ExportStatus
 from ..services import validate_input
 from .parsing import LimitOffsetPagination
+from .schema import PAGE_PARAMETERS, page_of
 
 
 class AuditExportInput(serializers.Serializer):
@@ -55,7 +56,11 @@ def download_response(export: AuditExport, handle) -> FileResponse:
 
 
 class AuditExportListView(APIView):
-    @extend_schema(responses=AuditExportSerializer(many=True))
+    @extend_schema(
+        operation_id="v1_audit_exports_list",
+        parameters=PAGE_PARAMETERS,
+        responses=page_of(AuditExportSerializer, "PaginatedAuditExportList"),
+    )
     def get(self, request):
         paginator = LimitOffsetPagination()
         page = paginator.paginate_queryset(audit_export.export_list(user=request.user), request, view=self)

@@ -18,6 +18,7 @@ from ..models import Delegation, Organisation
 from ..roles import Role
 from ..services import validate_input
 from .parsing import LimitOffsetPagination, id_or_code_lookup, parse_id, query_bool
+from .schema import PAGE_PARAMETERS, page_of
 
 NOT_FOUND = "未找到该委托 Delegation not found."
 
@@ -85,8 +86,9 @@ def _meta(request) -> RequestMeta:
 
 class DelegationListView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("active", bool, description="1: only active now 仅当前有效")],
-        responses=DelegationSerializer(many=True),
+        operation_id="v1_delegations_list",
+        parameters=[OpenApiParameter("active", bool, description="1: only active now 仅当前有效"), *PAGE_PARAMETERS],
+        responses=page_of(DelegationSerializer, "PaginatedDelegationList"),
     )
     def get(self, request):
         active_only = query_bool(request, "active")

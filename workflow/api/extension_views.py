@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from .. import extension_requests, extensions
 from .parsing import IntegerField
+from .schema import OPEN_OBJECT, array_of
 from .views import ProcessAPIView, _payload
 
 
@@ -61,7 +62,7 @@ class ExtensionRequestCreateView(ProcessAPIView):
 class ExtensionRequestListView(ProcessAPIView):
     schema_operation = "extension_requests"
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=array_of(OPEN_OBJECT))
     def get(self, request, pk):
         rows = extension_requests.extension_request_list(process=self.process_key, case_id=pk, user=request.user)
         return Response([extension_requests.extension_request_as_dict(r) for r in rows])

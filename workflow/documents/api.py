@@ -79,7 +79,7 @@ class DocumentListView(APIView):
 
     @extend_schema(
         operation_id="v1_documents_list",
-        parameters=[OpenApiParameter("process", str), OpenApiParameter("case", int)],
+        parameters=[OpenApiParameter("process", str, required=True), OpenApiParameter("case", int, required=True)],
         responses=dict,
     )
     def get(self, request):
@@ -88,7 +88,7 @@ class DocumentListView(APIView):
         return Response({"count": len(docs), "results": [document_representation(d) for d in docs]})
 
     @extend_schema(
-        parameters=[OpenApiParameter("process", str), OpenApiParameter("case", int)],
+        parameters=[OpenApiParameter("process", str, required=True), OpenApiParameter("case", int, required=True)],
         request={"multipart/form-data": {"type": "object", "properties": {
             "file": {"type": "string", "format": "binary"}, "name": {"type": "string"}, "previous": {"type": "integer"},
         }}},

@@ -1,10 +1,12 @@
 """Notification endpoints: each user sees and marks only their own. Views are thin."""
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflow.api.parsing import LimitOffsetPagination, query_bool
+from workflow.api.schema import PAGE_PARAMETERS, page_of
 from workflow.services import validate_input
 
 from . import services
@@ -13,8 +15,11 @@ from .serializers import NotificationSerializer, PreferenceSerializer, ReadAllRe
 
 class NotificationListView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("unread", bool, description="1: only unread 仅未读")],
-        responses=NotificationSerializer(many=True),
+        operation_id="v1_notifications_list",
+        parameters=[OpenApiParameter("unread", bool, description="1: only unread 仅未读"), *PAGE_PARAMETERS],
+        responses=page_of(
+            NotificationSerializer, "PaginatedNotificationList", unread_count=serializers.IntegerField()
+        ),
     )
     def get(self, request):
         unread_only = query_bool(request, "unread")
