@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from ..deadlines import case_deadlines
+from ..ui import forms
 from .parsing import IntegerField
 
 
@@ -34,23 +35,23 @@ def case_representation(case, spec, request=None) -> dict:
     return data
 
 
-def field_descriptions(serializer_class) -> list[dict]:
-    """Input fields of a transition, for clients building a form."""
-    if serializer_class is None:
-        return []
+def field_descriptions(serializer_class, context: dict | None = None) -> list[dict]:
+    """Input fields of a transition, for clients building a form.
+
+    Built exactly as the case page builds its form (the same ``context`` and
+    :func:`workflow.ui.forms.field_choices`), so a choice the page offers is listed here too.
+    """
     result = []
-    for name, f in serializer_class().fields.items():
-        if f.read_only:
-            continue
+    for name, f in forms.writable_fields(serializer_class, context):
         item = {
             "name": name,
             "type": type(f).__name__.replace("Field", "").lower(),
             "required": f.required,
             "label": str(f.label or name),
         }
-        choices = getattr(f, "choices", None)
+        choices = forms.field_choices(f)
         if choices:
-            item["choices"] = [{"value": k, "label": str(v)} for k, v in choices.items()]
+            item["choices"] = [{"value": value, "label": label} for value, label in choices]
         if getattr(f, "help_text", None):
             item["help_text"] = str(f.help_text)
         result.append(item)

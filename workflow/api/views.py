@@ -16,6 +16,7 @@ from .. import audit, policy, registry, services
 from ..audit import RequestMeta
 from ..errors import InvalidInput
 from ..inbox import inbox_for
+from ..ui.forms import form_context
 from . import parsing
 from .parsing import LimitOffsetPagination
 from .schema import CaseSerializer, CaseTransitionsSerializer, ProcessAutoSchema
@@ -98,8 +99,9 @@ class CaseTransitionsView(ProcessAPIView):
     @extend_schema(responses=CaseTransitionsSerializer)
     def get(self, request, pk):
         case = services.get_visible_case(process=self.spec, case_id=pk, user=request.user)
+        context = form_context(case=case, user=request.user)  # as the case page builds its forms
         items = [
-            {"name": t.name, "label": str(t.label), "fields": field_descriptions(t.input)}
+            {"name": t.name, "label": str(t.label), "fields": field_descriptions(t.input, context)}
             for t in services.available_transitions(process=self.spec, case=case, user=request.user)
         ]
         return Response({"version": case.version, "state": case.state, "transitions": items})

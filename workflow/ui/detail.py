@@ -128,7 +128,7 @@ def action_forms(spec, case, user) -> list[dict]:
             "name": t.name,
             "label": t.label,
             "description": t.description,
-            "fields": forms.describe(t.input, {"case": case, "user": user}),
+            "fields": forms.describe(t.input, forms.form_context(case=case, user=user)),
             "url": reverse(f"ui:{spec.key}:transition", kwargs={"pk": case.pk, "name": t.name}),
             "errors": [],
         }
@@ -189,7 +189,7 @@ class TransitionView(CaseDetailView):
         tspec = spec.transition(name)
         # The form is read as it was shown: the input's fields may depend on the case
         # (e.g. a multi-select of the case's departments), so describe it with the case.
-        fields = forms.describe(tspec.input if tspec else None, {"case": self.load(pk), "user": request.user})
+        fields = forms.describe(tspec.input if tspec else None, forms.form_context(case=self.load(pk), user=request.user))
         data = forms.read_post(fields, request.POST)
         bound = {
             "name": name,

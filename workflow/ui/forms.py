@@ -38,8 +38,41 @@ class UIField:
         return [str(self.value)] if self.value not in (None, "") else []
 
 
+RELATED_CHOICES_LIMIT = 500
+
+
+def form_context(*, case=None, user=None) -> dict:
+    """The context an input serializer is built with to describe its form: the case and the
+    reader (a field's choices may depend on both — the case's departments, the reader's own
+    co-departments). The page and the API's ``…/transitions/`` description both use it."""
+    return {"case": case, "user": user} if case is not None else {"user": user}
+
+
+def writable_fields(serializer_class, context: dict | None = None) -> list[tuple[str, Any]]:
+    """The fields a client fills in, built with ``context`` (see :func:`form_context`)."""
+    if serializer_class is None:
+        return []
+    fields = serializer_class(context=context or {}).fields.items()
+    return [(name, f) for name, f in fields if not f.read_only and not isinstance(f, serializers.HiddenField)]
+
+
+def field_choices(f) -> list[tuple[Any, str]]:
+    """What a field offers to choose from, as (value to send, label); [] for a free field.
+
+    A list of choices offers its item's choices; a related field its queryset's first
+    :data:`RELATED_CHOICES_LIMIT` objects. The one place the page and the API read choices.
+    """
+    if isinstance(f, serializers.ListField) and isinstance(getattr(f, "child", None), serializers.ChoiceField):
+        f = f.child
+    if isinstance(f, serializers.ChoiceField):
+        return [(k, str(v)) for k, v in (f.choices or {}).items()]
+    if isinstance(f, serializers.RelatedField) and getattr(f, "queryset", None) is not None:
+        return [(o.pk, str(o)) for o in f.queryset[:RELATED_CHOICES_LIMIT]]
+    return []
+
+
 def _choices(f) -> list[tuple[str, str]]:
-    return [(str(k), str(v)) for k, v in (getattr(f, "choices", None) or {}).items()]
+    return [(str(value), label) for value, label in field_choices(f)]
 
 
 def _kind(f) -> tuple[str, dict]:
@@ -56,9 +89,8 @@ def _kind(f) -> tuple[str, dict]:
             return "multiselect", {"choices": _choices(child)}
         return "list", {}
     if isinstance(f, serializers.RelatedField):
-        queryset = getattr(f, "queryset", None)
-        if queryset is not None:
-            return "select", {"choices": [(str(o.pk), str(o)) for o in queryset[:500]]}
+        if getattr(f, "queryset", None) is not None:
+            return "select", {"choices": _choices(f)}
         return "text", {}
     if isinstance(f, serializers.IntegerField):
         return "number", {"step": "1", "min_value": f.min_value, "max_value": f.max_value}
@@ -76,12 +108,8 @@ def _kind(f) -> tuple[str, dict]:
 
 def describe(serializer_class, context: dict | None = None) -> list[UIField]:
     """The writable fields of ``serializer_class`` as form controls."""
-    if serializer_class is None:
-        return []
     result = []
-    for name, f in serializer_class(context=context or {}).fields.items():
-        if f.read_only or isinstance(f, serializers.HiddenField):
-            continue
+    for name, f in writable_fields(serializer_class, context):
         kind, extra = _kind(f)
         initial = f.initial() if callable(f.initial) else f.initial
         if kind == "checkbox":
