@@ -53,15 +53,16 @@ def error_codes(*, method: str, public: bool, has_path_parameters: bool, has_inp
     """The error statuses of one operation.
 
     Every authenticated operation may answer 401 (no credentials) and 403 (no role); an object
-    named in the path may be missing or out of scope (404); input, in the body or the query, may
-    be invalid (400); a write may conflict with the state, a guard or a newer version (409).
+    named in the path, or in a write's body, may be missing or out of scope (404); input, in the
+    body or the query, may be invalid (400); a write may conflict with the state, a guard or a
+    newer version (409).
     """
     codes = []
     if has_input or method in UNSAFE_METHODS:
         codes.append("400")
     if not public:
         codes += ["401", "403"]
-    if has_path_parameters:
+    if has_path_parameters or method in UNSAFE_METHODS:
         codes.append("404")
     if method in UNSAFE_METHODS and not public:
         codes.append("409")
@@ -70,6 +71,14 @@ def error_codes(*, method: str, public: bool, has_path_parameters: bool, has_inp
 
 class UnionflowAutoSchema(AutoSchema):
     """Adds the shared error answers to every operation (unless it documents its own)."""
+
+    def _resolve_path_parameters(self, variables):
+        # ``<int:…>`` routes match digits only: a negative id never reaches a view.
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"]["minimum"] = 0
+        return parameters
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -86,6 +95,12 @@ class UnionflowAutoSchema(AutoSchema):
                 error = OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code])
                 responses[code] = self._get_response_for_code(error, code, direction=direction)
         return responses
+
+
+def error_responses(*codes: str) -> dict:
+    """``responses=`` entries for errors an operation answers beyond :func:`error_codes`'s
+    (e.g. a 404 for a case named in the query)."""
+    return {int(code): OpenApiResponse(ErrorSerializer, description=ERROR_DESCRIPTIONS[code]) for code in codes}
 
 
 def _camel(name: str) -> str:

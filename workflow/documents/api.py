@@ -8,6 +8,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.schema import error_responses
 from ..audit import RequestMeta
 from ..errors import InvalidInput
 from . import services
@@ -80,7 +81,7 @@ class DocumentListView(APIView):
     @extend_schema(
         operation_id="v1_documents_list",
         parameters=[OpenApiParameter("process", str, required=True), OpenApiParameter("case", int, required=True)],
-        responses=dict,
+        responses={200: dict, **error_responses("404")},
     )
     def get(self, request):
         process, case_id = _case_params(request)

@@ -95,7 +95,7 @@ class VoteDetailView(APIView):
 
 
 class VoteBallotView(APIView):
-    @extend_schema(request=BallotInput, responses=dict)
+    @extend_schema(request=BallotInput, responses={201: dict})
     def post(self, request, pk):
         vote = services.get_visible_vote(vote_id=pk, user=request.user)
         data = _validated(BallotInput, request.data)
