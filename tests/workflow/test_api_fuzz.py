@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from contextlib import contextmanager
 
 import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
+from django.core import signals
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
@@ -65,6 +68,20 @@ def real_ids_for(path: str, parameter: str, pools: dict) -> list:
             if path.startswith(prefix):
                 return ids
     return []
+
+
+@contextmanager
+def connection_kept_across_requests():
+    """Requests go through the real WSGI handler, which closes the database connection when a
+    request ends; inside the test's transaction keep it open, as Django's test client does
+    (which reconnects these receivers after each of its own requests)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -126,14 +143,15 @@ def test_the_schema_holds_against_the_app(demo_tokens):
     statuses: Counter = Counter()
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 40
-    for operation in operations:
-        real_ids = {
-            p.name: st.sampled_from(ids)
-            for p in operation.path_parameters
-            if (ids := real_ids_for(operation.path, p.name, pools))
-        }
-        for role in ROLES:
-            fuzz(operation, real_ids, role, demo_tokens[role], failures, statuses)
+    with connection_kept_across_requests():
+        for operation in operations:
+            real_ids = {
+                p.name: st.sampled_from(ids)
+                for p in operation.path_parameters
+                if (ids := real_ids_for(operation.path, p.name, pools))
+            }
+            for role in ROLES:
+                fuzz(operation, real_ids, role, demo_tokens[role], failures, statuses)
     assert not failures, "\n\n".join(failures[:20]) + f"\n\n{len(failures)} failures"
     # Real ids and real roles: many requests reach a real object and succeed.
     assert statuses["2xx"] > len(operations), statuses
