@@ -17,7 +17,7 @@ from workflow.api.parsing import IdField, id_or_code_lookup, parse_id
 from workflow.models import Organisation, OrgKind
 
 from .models import Proposal
-from .states import Category, Classification, Rating
+from .states import Category, Classification, ProposalState, Rating
 
 REASON_REQUIRED = _("必须填写书面理由 A written reason is required.")
 CO_DEPARTMENTS_DISTINCT = _(
@@ -92,8 +92,24 @@ class ResubmitInput(serializers.Serializer):
     category = serializers.ChoiceField(label=_("类别 Category"), choices=Category.choices, required=False)
 
 
+def merge_target_choices(case) -> list[tuple[int, str]]:
+    """Proposals ``case`` may be merged into: of its organisation and term, under review or accepted."""
+    rows = Proposal.objects.filter(
+        organisation_id=case.organisation_id, term_id=case.term_id,
+        state__in=(ProposalState.UNDER_REVIEW, ProposalState.ACCEPTED),
+    ).exclude(pk=case.pk)
+    return [(p.pk, f"{p.reference} · {p.title}") for p in rows.order_by("pk")]
+
+
 class MergeInput(serializers.Serializer):
     into = IdField(label=_("并入提案 Merge into (proposal id)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.context.get("case")
+        if case is not None:
+            # With the case known, offer the proposals it may be merged into (forms show a select).
+            self.fields["into"] = IdChoiceField(label=_("并入提案 Merge into"), choices=merge_target_choices(case))
 
     def validate_into(self, value):
         # Locked: the target's co-proposers change in the same transaction.
@@ -115,9 +131,9 @@ def _department(case, ref):
     return org
 
 
-class UserIdChoiceField(serializers.ChoiceField):
-    """A user id offered from ``choices`` (forms show a select); any id is accepted here, so the
-    field's ``validate_<name>`` can say why a user does not qualify."""
+class IdChoiceField(serializers.ChoiceField):
+    """An id (a user, a proposal) offered from ``choices`` (forms show a select); any id is
+    accepted here, so the field's ``validate_<name>`` can say why it does not qualify."""
 
     def to_internal_value(self, data):
         pk = parse_id(data)
@@ -166,7 +182,7 @@ class AssignInput(serializers.Serializer):
             self.fields["co_departments"] = serializers.MultipleChoiceField(
                 label=_("协办部门 Co-departments"), choices=choices, required=False
             )
-            self.fields["supervisor"] = UserIdChoiceField(
+            self.fields["supervisor"] = IdChoiceField(
                 label=_("督办领导 Supervising leader"), choices=supervisor_choices(case), required=False,
                 allow_null=True, help_text=_("可选：逾期时督办 Optional: who is told when the reply is overdue"),
             )

@@ -74,6 +74,7 @@ def test_every_choice_field_of_every_form_has_its_choices_in_the_api(demo_data, 
     for spec in registry.all_processes():
         assert any(key == spec.key for key, _name in checked_transitions), spec.key
     if registry.get("proposals"):
-        # The demo reaches the actions whose choices depend on the case (departments, supervisor).
+        # The demo reaches the actions whose choices depend on the case (departments, supervisor,
+        # merge target).
         assert {("proposals", "assign", "lead_department"), ("proposals", "assign", "co_departments"),
-                ("proposals", "assign", "supervisor")} <= checked_choice_fields
+                ("proposals", "assign", "supervisor"), ("proposals", "merge", "into")} <= checked_choice_fields

@@ -7,6 +7,7 @@ import pytest
 from processes.proposals import services as svc
 from processes.proposals.lifecycle import MERGE_SCOPE, TOO_FEW_COSIGNERS
 from processes.proposals.models import Proposal
+from processes.proposals.serializers import merge_target_choices
 from workflow.audit import case_events
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput
 from workflow.models import CongressSession, CongressTerm, RoleAssignment
@@ -204,6 +205,19 @@ def test_merge_lists_the_merged_proposal_and_its_proposers_on_the_target(people,
     assert target.version == version + 1 and case_events(target).last().action == "merge_in"
     # The merged proposer now sees the target proposal.
     assert api(people.rep4).get(f"/api/v1/proposals/{target.pk}/").status_code == 200
+
+
+def test_merge_offers_the_proposals_of_its_scope_under_review_or_accepted(people, orgs, walk):
+    """The merge form's choices: what the guards would accept, never the proposal itself."""
+    target = walk("under_review", title="食堂 A")
+    accepted = walk("accepted", title="食堂 C")
+    submitted = walk("submitted")
+    elsewhere = walk("under_review")
+    Proposal.objects.filter(pk=elsewhere.pk).update(organisation=orgs.beta, term=people.beta_term)
+    source = walk("under_review")
+    offered = [pk for pk, _label in merge_target_choices(source)]
+    assert offered == [target.pk, accepted.pk]
+    assert not {submitted.pk, elsewhere.pk, source.pk} & set(offered)
 
 
 def test_a_merge_across_organisations_is_refused(people, orgs, walk, api):
