@@ -46,6 +46,8 @@ ERROR_DESCRIPTIONS = {
     "403": "无权操作 Forbidden: the caller's roles do not allow it",
     "404": "未找到 Not found, or outside the caller's scope",
     "409": "与当前状态冲突 Conflicts with the current state, a rule (``rule``) or a newer version",
+    "413": "请求体过大 The request body is over the size limit",
+    "429": "请求过于频繁 Too many requests: try again after ``Retry-After`` seconds",
 }
 
 
@@ -55,7 +57,8 @@ def error_codes(*, method: str, public: bool, has_path_parameters: bool, has_inp
     Every authenticated operation may answer 401 (no credentials) and 403 (no role); an object
     named in the path, or in a write's body, may be missing or out of scope (404); input, in the
     body or the query, may be invalid (400); a write may conflict with the state, a guard or a
-    newer version (409).
+    newer version (409). A write's body may be over the size limit (413); any request may be
+    throttled (429).
     """
     codes = []
     if has_input or method in UNSAFE_METHODS:
@@ -66,6 +69,9 @@ def error_codes(*, method: str, public: bool, has_path_parameters: bool, has_inp
         codes.append("404")
     if method in UNSAFE_METHODS and not public:
         codes.append("409")
+    if method in UNSAFE_METHODS:
+        codes.append("413")
+    codes.append("429")
     return codes
 
 
