@@ -20,8 +20,17 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
 
 
+def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
+    from .calendar.rules import is_provisional_deadline
+
+    return is_provisional_deadline(rule_id, counted_from, due_on)
+
+
 def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> CaseDeadline:
-    """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced."""
+    """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced.
+
+    It is provisional when it counted on a year whose holiday notice is not loaded.
+    """
     CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
         status=CaseDeadline.Status.CANCELLED
     )
@@ -33,13 +42,15 @@ def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> 
         starts_on=starts_on,
         due_on=due_on,
         due_at=end_of_day(due_on),
+        provisional=_provisional(rule_id, starts_on, due_on),
     )
 
 
 def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
     """Extend an open deadline: the old row is kept as ``extended`` and a new open row takes
     its place with the same start, the new due date and no reminders sent yet, so the
-    reminders and the expiry fire again relative to the new date."""
+    reminders and the expiry fire again relative to the new date. An extension of a
+    provisional deadline stays provisional (it is counted from that date)."""
     CaseDeadline.objects.filter(pk=row.pk).update(status=CaseDeadline.Status.EXTENDED)
     return CaseDeadline.objects.create(
         case_type_id=row.case_type_id,
@@ -51,6 +62,7 @@ def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
         due_on=due_on,
         due_at=end_of_day(due_on),
         extended_from=row,
+        provisional=row.provisional or _provisional(row.rule_id, row.due_on, due_on),
     )
 
 
@@ -78,6 +90,8 @@ def case_deadlines(case) -> list[dict]:
             "due_on": d.due_on.isoformat(),
             "status": d.status,
             "escalated": d.escalated,
+            #: Counted on the statute for a year whose holiday notice is not loaded yet.
+            "provisional": d.provisional,
             #: The due date this row replaced when the deadline was extended, else None.
             "extended_from_due_on": d.extended_from.due_on.isoformat() if d.extended_from_id else None,
         }
@@ -85,13 +99,24 @@ def case_deadlines(case) -> list[dict]:
     ]
 
 
+def provisional_due(items) -> set[tuple[int, int, dt.datetime]]:
+    """Of the work items' ``(case_type_id, case_id, due_at)``, those due on an open provisional deadline."""
+    items = list(items)
+    if not items:
+        return set()
+    rows = CaseDeadline.objects.filter(
+        status=CaseDeadline.Status.OPEN, provisional=True, case_id__in={case_id for _t, case_id, _d in items}
+    ).values_list("case_type_id", "case_id", "due_at")
+    return set(rows) & set(items)
+
+
 def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
     """Open deadlines ending in ``years`` on a day the (newly loaded) calendar shows as non-working.
 
-    A month or year period ending in a year without a published arrangement keeps its
-    computed end when that is a Monday–Friday (see ``rules.roll_forward``); once the
-    arrangement arrives, such an end may turn out to be a lunar holiday. This lists them
-    for the operator instead of moving a deadline silently.
+    Provisional deadlines are recomputed when their year is loaded
+    (:mod:`workflow.calendar.settle`); a deadline that was not provisional (one stored
+    before provisional deadlines existed, or a date another notice has since changed)
+    is listed for the operator instead of being moved silently.
     """
     from .calendar.rules import _RULES
     from .calendar.working_days import WorkCalendar

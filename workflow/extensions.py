@@ -201,6 +201,7 @@ def _apply(*, spec, case, row, rule, actor, days, reason, meta, now, consents=No
         "extension": rule.extension,
         "consents": consents or [],
         "source": rule.source,
+        "provisional": new_row.provisional,
     }
     if request_id is not None:
         payload["request_id"] = request_id
@@ -220,4 +221,5 @@ def deadline_as_dict(row: CaseDeadline) -> dict:
         "due_on": row.due_on.isoformat(),
         "status": row.status,
         "extended_from_due_on": row.extended_from.due_on.isoformat() if row.extended_from_id else None,
+        "provisional": row.provisional,
     }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from . import policy
+from .deadlines import provisional_due
 from .models import WorkItem
 
 _FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
@@ -18,7 +19,8 @@ _FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 def _rows(qs, limit):
     return list(
         qs.order_by("due_at", "id").values(
-            "id", "process_key", "case_id", "case_ref", "title", "role", "organisation_id", "due_at", "user_id"
+            "id", "process_key", "case_type_id", "case_id", "case_ref", "title", "role", "organisation_id", "due_at",
+            "user_id",
         )[:limit]
     )
 
@@ -43,6 +45,7 @@ def _collect(user, limit: int, *, named: bool, by_role: bool) -> list[dict]:
             for row in _rows(qs, limit):
                 rows.setdefault(row["id"], {**row, "on_behalf_of": g.on_behalf_of_id})
     ordered = sorted(rows.values(), key=lambda r: (r["due_at"] or _FAR_FUTURE, r["id"]))[:limit]
+    provisional = provisional_due((r["case_type_id"], r["case_id"], r["due_at"]) for r in ordered if r["due_at"])
     return [
         {
             "process": r["process_key"],
@@ -51,6 +54,8 @@ def _collect(user, limit: int, *, named: bool, by_role: bool) -> list[dict]:
             "task": r["title"],
             "role": r["role"] or None,
             "due_at": r["due_at"],
+            #: The due date counts on the statute: the year's holiday notice is not loaded yet.
+            "due_provisional": (r["case_type_id"], r["case_id"], r["due_at"]) in provisional,
             "on_behalf_of": r["on_behalf_of"],
         }
         for r in ordered

@@ -60,7 +60,9 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     acme = orgs["acme"]
     if Proposal.objects.filter(organisation=acme).exists():
         return []
-    today = _demo_today(timezone.localdate())
+    # The real today, in any month: a deadline reaching into a year whose holiday notice
+    # is not loaded yet counts on the statute and is shown as provisional.
+    today = timezone.localdate()
     at = _clock(today)
     u = users
     reps = [u[f"rep{i}"] for i in range(1, 7)]
@@ -177,31 +179,6 @@ CO_DEPARTMENT_STAFF = {"acme-hr": "dept2", "acme-logistics": "dept3"}
 def _co_department_staff(orgs: dict, users: dict) -> dict:
     """The department-role holder of each co-department present in the demo, by code."""
     return {code: users[name] for code, name in CO_DEPARTMENT_STAFF.items() if code in orgs and name in users}
-
-
-#: The demo's deadlines run up to about this many days after its "today".
-HORIZON_DAYS = 40
-
-
-def _demo_today(today: dt.date) -> dt.date:
-    """The demo's "today": the real one when every deadline of the demo fits in loaded calendars.
-
-    The demo never guesses a holiday calendar. When the year its deadlines reach into is
-    not loaded yet (late in a year before the next notice, or a new year whose notice
-    has not been imported), the demo is dated back to the last day from which its
-    deadlines fit in the latest loaded year; its open deadlines may then already be due.
-    """
-    from workflow.calendar.models import CalendarYear
-    from workflow.calendar.working_days import has_calendar
-
-    if has_calendar((today + dt.timedelta(days=HORIZON_DAYS)).year):
-        return today
-    year = today.year if has_calendar(today.year) else (
-        CalendarYear.objects.filter(year__lt=today.year).order_by("-year").values_list("year", flat=True).first()
-    )
-    if year is None:
-        return today
-    return dt.date(year, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
 
 
 def _vote(case, electorate, chair, passed, when):

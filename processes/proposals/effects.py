@@ -33,10 +33,11 @@ def invite_cosigners(ctx):
         ProposalCosigner.objects.create(proposal=case, user=user, invited_at=ctx.now)
     case.cosign_opened_on = ctx.today
     case.cosign_closes_on = cosign_window_end(case, ctx.today)
-    set_deadline(case, rule_id=d.COSIGN_WINDOW.id, starts_on=ctx.today, due_on=case.cosign_closes_on)
+    row = set_deadline(case, rule_id=d.COSIGN_WINDOW.id, starts_on=ctx.today, due_on=case.cosign_closes_on)
     ctx.payload["deadlines"] = [
         {"rule_id": d.COSIGN_WINDOW.id, "starts_on": ctx.today.isoformat(),
-         "due_on": case.cosign_closes_on.isoformat(), "source": d.COSIGN_WINDOW.source}
+         "due_on": case.cosign_closes_on.isoformat(), "source": d.COSIGN_WINDOW.source,
+         "provisional": row.provisional}
     ]
     ctx.payload["invited"] = [_username(u) for u in ctx.data["cosigners"]]
 

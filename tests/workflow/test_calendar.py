@@ -10,6 +10,7 @@ from tests.support.db import ensure_calendar_loaded
 from workflow.calendar.models import CalendarDay, CalendarYear
 from workflow.calendar.working_days import (
     CalendarMissing,
+    WorkCalendar,
     add_working_days,
     is_working_day,
     next_working_day,
@@ -81,22 +82,52 @@ def test_next_working_day_rolls_past_national_day_and_holds_on_a_working_day():
     assert next_working_day(D(2026, 9, 19)) == D(2026, 9, 20)  # Saturday → the make-up Sunday
 
 
-def test_a_year_without_calendar_refuses_loudly():
+STATUTE_2027 = [
+    (D(2027, 1, 1), D(2027, 1, 1)),  # 元旦 (Fri)
+    (D(2027, 2, 5), D(2027, 2, 10)),  # 春节: Eve Fri 5 Feb, 6–8 Feb; Sat 6 and Sun 7 give Tue 9, Wed 10
+    (D(2027, 4, 5), D(2027, 4, 5)),  # 清明节 (Mon)
+    (D(2027, 5, 1), D(2027, 5, 4)),  # 劳动节 Sat 1, Sun 2 → Mon 3, Tue 4
+    (D(2027, 6, 9), D(2027, 6, 9)),  # 端午节 (Wed)
+    (D(2027, 9, 15), D(2027, 9, 15)),  # 中秋节 (Wed)
+    (D(2027, 10, 1), D(2027, 10, 5)),  # 国庆节 Fri 1, Sat 2, Sun 3 → Mon 4, Tue 5
+]
+
+
+def test_a_year_without_its_notice_counts_on_the_statute_with_no_make_up_days():
+    calendar = WorkCalendar()
+    for first, last in STATUTE_2027:
+        assert [d for d in _days(first, last) if calendar.is_working_day(d)] == [], (first, last)
+        after = last + dt.timedelta(days=1)
+        assert calendar.is_working_day(after) is (after.weekday() < 5)  # the run ends where the statute says
+    # 13 statutory days and 6 in-lieu days; weekends are never worked before the notice says so.
+    weekdays_off = sum(1 for f, t in STATUTE_2027 for d in _days(f, t) if d.weekday() < 5)
+    assert sum(calendar.is_working_day(d) for d in _days(D(2027, 1, 1), D(2027, 12, 31))) == 261 - weekdays_off
+    assert not any(calendar.is_working_day(d) for d in _days(D(2027, 1, 1), D(2027, 12, 31)) if d.weekday() >= 5)
+    assert calendar.is_provisional(2027) and calendar.provisional_used
+    assert not calendar.has_year(2027) and calendar.has_year(2026) and not calendar.is_provisional(2026)
+
+
+def test_only_a_year_the_statute_cannot_give_refuses_loudly():
+    assert add_working_days(D(2026, 12, 29), 3) == D(2027, 1, 4)  # 30, 31 Dec, (1 Jan rests, weekend), 4 Jan
+    assert next_working_day(D(2024, 12, 31)) == D(2024, 12, 31)
     with pytest.raises(CalendarMissing) as info:
-        is_working_day(D(2027, 3, 1))
-    assert info.value.year == 2027 and info.value.code == "calendar_missing" and info.value.status == 409
-    with pytest.raises(CalendarMissing):
-        add_working_days(D(2026, 12, 29), 3)  # 30, 31 Dec count, then 2027 is unknown
-    assert add_working_days(D(2026, 12, 29), 2) == D(2026, 12, 31)
-    with pytest.raises(CalendarMissing):
-        next_working_day(D(2024, 12, 31))
+        is_working_day(D(2101, 3, 1))
+    assert info.value.year == 2101 and info.value.code == "calendar_missing" and info.value.status == 409
 
 
-def test_removing_a_year_makes_it_refuse():
+def test_a_loaded_year_answers_from_its_notice_not_from_the_statute():
+    # The statute alone would rest on Mon 4 May 2026 only; the notice adds Tue 5 May and works Sat 9 May.
+    calendar = WorkCalendar()
+    assert calendar.is_working_day(D(2026, 5, 5)) is False and calendar.is_working_day(D(2026, 5, 9)) is True
+    assert calendar.provisional_used is False
+
+
+def test_removing_a_year_falls_back_to_the_statute():
     CalendarYear.objects.filter(year=2025).delete()
     assert not CalendarDay.objects.filter(date__year=2025).exists()
-    with pytest.raises(CalendarMissing):
-        is_working_day(D(2025, 6, 3))
+    calendar = WorkCalendar()
+    assert calendar.is_working_day(D(2025, 6, 3)) is True and calendar.provisional_used
+    assert calendar.is_working_day(D(2025, 10, 11)) is False  # the notice's make-up Saturday is gone
 
 
 # -- calendar_import ---------------------------------------------------------------------------
@@ -114,8 +145,7 @@ SAMPLE_2030 = {
 def test_import_json_then_reimport_replaces(tmp_path, capsys):
     path = tmp_path / "cn_2030.json"
     path.write_text(json.dumps(SAMPLE_2030, ensure_ascii=False), encoding="utf-8")
-    with pytest.raises(CalendarMissing):
-        is_working_day(D(2030, 2, 4))
+    assert is_working_day(D(2030, 2, 9)) is False  # a Saturday, until the notice makes it a working day
     call_command("calendar_import", str(path))
     assert "2030: 5 holidays, 1 make-up working days" in capsys.readouterr().out
     assert is_working_day(D(2030, 2, 4)) is False and is_working_day(D(2030, 2, 9)) is True

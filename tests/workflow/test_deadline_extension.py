@@ -119,7 +119,7 @@ def test_a_party_extends_with_the_other_partys_consent_and_the_history_stays(cas
         "rule_id": "t.agreed", "old_due_on": "2025-03-13", "new_due_on": "2025-03-18", "days": 5,
         "unit": "calendar_days", "reason": "双方协商 Agreed by both sides", "extension": "consent_both",
         "consents": [{"user": "c2", "at": at["c2"]}, {"user": "m1", "at": at["m1"]}],
-        "source": "测试：双方同意可延长 Test: both parties", "request_id": req.pk,
+        "source": "测试：双方同意可延长 Test: both parties", "request_id": req.pk, "provisional": False,
     }
     assert chain_valid(case)
 
@@ -228,8 +228,19 @@ def test_extension_roles_are_declared_by_the_rule(case, people, monkeypatch):
     assert extend(case, people.committee, "t.approved", 1).due_on == D(2025, 10, 11)
 
 
-def test_no_calendar_for_the_new_year_refuses_loudly_and_changes_nothing(case, people):
-    set_deadline(case, rule_id="t.approved", starts_on=D(2029, 12, 20), due_on=D(2029, 12, 28))
+def test_an_extension_into_a_year_without_its_notice_is_provisional(case, people):
+    start_deadline(case, "t.approved", D(2026, 12, 21))  # 5 working days: Mon 28 Dec 2026
+    assert open_row(case, "t.approved").provisional is False
+    # 3 more: Tue 29, Wed 30, Thu 31 Dec 2026 — still inside the loaded year.
+    assert extend(case, people.chair, "t.approved", 3).provisional is False
+    # 2 more: Fri 1 Jan 2027 (元旦 by the statute) rests, then the weekend: Mon 4, Tue 5 Jan 2027.
+    row = extend(case, people.chair, "t.approved", 2)
+    assert (row.due_on, row.provisional) == (D(2027, 1, 5), True)
+    assert case_events(case).last().payload["provisional"] is True
+
+
+def test_no_statute_for_the_new_year_refuses_loudly_and_changes_nothing(case, people):
+    set_deadline(case, rule_id="t.approved", starts_on=D(2100, 12, 20), due_on=D(2100, 12, 30))
     before = state(case)
     with pytest.raises(Exception) as exc:
         extend(case, people.chair, "t.approved", 3)
@@ -338,7 +349,7 @@ def test_api_extends_and_answers_refusals_with_their_status(case, people, api):
     assert open_row(case, "t.agreed").due_on == D(2025, 3, 18)
     assert case_deadlines(case)[-1] == {
         "rule_id": "t.agreed", "starts_on": "2025-03-03", "due_on": "2025-03-18", "status": "open",
-        "escalated": False, "extended_from_due_on": "2025-03-13",
+        "escalated": False, "extended_from_due_on": "2025-03-13", "provisional": False,
     }
     assert case_events(case).last().channel == "api"
     detail = api(people.member).get(f"/api/v1/examples/{case.pk}/").json()
@@ -351,7 +362,7 @@ def test_api_extends_on_approval(case, people, api):
     assert r.status_code == 200, r.json()
     assert r.json() == {
         "rule_id": "t.approved", "starts_on": "2025-09-26", "due_on": "2025-10-13", "status": "open",
-        "extended_from_due_on": "2025-10-10",
+        "extended_from_due_on": "2025-10-10", "provisional": False,
     }
 
 

@@ -9,7 +9,15 @@ from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import rules_registered
 from workflow import services
 from workflow.calendar import rules
-from workflow.calendar.rules import DeadlineRule, Unit, add_months, compute_due, register_rule, start_deadline
+from workflow.calendar.rules import (
+    DeadlineRule,
+    Unit,
+    add_months,
+    compute_due,
+    is_provisional_deadline,
+    register_rule,
+    start_deadline,
+)
 from workflow.calendar.working_days import CalendarMissing
 from workflow.deadlines import case_deadlines
 from workflow.errors import InvalidInput
@@ -58,10 +66,24 @@ def test_calendar_day_period_ending_on_a_plain_saturday_rolls_to_monday_but_a_ma
     assert compute_due("t.cal10", D(2025, 10, 1)) == D(2025, 10, 11)  # Sat 11 Oct is worked
 
 
-def test_calendar_day_period_ending_in_a_year_without_calendar_refuses():
+def test_calendar_day_period_ending_on_new_year_of_a_year_without_its_notice_rolls_on_the_statute():
+    # 2027 has no notice: Fri 1 Jan 2027 (元旦) and the weekend after it rest, Mon 4 Jan works.
+    assert compute_due("t.cal10", D(2026, 12, 22)) == D(2027, 1, 4)
+    assert is_provisional_deadline("t.cal10", D(2026, 12, 22), D(2027, 1, 4)) is True
+    # Ending in a year whose notice is loaded, it is not provisional.
+    assert is_provisional_deadline("t.cal10", D(2026, 12, 1), D(2026, 12, 11)) is False
+
+
+def test_calendar_day_period_ending_in_spring_festival_2027_rolls_past_the_in_lieu_days():
+    # Statute: Eve Fri 5 Feb, 6–8 Feb; Sat 6 and Sun 7 give Tue 9 and Wed 10 off. Thu 11 Feb works.
+    assert compute_due("t.cal10", D(2027, 1, 26)) == D(2027, 2, 11)
+    assert compute_due("t.cal10", D(2027, 1, 25)) == D(2027, 2, 4)
+
+
+def test_a_year_the_statute_cannot_be_computed_for_still_refuses():
     with pytest.raises(CalendarMissing) as info:
-        compute_due("t.cal10", D(2026, 12, 25))
-    assert info.value.year == 2027
+        compute_due("t.cal10", D(2100, 12, 28))  # 7 Jan 2101
+    assert (info.value.year, info.value.code, info.value.status) == (2101, "calendar_missing", 409)
 
 
 # -- working days --------------------------------------------------------------------------
@@ -86,11 +108,29 @@ def test_working_days_across_holidays(start, n, due):
     assert compute_due("t.work3", start, n=n) == due
 
 
-def test_working_days_into_a_year_without_calendar_refuse():
-    with pytest.raises(CalendarMissing):
-        compute_due("t.work3", D(2026, 12, 30))
-    with pytest.raises(CalendarMissing):
-        compute_due("t.work3", D(2024, 12, 20))
+@pytest.mark.parametrize(
+    "start,n,due,provisional",
+    [
+        # Across New Year 2027: Thu 31 Dec 2026 works, Fri 1 Jan rests, then the weekend.
+        (D(2026, 12, 30), 1, D(2026, 12, 31), False),  # never reaches 2027
+        (D(2026, 12, 30), 2, D(2027, 1, 4), True),
+        (D(2026, 12, 30), 3, D(2027, 1, 5), True),
+        # Across the Spring Festival 2027 (5–10 Feb with the in-lieu days): no make-up Saturday is known.
+        (D(2027, 2, 4), 1, D(2027, 2, 11), True),
+        (D(2027, 2, 4), 3, D(2027, 2, 15), True),
+        (D(2024, 12, 20), 3, D(2024, 12, 25), True),  # 2024 is not loaded either: counted on the statute
+    ],
+    ids=str,
+)
+def test_working_days_into_a_year_without_its_notice_count_on_the_statute(start, n, due, provisional):
+    assert compute_due("t.work3", start, n=n) == due
+    assert is_provisional_deadline("t.work3", start, due) is provisional
+
+
+def test_a_working_day_count_inside_a_loaded_year_is_not_provisional():
+    assert is_provisional_deadline("t.work3", D(2026, 12, 28), D(2026, 12, 31)) is False
+    # A rule that never rolls does not depend on the holiday calendar.
+    assert is_provisional_deadline("t.month1_fixed", D(2027, 3, 1), D(2027, 4, 1)) is False
 
 
 # -- months and years -----------------------------------------------------------------------
@@ -116,14 +156,11 @@ def test_months_rule_rolls_past_a_holiday_in_a_calendared_year():
     assert compute_due("t.month1", D(2026, 1, 15)) == D(2026, 2, 24)
 
 
-def test_months_rule_refuses_only_when_rolling_is_needed_in_an_uncalendared_year():
-    # Sat 1 Apr 2028: rolling needed, and only the 2028 calendar can say where to.
-    with pytest.raises(CalendarMissing) as info:
-        compute_due("t.month1", D(2028, 3, 1))
-    assert info.value.year == 2028
-    # Mon 1 May 2028 is a statutory holiday by date (劳动节): rolling needed → refuse.
-    with pytest.raises(CalendarMissing):
-        compute_due("t.month1", D(2028, 4, 1))
+def test_months_rule_in_a_year_without_its_notice_rolls_on_the_statute():
+    # Sat 1 Apr 2028 rolls to Mon 3 Apr (清明 is Tue 4 Apr 2028).
+    assert compute_due("t.month1", D(2028, 3, 1)) == D(2028, 4, 3)
+    # Mon 1 and Tue 2 May 2028 are 劳动节.
+    assert compute_due("t.month1", D(2028, 4, 1)) == D(2028, 5, 3)
     # Fri 31 Mar 2028: no rolling needed.
     assert compute_due("t.month1", D(2028, 2, 29)) == D(2028, 3, 29)
     # A rule that never rolls does not need the calendar at all.
@@ -181,7 +218,10 @@ def test_start_deadline_stores_rule_and_due_and_reports_it_in_the_payload(orgs, 
     row = start_deadline(case, "t.work3", D(2025, 9, 30), payload=payload)
     assert (row.due_on, row.rule_id, row.status) == (D(2025, 10, 11), "t.work3", CaseDeadline.Status.OPEN)
     assert payload["deadlines"] == [
-        {"rule_id": "t.work3", "starts_on": "2025-09-30", "due_on": "2025-10-11", "source": TEST_RULES[1].source}
+        {
+            "rule_id": "t.work3", "starts_on": "2025-09-30", "due_on": "2025-10-11",
+            "source": TEST_RULES[1].source, "provisional": False,
+        }
     ]
     start_deadline(case, "t.work3", D(2025, 10, 9))
     assert [(d["due_on"], d["status"]) for d in case_deadlines(case)] == [("2025-10-11", "cancelled"), ("2025-10-13", "open")]

@@ -14,7 +14,12 @@ class OrganisationRefSerializer(serializers.Serializer):
 
 
 def case_representation(case, spec, request=None) -> dict:
-    """The case as every process shows it, plus the process's own fields."""
+    """The case as every process shows it, plus the process's own fields.
+
+    ``provisional``: an open deadline of the case counts on the statute for a year whose
+    holiday notice is not loaded yet (its date may still move later, never earlier).
+    """
+    deadlines = case_deadlines(case)
     data = {
         "id": case.pk,
         "reference": case.reference,
@@ -26,7 +31,8 @@ def case_representation(case, spec, request=None) -> dict:
         "created_by": case.created_by.get_username() if case.created_by_id else None,
         "created_at": case.created_at,
         "updated_at": case.updated_at,
-        "deadlines": case_deadlines(case),
+        "deadlines": deadlines,
+        "provisional": any(d["provisional"] and d["status"] == "open" for d in deadlines),
     }
     if spec.detail_serializer is not None:
         extra = spec.detail_serializer(case, context={"request": request}).data

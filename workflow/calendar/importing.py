@@ -27,6 +27,7 @@ from ..roles import Role
 from .loader import HOLIDAY, CalendarFileError, YearArrangement, parse_csv, parse_json, store
 from .models import CalendarDay, CalendarYear
 from .notice import parse_notice
+from .settle import provisional_before_load, settle_provisional
 
 NOT_CALENDAR_ADMIN = _(
     "只有总工会管理员可以导入节假日安排 Only an administrator of the federation may load a holiday calendar."
@@ -133,6 +134,8 @@ class ImportResult:
     years: list[int]
     #: Open deadlines that now end on a non-working day (listed for the operator, never moved).
     warnings: list = field(default_factory=list)
+    #: Provisional deadlines whose date the notice changed (moved later, or kept where announced).
+    recomputed: list = field(default_factory=list)
 
 
 def import_calendar(arrangements: list[YearArrangement], *, user=None, meta: RequestMeta | None = None) -> ImportResult:
@@ -140,7 +143,9 @@ def import_calendar(arrangements: list[YearArrangement], *, user=None, meta: Req
 
     ``user=None`` is the operator at the command line (``manage.py calendar_import``).
     Each load is one audit event on the year's own chain: who, the notice, and which
-    days it added or removed against what was stored before.
+    days it added or removed against what was stored before. In the same transaction
+    every open provisional deadline is recomputed on the stored calendar
+    (:mod:`.settle`: never earlier, audited on its case, its people notified).
     """
     from ..deadlines import open_deadlines_on_non_working_days
 
@@ -148,13 +153,20 @@ def import_calendar(arrangements: list[YearArrangement], *, user=None, meta: Req
         raise ActionForbidden(str(NOT_CALENDAR_ADMIN))
     with transaction.atomic():
         changes = [preview(a) for a in arrangements]
+        pending = provisional_before_load()
         years = store(arrangements)
         CalendarYear.objects.filter(year__in=years).update(imported_by=user)
+        source = "; ".join(a.source for a in arrangements)
+        recomputed = settle_provisional(pending, years=years, source=source, user=user, meta=meta)
         for change in changes:
             calendar = CalendarYear.objects.select_for_update().get(year=change["year"])
             record_event(
                 case=calendar, action="calendar_import", actor=Actor(user=user), meta=meta,
-                payload={key: change[key] for key in ("year", "source", "source_url", "holidays", "workdays",
-                                                      "replaces", "added", "removed")},
+                payload={
+                    **{key: change[key] for key in ("year", "source", "source_url", "holidays", "workdays",
+                                                    "replaces", "added", "removed")},
+                    "provisional_deadlines": len(pending),
+                    "deadlines_recomputed": len(recomputed),
+                },
             )
-    return ImportResult(years=years, warnings=open_deadlines_on_non_working_days(years))
+    return ImportResult(years=years, warnings=open_deadlines_on_non_working_days(years), recomputed=recomputed)

@@ -1,11 +1,11 @@
 """Warning ahead of time that next year's holiday calendar has not been loaded.
 
-Working-day deadlines refuse to be computed in a year without an arrangement (they
-are never guessed), so on the first working-day step that reaches into that year the
-service answers 409 ``calendar_missing``. The State Council publishes the arrangement
-around November; from ``CALENDAR_WARN_DAYS`` (default 61) days before the year begins,
-administrators of the federation see a banner and receive one notification per
-missing year, with a link to the page where the notice can be pasted.
+A deadline that reaches into a year without its arrangement counts on the statute
+alone and is provisional (:mod:`.provisional`) until the notice is loaded. The State
+Council publishes the arrangement around November; from ``CALENDAR_WARN_DAYS``
+(default 61) days before the year begins, administrators of the federation see a
+banner and receive one notification per missing year, with the number of open
+provisional deadlines and a link to the page where the notice can be pasted.
 """
 
 from __future__ import annotations
@@ -35,6 +35,15 @@ def missing_years(today: dt.date | None = None) -> list[int]:
     return sorted(wanted - loaded)
 
 
+def open_provisional_deadlines(year: int) -> int:
+    """Open provisional deadlines that count days of ``year`` (they move when its notice is loaded)."""
+    from ..models import CaseDeadline
+
+    return CaseDeadline.objects.filter(
+        status=CaseDeadline.Status.OPEN, provisional=True, starts_on__year__lte=year, due_on__year__gte=year
+    ).count()
+
+
 def warn_missing_years(now: dt.datetime | None = None) -> list[int]:
     """Notify the calendar administrators once for each missing year; the years newly warned about.
 
@@ -57,11 +66,13 @@ def warn_missing_years(now: dt.datetime | None = None) -> list[int]:
                     kind=NotificationKind.CALENDAR_MISSING,
                     title=_("%(year)s年节假日安排尚未导入 The %(year)s holiday calendar is not loaded") % {"year": year},
                     body=_(
-                        "在导入国务院办公厅%(year)s年节假日安排之前，涉及%(year)s年工作日的期限无法计算，相关操作将被拒绝。"
+                        "在导入国务院办公厅%(year)s年节假日安排之前，涉及%(year)s年的期限暂按法定节假日推算"
+                        "（无调休上班日），导入后重新计算（只会顺延、不会提前）；目前有 %(count)s 个进行中的暂定期限。"
                         "请在通知发布后粘贴通知全文导入。 Until the State Council's %(year)s arrangement is loaded, "
-                        "deadlines counting working days in %(year)s cannot be computed and those steps are refused. "
-                        "Paste the notice once it is published."
-                    ) % {"year": year},
+                        "deadlines reaching into %(year)s are provisional, counted on the statutory holidays alone "
+                        "(no make-up working days), and recomputed when it is loaded (later, never earlier); "
+                        "%(count)s open deadlines are provisional now. Paste the notice once it is published."
+                    ) % {"year": year, "count": open_provisional_deadlines(year)},
                     url=reverse("wf_calendar:import"),
                 )
         except IntegrityError:  # another sweep warned first

@@ -4,7 +4,8 @@ Processes declare their rules with :func:`register_rule` (in their ``deadlines.p
 the engine computes due dates, stores them on the case, reminds, escalates and fires
 expiry actions. Counting follows civil-procedure practice: the starting day is not
 counted, and a calendar-day period that ends on a statutory holiday ends on the next
-working day.
+working day. A deadline that counted on a year whose notice is not loaded is
+provisional until the notice arrives (:mod:`workflow.calendar.settle`).
 """
 
 from __future__ import annotations
@@ -164,33 +165,41 @@ def rule_as_dict(rule: DeadlineRule, organisation=None) -> dict:
     }
 
 
-def roll_forward(due: dt.date, unit: str, calendar=None) -> dt.date:
+def roll_forward(due: dt.date, calendar=None) -> dt.date:
     """Move an end on a non-working day to the next working day.
 
-    Calendar-day periods are short, so their end year always has (or must have) a
-    calendar: rolling past a holiday without one raises :class:`CalendarMissing`.
-    Month and year periods (contract terms) often end in a year whose arrangement is
-    not yet published (it appears each November). There the end stands as computed
-    when it is a Monday–Friday other than a fixed-date statutory holiday; only when
-    rolling is surely needed (a weekend, 1 Jan, 1–2 May, 1–3 Oct) is the calendar
-    required, and its absence raises :class:`CalendarMissing`. ``calendar_import``
-    lists open deadlines that the newly loaded year shows to end on a holiday.
+    In a year whose notice is not loaded the provisional calendar of the statute
+    decides (the deadline is then provisional, see :func:`is_provisional_deadline`).
     """
-    from .working_days import CalendarMissing, WorkCalendar
+    from .working_days import WorkCalendar
 
+    return (calendar or WorkCalendar()).next_working_day(due)
+
+
+def is_provisional_deadline(rule_id: str, counted_from: dt.date, due_on: dt.date, calendar=None) -> bool:
+    """Whether the deadline counted on a day of a year whose notice is not loaded.
+
+    A working-day period asks about every day after ``counted_from`` up to ``due_on``;
+    a period rolled to a working day asks about the days where it ends; a period
+    that is never rolled does not depend on the holiday calendar at all.
+    """
+    from .working_days import WorkCalendar
+
+    rule = _RULES.get(rule_id)
+    if rule is None:
+        return False
     calendar = calendar or WorkCalendar()
-    if unit in (Unit.MONTHS, Unit.YEARS) and not calendar.has_year(due.year):
-        if calendar.surely_not_working(due):
-            raise CalendarMissing(due.year)
-        return due
-    return calendar.next_working_day(due)
+    if rule.unit == Unit.WORKING_DAYS:
+        first = counted_from + dt.timedelta(days=1)
+        return any(calendar.is_provisional(year) for year in range(first.year, due_on.year + 1))
+    return rule.roll_to_working_day and calendar.is_provisional(due_on.year)
 
 
 def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None = None) -> dt.date:
     """The last day of the period that starts on ``start`` (the start day itself not counted).
 
-    Working-day periods count only working days and need the calendar of every year
-    they touch; other periods end on the same-numbered day and, if the rule says so,
+    Working-day periods count only working days (of the notice, or else of the
+    statute); other periods end on the same-numbered day and, if the rule says so,
     roll to the next working day (:func:`roll_forward`).
     """
     from .working_days import WorkCalendar
@@ -208,7 +217,7 @@ def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None =
         due = add_months(start, 12 * length)
     else:  # pragma: no cover - guarded by Unit
         raise ValueError(rule.unit)
-    return roll_forward(due, rule.unit, calendar) if rule.roll_to_working_day else due
+    return roll_forward(due, calendar) if rule.roll_to_working_day else due
 
 
 def start_deadline(case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None):
@@ -219,6 +228,9 @@ def start_deadline(case, rule_id: str, start: dt.date, *, payload: dict | None =
     row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due)
     if payload is not None:
         payload.setdefault("deadlines", []).append(
-            {"rule_id": rule_id, "starts_on": start.isoformat(), "due_on": due.isoformat(), "source": get_rule(rule_id).source}
+            {
+                "rule_id": rule_id, "starts_on": start.isoformat(), "due_on": due.isoformat(),
+                "source": get_rule(rule_id).source, "provisional": row.provisional,
+            }
         )
     return row

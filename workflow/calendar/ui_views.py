@@ -117,6 +117,14 @@ class ImportPage(View):
                   "Open deadline %(ref)s (%(rule)s) ends on %(day)s, now a non-working day.")
                 % {"ref": row.case_ref, "rule": row.rule_id, "day": row.due_on},
             )
+        for change in result.recomputed:
+            messages.info(
+                request,
+                _("暂定期限 %(ref)s（%(rule)s）已重新计算：%(old)s → %(new)s "
+                  "Provisional deadline %(ref)s (%(rule)s) recomputed: %(old)s → %(new)s.")
+                % {"ref": change["case"], "rule": change["rule_id"], "old": change["old_due_on"],
+                   "new": change["new_due_on"]},
+            )
         return redirect("wf_calendar:year", year=result.years[0])
 
     def _render(self, request, *, form=None, preview=None, error="", status=200):

@@ -87,7 +87,13 @@ class CalendarYearListView(APIView):
             return Response({"dry_run": True, "preview": shown})
         result = import_calendar(arrangements, user=request.user, meta=RequestMeta.from_request(request, "api"))
         warnings = [{"case_ref": w.case_ref, "rule_id": w.rule_id, "due_on": w.due_on.isoformat()} for w in result.warnings]
-        return Response({"years": result.years, "preview": shown, "warnings": warnings}, status=201)
+        recomputed = [
+            {key: c[key] for key in ("case", "rule_id", "old_due_on", "new_due_on", "computed_due_on")}
+            for c in result.recomputed
+        ]
+        return Response(
+            {"years": result.years, "preview": shown, "warnings": warnings, "recomputed": recomputed}, status=201
+        )
 
 
 class CalendarYearView(APIView):

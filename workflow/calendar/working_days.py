@@ -1,9 +1,11 @@
 """Working days from the holiday calendar stored as data (with 调休 make-up days).
 
-A day is a working day when the year's arrangement (:class:`~.models.CalendarYear`)
-is loaded and the day is a listed make-up working day, or a Monday–Friday that is not
-a listed holiday. A year without an arrangement is never guessed: every question
-about it raises :class:`CalendarMissing`, which the API reports as a 409.
+A day is a working day when it is a listed make-up working day, or a Monday–Friday
+that is not a listed holiday. A year whose arrangement (:class:`~.models.CalendarYear`)
+is loaded lists the notice's days; a year without one counts on the provisional
+calendar of the statute (:mod:`.provisional`: statutory holidays, no make-up days),
+and a deadline that used it is marked provisional. Only a year the statute cannot
+be computed for raises :class:`CalendarMissing`, which the API reports as a 409.
 """
 
 from __future__ import annotations
@@ -18,10 +20,6 @@ CALENDAR_MISSING = _(
     "缺少%(year)s年的节假日安排，无法计算期限，请先导入 "
     "No holiday calendar for %(year)s: the deadline cannot be computed until it is imported."
 )
-
-#: Fixed-date public holidays of 《全国年节及纪念日放假办法》第二条 (2024 revision):
-#: 元旦 1 Jan; 劳动节 1–2 May; 国庆节 1–3 Oct. Known for every year without a notice.
-FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 
 #: No arrangement has ever had a longer run of non-working days; a safety bound.
 _MAX_ROLL = 31
@@ -39,24 +37,40 @@ class CalendarMissing(ServiceError):
 
 
 class WorkCalendar:
-    """The calendar as read for one computation (each year loaded once, on first use)."""
+    """The calendar as read for one computation (each year loaded once, on first use).
+
+    ``provisional_used`` tells whether any day asked about lay in a year counted on the
+    provisional calendar.
+    """
 
     def __init__(self) -> None:
         self._years: dict[int, dict | None] = {}
+        self._provisional: set[int] = set()
+        self.provisional_used = False
 
     def _load(self, year: int) -> dict | None:
         if year not in self._years:
             from .models import CalendarDay, CalendarYear
+            from .provisional import statutory_holidays
 
             if CalendarYear.objects.filter(year=year).exists():
                 rows = CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
                 self._years[year] = dict(rows.values_list("date", "kind"))
             else:
-                self._years[year] = None
+                statute = statutory_holidays(year)
+                self._years[year] = None if statute is None else dict.fromkeys(statute, CalendarDay.Kind.HOLIDAY)
+                if statute is not None:
+                    self._provisional.add(year)
         return self._years[year]
 
     def has_year(self, year: int) -> bool:
-        return self._load(year) is not None
+        """The year's official arrangement is loaded (not merely the provisional calendar)."""
+        return self._load(year) is not None and year not in self._provisional
+
+    def is_provisional(self, year: int) -> bool:
+        """The year is counted on the provisional calendar of the statute."""
+        self._load(year)
+        return year in self._provisional
 
     def _days(self, year: int) -> dict:
         days = self._load(year)
@@ -68,6 +82,8 @@ class WorkCalendar:
         from .models import CalendarDay
 
         kind = self._days(day.year).get(day)
+        if day.year in self._provisional:
+            self.provisional_used = True
         if kind == CalendarDay.Kind.WORKDAY:
             return True
         if kind == CalendarDay.Kind.HOLIDAY:
@@ -93,17 +109,17 @@ class WorkCalendar:
                 counted += 1
         return day
 
-    def surely_not_working(self, day: dt.date) -> bool:
-        """Without the year's arrangement: a weekend or a fixed-date statutory holiday.
-
-        Such a day may still turn out to be a make-up working day, and a weekday may
-        turn out to be a lunar holiday; callers use this only to decide whether rolling
-        is needed at all.
-        """
-        return day.weekday() >= 5 or (day.month, day.day) in FIXED_HOLIDAYS
+    def count_working_days(self, start: dt.date, end: dt.date) -> int:
+        """How many working days lie after ``start`` up to and including ``end``."""
+        count, day = 0, start
+        while day < end:
+            day += dt.timedelta(days=1)
+            count += self.is_working_day(day)
+        return count
 
 
 def has_calendar(year: int) -> bool:
+    """The official arrangement of ``year`` is loaded."""
     return WorkCalendar().has_year(year)
 
 

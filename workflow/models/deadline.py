@@ -27,6 +27,9 @@ class CaseDeadline(models.Model):
     reminders_sent = models.JSONField(default=list, blank=True)
     escalated = models.BooleanField(default=False)
     fired_at = models.DateTimeField(null=True, blank=True)
+    #: Counted on the provisional calendar of a year whose notice is not loaded yet; recomputed
+    #: (never earlier) when it is loaded, see ``workflow.calendar.settle``.
+    provisional = models.BooleanField(_("暂定 Provisional"), default=False)
     #: The row this one replaced when the deadline was extended (its history stays visible).
     extended_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False

@@ -31,6 +31,7 @@ SUMMARY_LENGTH = 160
 DONE = _("已执行“%(action)s” Done: %(action)s.")
 CREATE_LABEL = _("新建 Create")
 EXTEND_LABEL = _("延长期限 Deadline extended")
+RECOMPUTED_LABEL = _("按节假日安排重算期限 Deadline recomputed on the holiday notice")
 EXTENSION_LABELS = {
     "deadline_extension_request": _("申请延长期限 Extension requested"),
     "deadline_extension_consent": _("同意延长期限 Extension consented"),
@@ -97,7 +98,8 @@ def timeline(case, spec) -> dict:
     """The case's audit events, oldest first, with the result of verifying its hash chain."""
     events = list(audit.case_events(case))
     actions = {
-        "create": CREATE_LABEL, "deadline_extend": EXTEND_LABEL, **EXTENSION_LABELS,
+        "create": CREATE_LABEL, "deadline_extend": EXTEND_LABEL, "deadline_recomputed": RECOMPUTED_LABEL,
+        **EXTENSION_LABELS,
         **{name: t.label for name, t in spec.transitions.items()},
     }
     states = dict(state_choices(type(case)))

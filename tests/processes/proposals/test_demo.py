@@ -52,31 +52,18 @@ def test_every_demo_proposal_page_and_form_renders(db, clock, client):
     assert client.get(reverse("ui:proposals:index")).status_code == 200
 
 
-def last_calendar_year() -> int:
-    """The last year whose holiday calendar is loaded (the next one is not, by definition)."""
+def test_the_demo_seeds_in_late_december_on_its_real_date_with_provisional_deadlines(db, clock):
+    import datetime as dt
+
     from workflow.calendar.working_days import has_calendar
+    from workflow.models import CaseDeadline
 
-    return max(y for y in range(2020, 2100) if has_calendar(y))
-
-
-def test_the_demo_stays_inside_the_loaded_holiday_calendars(db):
-    import datetime as dt
-
-    from processes.proposals.demo import HORIZON_DAYS, _demo_today
-
-    last = last_calendar_year()
-    assert _demo_today(dt.date(last, 3, 2)) == dt.date(last, 3, 2)
-    assert _demo_today(dt.date(last, 12, 20)) == dt.date(last, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
-    # A year whose calendar is not loaded is never guessed: the demo is dated back into the last loaded one.
-    assert _demo_today(dt.date(last + 1, 5, 1)) == dt.date(last, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
-    assert _demo_today(dt.date(2030, 5, 1)) == dt.date(last, 12, 31) - dt.timedelta(days=HORIZON_DAYS)
-
-
-def test_the_demo_seeds_in_late_december(db, clock):
-    import datetime as dt
-
-    clock.set(dt.date(last_calendar_year(), 12, 20))
+    last = max(y for y in range(2020, 2100) if has_calendar(y))  # the next year has no notice, by definition
+    clock.set(dt.date(last, 12, 20))
     orgs, users = build_demo(password_hash="!")
     errors = []
     run_process_hooks(orgs, users, on_error=lambda key, exc: errors.append((key, exc)))
     assert errors == [] and Proposal.objects.filter(state="replied").exists()
+    # Dated today, not back into the loaded year: its open deadlines reach into the next one, provisionally.
+    assert Proposal.objects.filter(created_at__date__gte=dt.date(last, 12, 1)).exists()
+    assert CaseDeadline.objects.filter(status="open", provisional=True, due_on__year=last + 1).exists()

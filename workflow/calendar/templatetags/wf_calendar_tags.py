@@ -23,3 +23,11 @@ def missing_calendar_years(context) -> list[int]:
         cached = missing_years() if may_manage_calendar(user) else []
         request._unionflow_missing_calendar = cached
     return cached
+
+
+@register.simple_tag
+def provisional_deadlines_in(year: int) -> int:
+    """Open provisional deadlines counting days of ``year``, for the banner."""
+    from ..readiness import open_provisional_deadlines
+
+    return open_provisional_deadlines(year)

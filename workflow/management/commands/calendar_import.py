@@ -52,6 +52,11 @@ class Command(BaseCommand):
         for a in arrangements:
             holidays = sum(1 for kind, _name in a.days.values() if kind == "holiday")
             self.stdout.write(f"{a.year}: {holidays} holidays, {len(a.days) - holidays} make-up working days")
+        for change in result.recomputed:
+            self.stdout.write(
+                f"provisional deadline {change['case']} {change['rule_id']}: "
+                f"{change['old_due_on']} -> {change['new_due_on']} (the notice gives {change['computed_due_on']})"
+            )
         for row in result.warnings:
             self.stdout.write(
                 self.style.WARNING(f"open deadline {row.case_ref} {row.rule_id} ends on {row.due_on}, now a non-working day")
