@@ -129,15 +129,31 @@ TEMPLATES = [
     },
 ]
 
+# Connections are bounded by how the app is served (README, "How it scales out"). By default each
+# request closes its connection when it ends: a threaded server (runserver) starts a thread per
+# client connection, and a persistent connection per thread grew until PostgreSQL refused everyone.
+# A server with a fixed set of threads (gunicorn's sync workers) may keep one per thread with
+# DB_CONN_MAX_AGE=60; the health check then replaces a connection the database dropped.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'unionflow.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Writers wait for each other instead of failing at once (Celery worker + web share the file).
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # The web server and the Celery worker write to the same file. A deferred transaction that
+    # reads first and writes later cannot wait for another writer (SQLite answers "database is
+    # locked" at once); IMMEDIATE takes the write lock at BEGIN, where the busy timeout applies.
+    # WAL lets readers go on while one writer writes; synchronous=NORMAL is durable under WAL
+    # except for the last commits on a power cut, which one machine's embedded default accepts.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
