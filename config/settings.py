@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "workflow.middleware.JsonErrorsUnderApiMiddleware",
     "workflow.middleware.RejectNulInApiMiddleware",
+    "workflow.middleware.DatabaseBusyMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before viewflow's SiteMiddleware: anonymous users are sent to the login page, not a 403.

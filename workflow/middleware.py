@@ -1,11 +1,18 @@
-"""Login requirement for the web UI (the API answers 401 on its own); JSON errors under ``/api/``."""
+"""Login requirement for the web UI (the API answers 401 on its own); JSON errors under ``/api/``;
+a busy database answered 503 "try again"."""
 
 import json
+import logging
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse, QueryDict
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
+
+from .db_busy import BUSY_DETAIL, RETRY_AFTER_SECONDS, busy_body, is_database_busy
+
+logger = logging.getLogger(__name__)
 
 OPEN_PREFIXES = ("/api/", "/accounts/login/", "/static/", "/i18n/", "/admin/login/", "/healthz")
 
@@ -137,3 +144,29 @@ def _content_length(request) -> int | None:
     """The declared body length; None when the header is not a number (Django would fail on it)."""
     raw = request.META.get("CONTENT_LENGTH") or "0"
     return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+class DatabaseBusyMiddleware:
+    """A database still busy after its timeout answers 503 and "try again", never a 500.
+
+    The API's own views answer through ``workflow.api.errors``; this covers the pages (and any
+    API path outside DRF) with the same test, :func:`workflow.db_busy.is_database_busy`. The
+    view's transaction has rolled back when the exception reaches here, so nothing was written.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_database_busy(exception):
+            return None
+        logger.warning("Database busy on %s, asked the client to retry: %s", request.path, exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(busy_body(), status=503)
+        else:
+            response = render(request, "unionflow/busy.html", {"detail": BUSY_DETAIL}, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

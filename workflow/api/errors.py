@@ -9,12 +9,24 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..db_busy import RETRY_AFTER_SECONDS, busy_body, is_database_busy
 from ..errors import ServiceError
 
 logger = logging.getLogger(__name__)
 
 
+def busy_response(exc) -> Response | None:
+    """503 with ``Retry-After`` when the database was too busy; its transaction rolled back."""
+    if not is_database_busy(exc):
+        return None
+    logger.warning("Database busy, asked the client to retry: %s", exc)
+    return Response(busy_body(), status=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
 def exception_handler(exc, context):
+    busy = busy_response(exc)
+    if busy is not None:
+        return busy
     if isinstance(exc, ServiceError):
         return Response(exc.as_dict(), status=exc.status)
     if isinstance(exc, Http404):
