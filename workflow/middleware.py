@@ -10,7 +10,7 @@ from django.http import JsonResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from .db_busy import BUSY_DETAIL, RETRY_AFTER_SECONDS, busy_body, is_database_busy
+from .db_busy import RETRY_AFTER_SECONDS, busy_body, is_database_busy
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +167,6 @@ class DatabaseBusyMiddleware:
         if request.path.startswith("/api/"):
             response = JsonResponse(busy_body(), status=503)
         else:
-            response = render(request, "unionflow/busy.html", {"detail": BUSY_DETAIL}, status=503)
+            response = render(request, "unionflow/busy.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
