@@ -116,7 +116,8 @@ def test_a_thousand_requests_from_50_clients_leave_the_documented_connections(
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DB_CONN_MAX_AGE", "CELERY_BROKER_URL"}}
     env.update({"DATABASE_URL": database_url(), "UNIONFLOW_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings",
-                "LOG_LEVEL": "WARNING", **extra_env})
+                "LOG_LEVEL": "WARNING", "SECRET_KEY": "connection-bound-" * 4, "SECURE": "0",
+                "API_RATE_USER": "100000/min", **extra_env})
     log = open(tmp_path / "server.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen([a.format(port=port) for a in command], cwd=ROOT, env=env, stdout=log,
                                stderr=subprocess.STDOUT, start_new_session=True)
