@@ -80,7 +80,9 @@ def route_by_state(step_for_state: dict[str, str], *, otherwise: str = "end") ->
     switch = flow.Switch()
     for state, step in step_for_state.items():
         switch = switch.Case(getattr(this, step), state_is(state))
-    return switch.Default(getattr(this, otherwise))
+    switch = switch.Default(getattr(this, otherwise))
+    switch.step_for_state = dict(step_for_state)  # read back by the system check
+    return switch
 
 
 class CaseStepActivation(HandleActivation):
