@@ -39,7 +39,7 @@ from .serializers import (
 from .states import CosignStatus, ProposalState
 
 S = ProposalState
-T = TransitionSpec
+T = TransitionSpec  # short, so the table below keeps one declaration per transition
 REVIEW = frozenset({Role.REVIEW_COMMITTEE})
 
 # Error texts (module constants so tests assert them verbatim) -------------------------
