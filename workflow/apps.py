@@ -8,4 +8,4 @@ class WorkflowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (user deletion guard)
+        from . import checks, signals  # noqa: F401  (the registry's system checks; user deletion guard)

@@ -165,14 +165,14 @@ def build_demo(*, password_hash: str | None = None) -> tuple[dict[str, Organisat
 
 
 def run_process_hooks(orgs: dict, users: dict, *, on_error: Callable[[str, Exception], None] | None = None) -> list[str]:
-    """Let every registered process add its demo cases: ``spec.extra["seed_demo"](orgs, users)``.
+    """Let every registered process add its demo cases: ``spec.seed_demo(orgs, users)``.
 
     Each hook runs in its own transaction and must itself be idempotent. Returns the keys of
     the processes whose hook failed (after reporting each through ``on_error``).
     """
     failed = []
     for spec in registry.all_processes():
-        hook = spec.extra.get("seed_demo")
+        hook = spec.seed_demo
         if not callable(hook):
             continue
         try:

@@ -97,8 +97,7 @@ def visible_q(user, model, viewer_roles) -> Q:
     q = Q(organisation_id__in=[org_id for org_id, _ in direct])
     for _org_id, path in subtree:
         q |= Q(organisation__path__startswith=path)
-    participant = getattr(model, "participant_q", None)
-    q |= participant(user) if participant else Q(created_by=user)
+    q |= model.participant_q(user)
     return q
 
 

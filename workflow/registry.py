@@ -1,36 +1,80 @@
 """Processes plug in here: each process's AppConfig registers one :class:`ProcessSpec`.
 
 The engine (API, UI, inbox, timers) iterates the registry; it never imports a process.
+
+One declaration per transition
+------------------------------
+A :class:`TransitionSpec` says everything about one transition: its source and target
+states, label, who may take it (roles, a named actor, separation of duties), its guards,
+its input and its effect. :func:`register` turns each spec into the django-fsm transition
+method on the case model (:func:`bind_transitions`), so the model never repeats a source
+or a target, and the state field (``FSMField(protected=True)``) stays the one truth that
+:func:`workflow.services.perform_transition` changes.
+
+Why the spec makes the method, rather than the model method carrying the spec in
+``@transition(custom=...)``: a transition's input serializer and its effect read the
+model's own rows, so the model module cannot import them without a cycle. The spec
+lives beside the guards and effects it names; the model keeps only what a transition
+writes on the case's own fields (``apply``, a plain method of the model).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils.functional import Promise
+from django_fsm import transition
 
 Guard = Callable[[Any], "str | None"]  # guard(ctx) -> why not, or None
 
 
+def guard(rule_id: str) -> Callable[[Guard], Guard]:
+    """Name the rule a guard enforces: a refusal is a 409 that carries ``rule_id``.
+
+    ``@guard("proposal.min_cosigners")`` above ``def enough_cosigners(ctx): ...``.
+    """
+
+    def mark(check: Guard) -> Guard:
+        check.rule_id = rule_id
+        return check
+
+    return mark
+
+
+def rule_of(check: Guard) -> str:
+    """The rule id a guard was declared with (its function name when undeclared)."""
+    return getattr(check, "rule_id", "") or check.__name__
+
+
 @dataclass(frozen=True)
 class TransitionSpec:
-    """A transition as the service performs it.
+    """A transition, declared once.
 
-    ``name`` is the FSM method on the model (unless ``method`` says otherwise);
-    ``roles`` may act (empty: only ``actor`` decides); ``actor(case, user)`` restricts it
-    to a named person (proposer, invited co-signer); ``guards`` return why not, or None;
-    ``effect`` applies the validated input to the case before the FSM transition.
+    ``name`` is the transition (and the case model's method, unless ``method`` says otherwise).
+    ``source``: the state or states it leaves (``"*"``: any). ``target``: the state it reaches;
+    ``None`` keeps the state; django-fsm's ``RETURN_VALUE(a, b)`` lets ``apply`` choose.
+    ``roles`` may act (empty: only ``actor`` decides); ``actor(case, user)`` restricts it to a
+    named person (proposer, invited co-signer); ``not_own_case`` and ``separation`` are the
+    separation of duties (see :func:`workflow.policy.may_perform`); ``system_only``: only the
+    engine takes it (timers, a vote's close). ``input``: a DRF serializer class validating the
+    input. ``guards`` return why not, or None (declare each with :func:`guard`). ``effect(ctx)``
+    writes the rows around the case, before the state changes; ``apply(case, ctx)`` writes the
+    case's own fields as the state changes (a plain model method; its return value is the
+    target when ``target`` is ``RETURN_VALUE``).
     """
 
     name: str
     label: str | Promise
+    source: Any = "*"
+    target: Any = None
     roles: frozenset = frozenset()
-    input: Any = None  # a DRF Serializer class validating the input
+    input: Any = None
     actor: Callable | None = None
     guards: tuple = ()
     effect: Callable | None = None
+    apply: Callable | None = None
     method: str | None = None
     not_own_case: bool = False
     separation: tuple = ()
@@ -41,21 +85,46 @@ class TransitionSpec:
     def method_name(self) -> str:
         return self.method or self.name
 
+    @property
+    def sources(self) -> tuple:
+        return tuple(self.source) if isinstance(self.source, (list, tuple, set, frozenset)) else (self.source,)
+
+
+def transitions(*specs: TransitionSpec) -> dict[str, TransitionSpec]:
+    """The ``ProcessSpec.transitions`` table, keyed by name."""
+    return {t.name: t for t in specs}
+
 
 @dataclass
 class ProcessSpec:
+    """A process as the engine sees it. Every field past ``viewer_roles`` is optional.
+
+    ``create(ctx)`` builds the unsaved case from ``ctx.data`` (validated by ``create_input``)
+    inside the service's transaction; ``after_create(ctx, case)`` runs once the case is saved,
+    before its audit event. ``deadline_rules`` are registered with the engine's calendar by
+    :func:`register`. ``seed_demo(orgs, users)`` adds the process's demo cases (idempotent).
+    ``detail_template`` is included in the case page; ``api_urls`` / ``ui_urls`` name URL
+    modules of the process's own endpoints and pages (reports, PDFs).
+    """
+
     key: str
     label: str | Promise
     model: type
     flow: type
     transitions: dict[str, TransitionSpec]
-    create_input: Any  # Serializer class for creation
-    create: Callable  # create(*, actor: Actor, data: dict, meta) -> case (runs inside the service)
+    create_input: Any  # a DRF Serializer class validating the creation input
+    create: Callable  # create(ctx) -> unsaved case
     create_roles: frozenset
     viewer_roles: frozenset
     detail_serializer: Any = None
     search_fields: tuple = ("reference",)
-    extra: dict = field(default_factory=dict)
+    deadline_rules: tuple = ()
+    after_create: Callable | None = None
+    seed_demo: Callable | None = None
+    detail_template: str = ""
+    api_urls: str = ""
+    ui_urls: str = ""
+    state_field: str = "state"
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)
@@ -65,8 +134,40 @@ _REGISTRY: dict[str, ProcessSpec] = {}
 
 
 def register(spec: ProcessSpec) -> ProcessSpec:
+    """Register ``spec``: its deadline rules join the calendar, its transitions become FSM methods."""
+    from .calendar.rules import register_rule
+
+    for rule in spec.deadline_rules:
+        register_rule(rule)
+    bind_transitions(spec.model, spec.transitions.values(), state_field=spec.state_field)
     _REGISTRY[spec.key] = spec
     return spec
+
+
+def bind_transitions(model: type, specs: Iterable[TransitionSpec], *, state_field: str = "state") -> None:
+    """Make each spec the django-fsm transition method ``model.<method_name>``.
+
+    A model method that is already a transition is left alone (binding twice is harmless,
+    and a hand-written ``@transition`` is reported by the system check instead).
+    """
+    field_obj = model._meta.get_field(state_field)
+    collected = field_obj.transitions.setdefault(model, {})
+    for spec in specs:
+        if hasattr(model.__dict__.get(spec.method_name), "_django_fsm"):
+            continue
+        method = transition(field=field_obj, source=list(spec.sources), target=spec.target)(_body(spec))
+        setattr(model, spec.method_name, method)
+        collected[spec.method_name] = method
+
+
+def _body(spec: TransitionSpec) -> Callable:
+    apply = spec.apply
+
+    def body(case, ctx=None):
+        return apply(case, ctx) if apply is not None else None
+
+    body.__name__ = body.__qualname__ = spec.method_name
+    return body
 
 
 def get(key: str) -> ProcessSpec | None:

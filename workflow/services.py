@@ -10,7 +10,6 @@ event, move the viewflow process on, and schedule side effects after commit.
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -119,9 +118,8 @@ def _build_actor(user, decision) -> Actor:
 
 
 def _call_transition(case, method_name: str, ctx: TransitionContext) -> None:
-    method = getattr(case, method_name)
-    params = inspect.signature(method).parameters
-    method(ctx) if params else method()
+    """Run the FSM method :func:`workflow.registry.bind_transitions` made from the spec."""
+    getattr(case, method_name)(ctx)
 
 
 def perform_transition(
@@ -189,7 +187,7 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
     for guard in tspec.guards:
         reason = guard(ctx)
         if reason:
-            raise GuardFailed(str(reason), rule=getattr(guard, "rule_id", guard.__name__))
+            raise GuardFailed(str(reason), rule=registry.rule_of(guard))
     from_state = case.state
     if tspec.effect is not None:
         tspec.effect(ctx)
@@ -286,8 +284,8 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
         case.created_at = now
         case.assign_reference()
         case.save()
-        if callable(spec.extra.get("after_create")):
-            spec.extra["after_create"](ctx, case)
+        if spec.after_create is not None:
+            spec.after_create(ctx, case)
         ctx.case = case
         record_event(
             case=case, action="create", actor=actor, from_state="", to_state=case.state,

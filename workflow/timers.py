@@ -12,8 +12,8 @@ so a sweep and a user's transition on the same case never deadlock.
 
 Escalation (``on_expiry="escalate"``) goes to the holders of ``rule.escalate_to`` at the
 case's organisation, or the level above when nobody there holds it. A case may name the
-people instead: an optional method ``escalation_recipients(rule) -> list[User]`` on the
-case model; a non-empty list replaces the role (e.g. a supervising leader named on the
+people instead: the case model overrides ``Case.escalation_recipients(rule) -> list[User]``
+(default ``[]``); a non-empty list replaces the role (e.g. a supervising leader named on the
 case), an empty one keeps the default.
 """
 
@@ -111,10 +111,7 @@ def _escalation_organisation(case, role: str) -> Organisation | None:
 
 def _escalation_recipients(case, rule: DeadlineRule) -> list:
     """The people the case itself names for this rule's escalation (see the module docstring), or []."""
-    hook = getattr(case, "escalation_recipients", None)
-    if not callable(hook):
-        return []
-    return [user for user in hook(rule) or () if user is not None]
+    return [user for user in case.escalation_recipients(rule) if user is not None]
 
 
 def _send_expired(*, case, due_at, step_label="", users=None, role=None, organisation=None) -> int:

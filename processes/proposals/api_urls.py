@@ -1,4 +1,4 @@
-"""API routes of the proposals process, mounted under /api/v1/ (``ProcessSpec.extra["api_urls"]``)."""
+"""API routes of the proposals process, mounted under /api/v1/ (``ProcessSpec.api_urls``)."""
 
 from django.urls import path
 

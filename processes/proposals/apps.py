@@ -9,7 +9,6 @@ class ProposalsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import deadlines  # noqa: F401  (registers the deadline rules)
         from .process import register
 
         register()

@@ -1,6 +1,6 @@
 """Demo proposals of acme in every state, each moved there through the services.
 
-Called by ``manage.py seed_demo`` as ``ProcessSpec.extra["seed_demo"](orgs, users)``
+Called by ``manage.py seed_demo`` as ``ProcessSpec.seed_demo(orgs, users)``
 with organisations by code and users by username. Idempotent: it does nothing when
 acme already has proposals. Dates run over the last six weeks, so the waiting
 proposals are inside their deadlines today.

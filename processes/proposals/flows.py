@@ -1,21 +1,32 @@
 """The proposal flow: one step per waiting state, who must act there and which deadline runs.
 
-The FSM state is the truth; ``route`` opens the step matching it. Terminal states end
-the process (rejected, merged, withdrawn, archived, adopted, not adopted).
+The FSM state is the truth; ``route`` opens the step ``STEP_FOR_STATE`` names for it.
+Terminal states end the process (rejected, merged, withdrawn, archived, adopted, not adopted).
 """
 
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflow.flowkit import CaseFlowMixin, CaseStep, by_role, case_users, state_is
+from workflow.flowkit import CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
+from workflow.roles import Role
 
+from . import deadlines as d
 from .states import ProposalState as S
 
 proposer = case_users(lambda c: [c.created_by_id])
 pending_cosigners = case_users(lambda c: c.pending_cosigner_ids())
-committee = by_role("review_committee")
-lead_department = by_role("department", organisation=lambda c: c.lead_department)
+committee = by_role(Role.REVIEW_COMMITTEE)
+lead_department = by_role(Role.DEPARTMENT, organisation=lambda c: c.lead_department)
+
+
+#: The step each waiting state opens; every other state is terminal and ends the process.
+STEP_FOR_STATE = {
+    S.DRAFT: "draft", S.COSIGNING: "cosigning", S.SUBMITTED: "submitted", S.UNDER_REVIEW: "under_review",
+    S.RETURNED: "returned", S.ACCEPTED: "accepted", S.CONVERTED: "converted", S.ASSIGNED: "assigned",
+    S.IN_PROGRESS: "in_progress", S.REHANDLING: "rehandling", S.REPLIED: "replied", S.CLOSED: "closed",
+    S.ON_AGENDA: "on_agenda",
+}
 
 
 class ProposalFlow(CaseFlowMixin, flow.Flow):
@@ -23,26 +34,10 @@ class ProposalFlow(CaseFlowMixin, flow.Flow):
     process_title = _("提案 Proposal")
 
     start = flow.StartHandle(this.start_case).Next(this.route)
-    route = (
-        flow.Switch()
-        .Case(this.draft, state_is(S.DRAFT))
-        .Case(this.cosigning, state_is(S.COSIGNING))
-        .Case(this.submitted, state_is(S.SUBMITTED))
-        .Case(this.under_review, state_is(S.UNDER_REVIEW))
-        .Case(this.returned, state_is(S.RETURNED))
-        .Case(this.accepted, state_is(S.ACCEPTED))
-        .Case(this.converted, state_is(S.CONVERTED))
-        .Case(this.assigned, state_is(S.ASSIGNED))
-        .Case(this.in_progress, state_is(S.IN_PROGRESS))
-        .Case(this.rehandling, state_is(S.REHANDLING))
-        .Case(this.replied, state_is(S.REPLIED))
-        .Case(this.closed, state_is(S.CLOSED))
-        .Case(this.on_agenda, state_is(S.ON_AGENDA))
-        .Default(this.end)
-    )
+    route = route_by_state(STEP_FOR_STATE)
     draft = CaseStep(_("完善提案并邀请附议 Complete the draft and invite co-signers"), who=[proposer]).Next(this.route)
     cosigning = CaseStep(
-        _("附议与提交 Co-sign, then submit"), who=[proposer, pending_cosigners], deadline="proposal.cosign_window"
+        _("附议与提交 Co-sign, then submit"), who=[proposer, pending_cosigners], deadline=d.COSIGN_WINDOW.id
     ).Next(this.route)
     submitted = CaseStep(_("受理审查 Open the review"), who=[committee]).Next(this.route)
     under_review = CaseStep(_("审查决定 Decide on the proposal"), who=[committee]).Next(this.route)
@@ -50,24 +45,16 @@ class ProposalFlow(CaseFlowMixin, flow.Flow):
     accepted = CaseStep(_("交办或提交表决 Assign or put to the vote"), who=[committee]).Next(this.route)
     converted = CaseStep(_("交办意见建议 Assign the suggestion"), who=[committee]).Next(this.route)
     assigned = CaseStep(
-        _("签收或退回交办 Acknowledge or return"), who=[lead_department], deadline="proposal.assignment_return"
+        _("签收或退回交办 Acknowledge or return"), who=[lead_department], deadline=d.ASSIGNMENT_RETURN.id
     ).Next(this.route)
-    in_progress = CaseStep(_("办理并答复 Handle and reply"), who=[lead_department], deadline="proposal.reply").Next(
+    in_progress = CaseStep(_("办理并答复 Handle and reply"), who=[lead_department], deadline=d.REPLY.id).Next(
         this.route
     )
-    rehandling = CaseStep(_("重新办理并答复 Re-handle and reply"), who=[lead_department], deadline="proposal.reply").Next(
+    rehandling = CaseStep(_("重新办理并答复 Re-handle and reply"), who=[lead_department], deadline=d.REPLY.id).Next(
         this.route
     )
-    replied = CaseStep(_("评价答复 Rate the reply"), who=[proposer], deadline="proposal.feedback").Next(this.route)
+    replied = CaseStep(_("评价答复 Rate the reply"), who=[proposer], deadline=d.FEEDBACK.id).Next(this.route)
     closed = CaseStep(_("报告后归档 Archive after the report"), who=[committee]).Next(this.route)
     on_agenda = CaseStep(_("大会表决 Congress vote"), who=[]).Next(this.route)
     end = flow.End()
 
-
-#: The step each waiting state opens (terminal states: None). Tests walk this table.
-STEP_FOR_STATE = {
-    S.DRAFT: "draft", S.COSIGNING: "cosigning", S.SUBMITTED: "submitted", S.UNDER_REVIEW: "under_review",
-    S.RETURNED: "returned", S.ACCEPTED: "accepted", S.CONVERTED: "converted", S.ASSIGNED: "assigned",
-    S.IN_PROGRESS: "in_progress", S.REHANDLING: "rehandling", S.REPLIED: "replied", S.CLOSED: "closed",
-    S.ON_AGENDA: "on_agenda",
-}

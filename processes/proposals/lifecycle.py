@@ -1,4 +1,5 @@
-"""The proposal process as data: every transition with its roles, actor, guards, input and effect.
+"""The proposal process as data: every transition declared once, with its source and target,
+roles, actor, guards, input, effect and what it writes on the case (see :mod:`workflow.registry`).
 
 Sources: 企业民主管理规定 (2012) Art.20 for congress votes; otherwise the proposal-work
 practice of unions and schools.
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE
 
 from workflow.calendar.rules import compute_due
 from workflow.models import CaseDeadline, CongressSession
-from workflow.registry import TransitionSpec
+from workflow.registry import TransitionSpec, guard, transitions
 from workflow.roles import Role
 
 from . import deadlines as d
+from . import effects
 from . import permissions as p
+from .models import Proposal
 from .serializers import (
     AcceptInput,
     AssignInput,
@@ -35,6 +39,7 @@ from .serializers import (
 from .states import CosignStatus, ProposalState
 
 S = ProposalState
+T = TransitionSpec  # short, so the table below keeps one declaration per transition
 REVIEW = frozenset({Role.REVIEW_COMMITTEE})
 
 # Error texts (module constants so tests assert them verbatim) -------------------------
@@ -76,14 +81,6 @@ ALREADY_COUNTERSIGNED = _(
     "本轮已会签（规则 proposal.countersign_once）：%(name)s Already countersigned in this round "
     "(rule proposal.countersign_once): %(name)s"
 )
-
-
-def rule(rule_id: str):
-    def mark(guard):
-        guard.rule_id = rule_id
-        return guard
-
-    return mark
 
 
 # Organisation settings -------------------------------------------------------------------
@@ -148,20 +145,20 @@ def open_deadline(case, rule_id):
 
 
 # Guards ---------------------------------------------------------------------------------------
-@rule("proposal.term")
+@guard("proposal.term")
 def term_is_current(ctx):
     if p.current_term(ctx.case.organisation, on=ctx.today) != ctx.case.term:
         return str(TERM_NOT_CURRENT)
 
 
-@rule("proposal.min_cosigners")
+@guard("proposal.min_cosigners")
 def enough_invitees(ctx):
     k, n = min_cosigners(ctx.case.organisation), len(ctx.data["cosigners"])
     if n < k:
         return str(TOO_FEW_INVITEES % {"k": k, "n": n})
 
 
-@rule("proposal.cosign_window")
+@guard("proposal.cosign_window")
 def collection_open(ctx):
     end = cosign_window_end(ctx.case, ctx.today)
     if end < ctx.today:
@@ -169,20 +166,20 @@ def collection_open(ctx):
         return str(COLLECTION_CLOSED % {"days": days, "day": end.isoformat()})
 
 
-@rule("proposal.cosign_window")
+@guard("proposal.cosign_window")
 def cosign_window_open(ctx):
     closes = ctx.case.cosign_closes_on
     if closes is not None and ctx.today > closes:
         return str(WINDOW_CLOSED % {"day": closes.isoformat()})
 
 
-@rule("proposal.cosign_once")
+@guard("proposal.cosign_once")
 def invitation_pending(ctx):
     if ctx.case.cosigners.filter(user=ctx.user, status=CosignStatus.INVITED).count() != 1:
         return str(ALREADY_ANSWERED)
 
 
-@rule("proposal.min_cosigners")
+@guard("proposal.min_cosigners")
 def enough_cosigners(ctx):
     """Submission needs at least K confirmed co-signers (cosigning → submitted)."""
     k, n = min_cosigners(ctx.case.organisation), len(ctx.case.confirmed_cosigner_ids())
@@ -190,20 +187,20 @@ def enough_cosigners(ctx):
         return str(TOO_FEW_COSIGNERS % {"k": k, "n": n})
 
 
-@rule("proposal.merge_scope")
+@guard("proposal.merge_scope")
 def merge_same_scope(ctx):
     target = ctx.data["into"]
     if target.organisation_id != ctx.case.organisation_id or target.term_id != ctx.case.term_id:
         return str(MERGE_SCOPE)
 
 
-@rule("proposal.merge_target_state")
+@guard("proposal.merge_target_state")
 def merge_target_state(ctx):
     if ctx.data["into"].state not in (S.UNDER_REVIEW, S.ACCEPTED):
         return str(MERGE_TARGET_STATE)
 
 
-@rule(d.ASSIGNMENT_RETURN.id)
+@guard(d.ASSIGNMENT_RETURN.id)
 def within_return_window(ctx):
     """A wrong assignment may be returned within 7 working days of assignment.
 
@@ -222,14 +219,14 @@ def feedback_due(case):
     return compute_due(d.FEEDBACK.id, timezone.localtime(last.replied_at).date(), case.organisation) if last else None
 
 
-@rule(d.FEEDBACK.id)
+@guard(d.FEEDBACK.id)
 def feedback_window_open(ctx):
     due = feedback_due(ctx.case)
     if due is not None and ctx.today > due:
         return str(FEEDBACK_CLOSED % {"day": due.isoformat()})
 
 
-@rule(d.FEEDBACK.id)
+@guard(d.FEEDBACK.id)
 def feedback_window_over(ctx):
     due = feedback_due(ctx.case)
     if due is not None and ctx.today <= due:
@@ -250,7 +247,7 @@ def countersigning_department(ctx):
     return next((o for o in own if o.pk not in signed), own[0] if own else None)
 
 
-@rule("proposal.countersign_once")
+@guard("proposal.countersign_once")
 def not_yet_countersigned(ctx):
     """One countersign per co-department and reply round."""
     department = countersigning_department(ctx)
@@ -260,7 +257,7 @@ def not_yet_countersigned(ctx):
         return str(ALREADY_COUNTERSIGNED % {"name": department.name})
 
 
-@rule("proposal.countersign")
+@guard("proposal.countersign")
 def co_departments_countersigned(ctx):
     """In progress → replied: the co-departments have countersigned (会签) this reply round ("Process 1" table).
 
@@ -272,7 +269,7 @@ def co_departments_countersigned(ctx):
         return str(COUNTERSIGN_MISSING % {"names": names})
 
 
-@rule("proposal.archive_after_report")
+@guard("proposal.archive_after_report")
 def reported_to_next_congress(ctx):
     """Archive after the handling was reported to the next congress (proposal-work practice)."""
     closed = ctx.case.closed_on or ctx.today
@@ -283,46 +280,63 @@ def reported_to_next_congress(ctx):
         return str(NOT_REPORTED)
 
 
-# The transitions ---------------------------------------------------------------------------
-def _t(name, label, **kw):
-    from . import effects
-
-    kw.setdefault("effect", getattr(effects, name, None))
-    return TransitionSpec(name, label, **kw)
-
-
+# The transitions: each declared once -----------------------------------------------------------
 def build_transitions() -> dict[str, TransitionSpec]:
+    """Every proposal transition: source → target, who, guards, input, effect and what it writes.
+
+    ``effect`` (effects.py) writes the rows around the case; ``apply`` (a method of
+    :class:`Proposal`) writes the case's own fields as the state changes.
+    """
     committee = {"roles": REVIEW, "not_own_case": True}
-    items = [
-        _t("invite_cosigners", _("邀请附议 Invite co-signers"), actor=p.is_proposer, input=InviteCosignersInput,
-           guards=(term_is_current, enough_invitees, collection_open)),
-        _t("cosign", _("附议 Co-sign"), actor=p.is_invited_cosigner, guards=(invitation_pending, cosign_window_open)),
-        _t("decline_cosign", _("谢绝附议 Decline to co-sign"), actor=p.is_invited_cosigner, input=DeclineInput,
-           guards=(invitation_pending,)),
-        _t("withdraw_cosign", _("撤回附议 Withdraw co-signature"), actor=p.is_confirmed_cosigner),
-        _t("submit", _("提交 Submit"), actor=p.is_proposer, guards=(cosign_window_open, enough_cosigners)),
-        _t("withdraw", _("撤回提案 Withdraw"), actor=p.is_proposer, input=ReasonInput),
-        _t("start_review", _("开始审查 Start review"), **committee),
-        _t("accept", _("立案 Accept"), input=AcceptInput, **committee),
-        _t("convert", _("转为意见建议 Convert to a suggestion"), input=ReasonInput, **committee),
-        _t("reject", _("不予立案 Reject"), input=ReasonInput, **committee),
-        _t("return_for_revision", _("退回修改 Return for revision"), input=ReasonInput, **committee),
-        _t("resubmit", _("重新提交 Resubmit"), actor=p.is_proposer, input=ResubmitInput),
-        _t("merge", _("合并 Merge"), input=MergeInput, guards=(merge_same_scope, merge_target_state), **committee),
-        _t("assign", _("交办 Assign"), input=AssignInput, **committee),
-        _t("return_assignment", _("退回交办 Return the assignment"), actor=p.is_lead_department, input=ReasonInput,
-           guards=(within_return_window,)),
-        _t("acknowledge", _("签收 Acknowledge"), actor=p.is_lead_department),
-        _t("countersign", _("会签 Countersign"), actor=p.is_co_department, input=CountersignInput,
-           guards=(not_yet_countersigned,)),
-        _t("reply", _("答复 Reply"), actor=p.is_lead_department, input=ReplyInput,
-           guards=(co_departments_countersigned,)),
-        _t("rate", _("评价 Rate the reply"), actor=p.is_proposer, input=RateInput, guards=(feedback_window_open,)),
-        _t("close_unrated", _("逾期未评价办结 Close as not rated"), system_only=True, guards=(feedback_window_over,)),
-        _t("add_note", _("委员会备注 Committee note"), input=NoteInput, **committee),
-        _t("archive", _("归档 Archive"), guards=(reported_to_next_congress,), **committee),
-        _t("put_to_vote", _("提交大会表决 Put to the congress vote"), input=PutToVoteInput, **committee),
-        _t("adopt", _("大会通过 Adopted by the congress"), system_only=True),
-        _t("not_adopt", _("大会未通过 Not adopted by the congress"), system_only=True),
-    ]
-    return {t.name: t for t in items}
+    handling = [S.IN_PROGRESS, S.REHANDLING]
+    return transitions(
+        T("invite_cosigners", _("邀请附议 Invite co-signers"), S.DRAFT, S.COSIGNING, actor=p.is_proposer,
+          input=InviteCosignersInput, guards=(term_is_current, enough_invitees, collection_open),
+          effect=effects.invite_cosigners),
+        T("cosign", _("附议 Co-sign"), S.COSIGNING, S.COSIGNING, actor=p.is_invited_cosigner,
+          guards=(invitation_pending, cosign_window_open), effect=effects.cosign),
+        T("decline_cosign", _("谢绝附议 Decline to co-sign"), S.COSIGNING, S.COSIGNING, actor=p.is_invited_cosigner,
+          input=DeclineInput, guards=(invitation_pending,), effect=effects.decline_cosign),
+        T("withdraw_cosign", _("撤回附议 Withdraw co-signature"), S.COSIGNING, S.COSIGNING,
+          actor=p.is_confirmed_cosigner, effect=effects.withdraw_cosign),
+        T("submit", _("提交 Submit"), S.COSIGNING, S.SUBMITTED, actor=p.is_proposer,
+          guards=(cosign_window_open, enough_cosigners), effect=effects.submit, apply=Proposal.submit),
+        T("withdraw", _("撤回提案 Withdraw"), [S.DRAFT, S.COSIGNING, S.SUBMITTED], S.WITHDRAWN, actor=p.is_proposer,
+          input=ReasonInput, effect=effects.withdraw, apply=Proposal.withdraw),
+        T("start_review", _("开始审查 Start review"), S.SUBMITTED, S.UNDER_REVIEW, **committee),
+        T("accept", _("立案 Accept"), S.UNDER_REVIEW, S.ACCEPTED, input=AcceptInput, apply=Proposal.accept,
+          **committee),
+        T("convert", _("转为意见建议 Convert to a suggestion"), S.UNDER_REVIEW, S.CONVERTED, input=ReasonInput,
+          apply=Proposal.convert, **committee),
+        T("reject", _("不予立案 Reject"), S.UNDER_REVIEW, S.REJECTED, input=ReasonInput, apply=Proposal.reject,
+          **committee),
+        T("return_for_revision", _("退回修改 Return for revision"), S.UNDER_REVIEW, S.RETURNED, input=ReasonInput,
+          apply=Proposal.return_for_revision, **committee),
+        T("resubmit", _("重新提交 Resubmit"), S.RETURNED, S.SUBMITTED, actor=p.is_proposer, input=ResubmitInput,
+          apply=Proposal.resubmit),
+        T("merge", _("合并 Merge"), S.UNDER_REVIEW, S.MERGED, input=MergeInput,
+          guards=(merge_same_scope, merge_target_state), effect=effects.merge, apply=Proposal.merge, **committee),
+        T("assign", _("交办 Assign"), [S.ACCEPTED, S.CONVERTED], S.ASSIGNED, input=AssignInput,
+          effect=effects.assign, apply=Proposal.assign, **committee),
+        T("return_assignment", _("退回交办 Return the assignment"), S.ASSIGNED, RETURN_VALUE(S.ACCEPTED, S.CONVERTED),
+          actor=p.is_lead_department, input=ReasonInput, guards=(within_return_window,),
+          effect=effects.return_assignment, apply=Proposal.return_assignment),
+        T("acknowledge", _("签收 Acknowledge"), S.ASSIGNED, S.IN_PROGRESS, actor=p.is_lead_department,
+          effect=effects.acknowledge),
+        T("countersign", _("会签 Countersign"), handling, None, actor=p.is_co_department, input=CountersignInput,
+          guards=(not_yet_countersigned,), effect=effects.countersign,
+          description=_("会签：承办期间状态不变 Countersigned while the lead department handles it; the state stays.")),
+        T("reply", _("答复 Reply"), handling, S.REPLIED, actor=p.is_lead_department, input=ReplyInput,
+          guards=(co_departments_countersigned,), effect=effects.reply),
+        T("rate", _("评价 Rate the reply"), S.REPLIED, RETURN_VALUE(S.CLOSED, S.REHANDLING), actor=p.is_proposer,
+          input=RateInput, guards=(feedback_window_open,), effect=effects.rate, apply=Proposal.rate),
+        T("close_unrated", _("逾期未评价办结 Close as not rated"), S.REPLIED, S.CLOSED, system_only=True,
+          guards=(feedback_window_over,), effect=effects.close_unrated, apply=Proposal.close_unrated),
+        T("add_note", _("委员会备注 Committee note"), S.CLOSED, S.CLOSED, input=NoteInput, apply=Proposal.add_note,
+          **committee),
+        T("archive", _("归档 Archive"), S.CLOSED, S.ARCHIVED, guards=(reported_to_next_congress,), **committee),
+        T("put_to_vote", _("提交大会表决 Put to the congress vote"), S.ACCEPTED, S.ON_AGENDA, input=PutToVoteInput,
+          effect=effects.put_to_vote, **committee),
+        T("adopt", _("大会通过 Adopted by the congress"), S.ON_AGENDA, S.ADOPTED, system_only=True),
+        T("not_adopt", _("大会未通过 Not adopted by the congress"), S.ON_AGENDA, S.NOT_ADOPTED, system_only=True),
+    )

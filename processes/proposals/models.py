@@ -1,10 +1,9 @@
 """Proposals to the workers' congress (职代会/教代会提案) and what hangs on them.
 
 The FSM ``state`` is the one truth; it changes only through
-:func:`workflow.services.perform_transition`, which calls the ``@transition`` methods
-below with the transition context. Rows around the case (co-signer invitations,
-replies, ratings) are written by the transition effects in ``lifecycle.py`` inside the
-same transaction.
+:func:`workflow.services.perform_transition`, which runs the transitions declared in
+``lifecycle.py``: their effects write the rows around the case (co-signer invitations,
+replies, ratings), the methods below the case's own fields, in the same transaction.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django_fsm import RETURN_VALUE, FSMField, transition
+from django_fsm import FSMField
 
 from workflow.models import Case
 
@@ -152,71 +151,44 @@ class Proposal(Case):
         supervisor = self.supervisor
         return [supervisor] if is_eligible_supervisor(supervisor, self.organisation) else []
 
-    # Transitions (performed only through workflow.services.perform_transition) ----
-    @transition(field=state, source=S.DRAFT, target=S.COSIGNING)
-    def invite_cosigners(self, ctx):
-        pass
-
-    @transition(field=state, source=S.COSIGNING, target=S.COSIGNING)
-    def cosign(self, ctx):
-        pass
-
-    @transition(field=state, source=S.COSIGNING, target=S.COSIGNING)
-    def decline_cosign(self, ctx):
-        pass
-
-    @transition(field=state, source=S.COSIGNING, target=S.COSIGNING)
-    def withdraw_cosign(self, ctx):
-        pass
-
-    @transition(field=state, source=S.COSIGNING, target=S.SUBMITTED)
+    # What each transition writes on the case's own fields -------------------------------
+    # Their source, target and rules are declared in lifecycle.py (``apply=``); the engine
+    # makes each a django-fsm transition at start-up, performed only through
+    # workflow.services.perform_transition.
     def submit(self, ctx):
         self.submitted_on = ctx.today
 
-    @transition(field=state, source=[S.DRAFT, S.COSIGNING, S.SUBMITTED], target=S.WITHDRAWN)
     def withdraw(self, ctx):
         self.withdraw_reason = ctx.data["reason"]
 
-    @transition(field=state, source=S.SUBMITTED, target=S.UNDER_REVIEW)
-    def start_review(self, ctx):
-        pass
-
-    @transition(field=state, source=S.UNDER_REVIEW, target=S.ACCEPTED)
     def accept(self, ctx):
         self.decision_reason = ctx.data.get("reason", "")
         self.review_outcome = S.ACCEPTED
 
-    @transition(field=state, source=S.UNDER_REVIEW, target=S.CONVERTED)
     def convert(self, ctx):
         self.decision_reason = ctx.data["reason"]
         self.review_outcome = S.CONVERTED
 
-    @transition(field=state, source=S.UNDER_REVIEW, target=S.REJECTED)
     def reject(self, ctx):
         self.decision_reason = ctx.data["reason"]
 
-    @transition(field=state, source=S.UNDER_REVIEW, target=S.RETURNED)
     def return_for_revision(self, ctx):
         self.decision_reason = ctx.data["reason"]
 
-    @transition(field=state, source=S.RETURNED, target=S.SUBMITTED)
     def resubmit(self, ctx):
         for name in ("title", "body", "category"):
             if ctx.data.get(name):
                 setattr(self, name, ctx.data[name])
         self.submitted_on = ctx.today
 
-    @transition(field=state, source=S.UNDER_REVIEW, target=S.MERGED)
     def merge(self, ctx):
         self.merged_into = ctx.data["into"]
 
-    @transition(field=state, source=[S.ACCEPTED, S.CONVERTED], target=S.ASSIGNED)
     def assign(self, ctx):
         self.lead_department = ctx.data["lead_department"]
         self.supervisor = ctx.data.get("supervisor")
         self.assigned_on = ctx.today
 
-    @transition(field=state, source=S.ASSIGNED, target=RETURN_VALUE(S.ACCEPTED, S.CONVERTED))
     def return_assignment(self, ctx):
         """Back to the committee as the review filed it: accepted, or converted to a suggestion."""
         self.lead_department = None
@@ -225,19 +197,6 @@ class Proposal(Case):
         self.reply_due_on = None
         return S.CONVERTED if self.review_outcome == S.CONVERTED else S.ACCEPTED
 
-    @transition(field=state, source=S.ASSIGNED, target=S.IN_PROGRESS)
-    def acknowledge(self, ctx):
-        pass
-
-    @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=None)
-    def countersign(self, ctx):
-        """会签 while the lead department handles the proposal: the state stays as it is."""
-
-    @transition(field=state, source=[S.IN_PROGRESS, S.REHANDLING], target=S.REPLIED)
-    def reply(self, ctx):
-        pass
-
-    @transition(field=state, source=S.REPLIED, target=RETURN_VALUE(S.CLOSED, S.REHANDLING))
     def rate(self, ctx):
         """Satisfied → closed; unsatisfied → re-handled while fewer than R re-handlings, else closed."""
         outcome = ctx.payload["outcome"]
@@ -250,30 +209,12 @@ class Proposal(Case):
             self.committee_note = ctx.payload.get("committee_note", "")
         return S.CLOSED
 
-    @transition(field=state, source=S.REPLIED, target=S.CLOSED)
     def close_unrated(self, ctx):
         self.closure = Closure.NOT_RATED
         self.closed_on = ctx.today
 
-    @transition(field=state, source=S.CLOSED, target=S.CLOSED)
     def add_note(self, ctx):
         self.committee_note = ctx.data["note"]
-
-    @transition(field=state, source=S.CLOSED, target=S.ARCHIVED)
-    def archive(self, ctx):
-        pass
-
-    @transition(field=state, source=S.ACCEPTED, target=S.ON_AGENDA)
-    def put_to_vote(self, ctx):
-        pass
-
-    @transition(field=state, source=S.ON_AGENDA, target=S.ADOPTED)
-    def adopt(self, ctx):
-        pass
-
-    @transition(field=state, source=S.ON_AGENDA, target=S.NOT_ADOPTED)
-    def not_adopt(self, ctx):
-        pass
 
 
 class ProposalCosigner(models.Model):

@@ -9,6 +9,7 @@ from workflow.errors import ActionForbidden
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
+from .deadlines import RULES
 from .flows import ProposalFlow
 from .lifecycle import build_transitions
 from .models import Proposal
@@ -49,12 +50,11 @@ def register() -> ProcessSpec:
             viewer_roles=frozenset({Role.REVIEW_COMMITTEE, Role.CHAIR, Role.UNION_COMMITTEE}),
             detail_serializer=ProposalDetailSerializer,
             search_fields=("reference", "title"),
-            extra={
-                "seed_demo": _seed_demo,
-                "detail_template": "proposals/detail.html",
-                # Process-specific routes (the session report), for the engine's URL hook.
-                "api_urls": "processes.proposals.api_urls",
-                "ui_urls": "processes.proposals.ui_urls",
-            },
+            deadline_rules=RULES,
+            seed_demo=_seed_demo,
+            detail_template="proposals/detail.html",
+            # Process-specific routes (the session report, PDFs), mounted by the engine.
+            api_urls="processes.proposals.api_urls",
+            ui_urls="processes.proposals.ui_urls",
         )
     )

@@ -1,4 +1,4 @@
-"""Web UI routes of the proposals process, mounted at the site root (``ProcessSpec.extra["ui_urls"]``)."""
+"""Web UI routes of the proposals process, mounted at the site root (``ProcessSpec.ui_urls``)."""
 
 from django.urls import path
 

@@ -1,7 +1,7 @@
 """A throwaway request process: draft → submitted → approved/rejected."""
 
 from django.db import models
-from django_fsm import FSMField, transition
+from django_fsm import FSMField
 
 from workflow.models import Case
 
@@ -24,31 +24,10 @@ class ExampleRequest(Case):
     amount = models.PositiveIntegerField(default=0)
     reason = models.TextField(blank=True)
 
-    @transition(field=state, source=ExampleState.DRAFT, target=ExampleState.SUBMITTED)
-    def submit(self):
-        pass
-
-    @transition(field=state, source=ExampleState.SUBMITTED, target=ExampleState.APPROVED)
-    def approve(self):
-        pass
-
-    @transition(field=state, source=ExampleState.SUBMITTED, target=ExampleState.REJECTED)
+    # What a transition writes on the case (``apply=`` in process.py, which declares the rest).
     def reject(self, ctx):
         self.reason = ctx.data["reason"]
 
-    @transition(field=state, source=ExampleState.SUBMITTED, target=ExampleState.VOTING)
-    def put_to_vote(self):
-        pass
-
-    @transition(field=state, source=ExampleState.VOTING, target=ExampleState.ADOPTED)
-    def adopt(self):
-        pass
-
-    @transition(field=state, source=ExampleState.VOTING, target=ExampleState.NOT_ADOPTED)
-    def not_adopt(self):
-        pass
-
-    @transition(field=state, source=ExampleState.SUBMITTED, target=ExampleState.REJECTED)
-    def expire(self):
-        """System only: the decision period (rule ``example.decide``) ran out."""
+    def expire(self, ctx):
+        """The decision period (rule ``example.decide``) ran out."""
         self.reason = "逾期未审批 Not decided in time"

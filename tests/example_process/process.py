@@ -2,12 +2,18 @@ from rest_framework import serializers
 
 from workflow import registry
 from workflow.api.parsing import IntegerField
-from workflow.calendar.rules import DeadlineRule, Unit, register_rule
-from workflow.registry import ProcessSpec, TransitionSpec
+from workflow.calendar.rules import DeadlineRule, Unit
+from workflow.registry import ProcessSpec, TransitionSpec, guard, transitions
 from workflow.roles import Role
 
 from .flows import ExampleFlow
 from .models import ExampleRequest
+from .models import ExampleState as S
+
+DECIDE = DeadlineRule(
+    "example.decide", "示例：五个工作日内审批 Example: decide within 5 working days", 5, Unit.WORKING_DAYS, "submit",
+    on_expiry="transition:expire",
+)
 
 
 class CreateInput(serializers.Serializer):
@@ -19,12 +25,10 @@ class ReasonInput(serializers.Serializer):
     reason = serializers.CharField(min_length=2)
 
 
+@guard("example.limit")
 def amount_within_limit(ctx):
     if ctx.case.amount > 5000:
         return "金额超过限额 Amount above the 5000 limit (example.limit)."
-
-
-amount_within_limit.rule_id = "example.limit"
 
 
 class VoteInput(serializers.Serializer):
@@ -65,33 +69,20 @@ registry.register(
         viewer_roles=frozenset({Role.UNION_COMMITTEE, Role.CHAIR}),
         detail_serializer=Detail,
         search_fields=("reference", "title"),
-        transitions={
-            t.name: t
-            for t in [
-                TransitionSpec("submit", "提交 Submit", actor=lambda case, user: case.created_by_id == user.pk),
-                TransitionSpec(
-                    "approve", "批准 Approve", roles=frozenset({Role.UNION_COMMITTEE}),
-                    guards=(amount_within_limit,), not_own_case=True,
-                ),
-                TransitionSpec(
-                    "reject", "驳回 Reject", roles=frozenset({Role.UNION_COMMITTEE}), input=ReasonInput,
-                    not_own_case=True,
-                ),
-                TransitionSpec("expire", "逾期 Expire", system_only=True),
-                TransitionSpec(
-                    "put_to_vote", "提交表决 Put to the congress", roles=frozenset({Role.UNION_COMMITTEE}),
-                    input=VoteInput, effect=open_vote,
-                ),
-                TransitionSpec("adopt", "表决通过 Adopted", system_only=True),
-                TransitionSpec("not_adopt", "表决未通过 Not adopted", system_only=True),
-            ]
-        },
-    )
-)
-
-register_rule(
-    DeadlineRule(
-        "example.decide", "示例：五个工作日内审批 Example: decide within 5 working days", 5, Unit.WORKING_DAYS,
-        "submit", on_expiry="transition:expire",
+        deadline_rules=(DECIDE,),
+        transitions=transitions(
+            TransitionSpec("submit", "提交 Submit", S.DRAFT, S.SUBMITTED,
+                           actor=lambda case, user: case.created_by_id == user.pk),
+            TransitionSpec("approve", "批准 Approve", S.SUBMITTED, S.APPROVED, roles=frozenset({Role.UNION_COMMITTEE}),
+                           guards=(amount_within_limit,), not_own_case=True),
+            TransitionSpec("reject", "驳回 Reject", S.SUBMITTED, S.REJECTED, roles=frozenset({Role.UNION_COMMITTEE}),
+                           input=ReasonInput, not_own_case=True, apply=ExampleRequest.reject),
+            TransitionSpec("expire", "逾期 Expire", S.SUBMITTED, S.REJECTED, system_only=True,
+                           apply=ExampleRequest.expire),
+            TransitionSpec("put_to_vote", "提交表决 Put to the congress", S.SUBMITTED, S.VOTING,
+                           roles=frozenset({Role.UNION_COMMITTEE}), input=VoteInput, effect=open_vote),
+            TransitionSpec("adopt", "表决通过 Adopted", S.VOTING, S.ADOPTED, system_only=True),
+            TransitionSpec("not_adopt", "表决未通过 Not adopted", S.VOTING, S.NOT_ADOPTED, system_only=True),
+        ),
     )
 )

@@ -178,9 +178,9 @@ def test_process_hooks_receive_orgs_and_users_and_a_failure_is_reported(monkeypa
         raise RuntimeError("boom")
 
     specs = [
-        SimpleNamespace(key="good", extra={"seed_demo": good}),
-        SimpleNamespace(key="none", extra={}),
-        SimpleNamespace(key="broken", extra={"seed_demo": broken}),
+        SimpleNamespace(key="good", seed_demo=good),
+        SimpleNamespace(key="none", seed_demo=None),
+        SimpleNamespace(key="broken", seed_demo=broken),
     ]
     monkeypatch.setattr(demo.registry, "all_processes", lambda: specs)
     with pytest.raises(CommandError, match="broken"):

@@ -33,9 +33,9 @@ def process_patterns():
     for spec in registry.all_processes():
         key = spec.key
         kw = {"process_key": key}
-        if spec.extra.get("api_urls"):
+        if spec.api_urls:
             # A process's own endpoints (reports, PDFs) come before the generic ones.
-            patterns.append(path("v1/", include(spec.extra["api_urls"])))
+            patterns.append(path("v1/", include(spec.api_urls)))
         patterns += [
             path(f"v1/{key}/", views.CaseListView.as_view(**kw), name=f"{key}-list"),
             path(f"v1/{key}/<int:pk>/", views.CaseDetailView.as_view(**kw), name=f"{key}-detail"),

@@ -85,6 +85,22 @@ class Case(ConcurrentTransitionMixin, models.Model):
         """Users who see this case because they take part in it (proposer, co-signers…)."""
         return {self.created_by_id}
 
+    @classmethod
+    def participant_q(cls, user) -> models.Q:
+        """The list filter matching :meth:`participant_ids`: the cases ``user`` takes part in.
+
+        Default: the cases they created. A process that overrides :meth:`participant_ids`
+        overrides this too, so a list shows exactly the cases a detail page would.
+        """
+        return models.Q(created_by=user)
+
+    def escalation_recipients(self, rule) -> list:
+        """The people this case names for an overdue deadline of ``rule`` (督办), or ``[]``.
+
+        Default ``[]``: the engine escalates to the rule's ``escalate_to`` role as usual.
+        """
+        return []
+
     def parties(self) -> set[int]:
         """Users whose consent counts as "both parties" for a deadline that may be extended
         only by agreement (``DeadlineRule.extension == "consent_both"``), e.g. the two sides

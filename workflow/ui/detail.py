@@ -168,7 +168,7 @@ class CaseDetailView(ProcessView):
             "actions": actions,
             "history": timeline(case, spec),
             "error": error,
-            "detail_template": spec.extra.get("detail_template") or "",
+            "detail_template": spec.detail_template,
             "list_url": reverse(f"ui:{spec.key}:index"),
             "step": step_panel(spec, case, self.request.user),
             "restricted": restricted_panel(spec, case, self.request.user),

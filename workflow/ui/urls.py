@@ -7,8 +7,8 @@ from .site import get_site
 
 
 def process_page_patterns():
-    """A process's own pages (reports, printable forms), declared in ``ProcessSpec.extra["ui_urls"]``."""
-    return [path("", include(spec.extra["ui_urls"])) for spec in registry.all_processes() if spec.extra.get("ui_urls")]
+    """A process's own pages (reports, printable forms), declared in ``ProcessSpec.ui_urls``."""
+    return [path("", include(spec.ui_urls)) for spec in registry.all_processes() if spec.ui_urls]
 
 
 urlpatterns = [
