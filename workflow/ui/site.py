@@ -12,7 +12,7 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
 from .. import registry
-from . import assignment, detail, extensions, views, worklist
+from . import assignment, case_list, detail, extensions, views, worklist
 
 
 class InboxApp(Application):
@@ -38,7 +38,7 @@ class ProcessApp(Application):
 
     @property
     def list_path(self):
-        return path("", self._view(views.CaseListView), name="index")
+        return path("", self._view(case_list.CaseListView), name="index")
 
     @property
     def create_path(self):

@@ -7,8 +7,6 @@ outside the reader's scope is a 404 (the service says so), never a 403.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,13 +14,13 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .. import policy, registry, services
+from .. import registry, services
 from ..audit import RequestMeta
 from ..errors import NotVisible, ServiceError
-from ..models import AuditEvent, Organisation
+from ..models import AuditEvent
 from . import forms
 
-PAGE_SIZE = 25
+ME = _("本人 Me")
 CREATED = _("已创建 %(reference)s Created %(reference)s.")
 CANNOT_CREATE = _("您不能在任何组织新建此类案件 You may not open this kind of case in any organisation.")
 
@@ -80,44 +78,6 @@ class ArchiveView(View):
                 }
             )
         return TemplateResponse(request, self.template_name, {"events": rows})
-
-
-class CaseListView(ProcessView):
-    """The cases of one process the reader may see, filtered by state, organisation and text."""
-
-    template_name = "workflow/ui/case_list.html"
-
-    def get(self, request):
-        spec = self.spec
-        visible = spec.model.objects.filter(policy.visible_q(request.user, spec.model, spec.viewer_roles))
-        qs = visible.select_related("organisation", "created_by").order_by("-created_at", "-pk")
-        state = request.GET.get("state", "")
-        if state:
-            qs = qs.filter(state=state)
-        org = request.GET.get("organisation", "")
-        if org:
-            qs = qs.filter(organisation_id=services.parse_id(org)) if org.isdigit() else qs.filter(organisation__code=org)
-        term = request.GET.get("q", "").strip()
-        if term:
-            q = Q()
-            for name in spec.search_fields:
-                q |= Q(**{f"{name}__icontains": term})
-            qs = qs.filter(q)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        params = request.GET.copy()
-        params.pop("page", None)
-        context = {
-            "spec": spec,
-            "page": page,
-            "cases": [{"case": c, "url": case_url(spec.key, c.pk)} for c in page.object_list],
-            "states": state_choices(spec.model),
-            "organisations": Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("code"),
-            "filters": {"state": state, "organisation": org, "q": term},
-            "querystring": params.urlencode(),
-            "can_create": services.creatable_organisations(process=spec, user=request.user).exists(),
-            "create_url": reverse(f"ui:{spec.key}:create"),
-        }
-        return TemplateResponse(request, self.template_name, context)
 
 
 class CaseCreateView(ProcessView):

@@ -20,12 +20,11 @@ from django.views import View
 from .. import inbox, registry
 from ..models import Organisation
 from ..roles import Role
-from .views import case_url
+from .views import ME, case_url
 
 PAGE_SIZE = 50
 _NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
 _LONG_AGO = dt.datetime.min.replace(tzinfo=dt.UTC)
-ME = _("本人 Me")
 #: Sort keys offered on the page; the default is the soonest due first.
 #: Each: label, key, newest first. Items without a due date come last when soonest first.
 SORTS = {
