@@ -19,7 +19,7 @@ from workflow.deadlines import set_deadline
 from workflow.models import AuditEvent, Delegation
 from workflow.roles import Role
 from workflow.templatetags.unionflow_ui import pick_language
-from workflow.ui import forms, views
+from workflow.ui import case_list, forms
 
 
 @pytest.fixture
@@ -329,12 +329,12 @@ def test_a_submitted_form_becomes_the_dict_the_serializer_validates():
 
 
 def test_the_list_pages(people, orgs, client):
-    for n in range(views.PAGE_SIZE + 1):
+    for n in range(case_list.PAGE_SIZE + 1):
         new_case(people.member, orgs, title=f"Item {n}")
     client.force_login(people.member)
     first = client.get("/examples/").content.decode()
     second = client.get("/examples/", {"page": 2}).content.decode()
-    assert first.count('class="uf-case-row"') == views.PAGE_SIZE and second.count('class="uf-case-row"') == 1
+    assert first.count('class="uf-case-row"') == case_list.PAGE_SIZE and second.count('class="uf-case-row"') == 1
     assert client.get("/examples/", {"page": "nonsense"}).status_code == 200
 
 

@@ -5,7 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from .. import registry
-from . import assignment_views, extension_views, views
+from . import assignment_views, extension_views, index, views
 
 app_name = "api"
 
@@ -77,6 +77,8 @@ def process_patterns():
 
 
 urlpatterns = [
+    path("", index.ApiIndexView.as_view(), name="index"),
+    path("v1/", index.ApiIndexView.as_view(), name="index-v1"),
     path("v1/", include("workflow.notifications.api_urls")),
     path("v1/", include("workflow.documents.api_urls")),
     path("v1/", include("workflow.votes.api_urls")),

@@ -12,7 +12,7 @@ from django.views.generic import RedirectView
 from viewflow.urls import Application, Site
 
 from .. import registry
-from . import assignment, detail, extensions, views
+from . import assignment, case_list, detail, extensions, views, worklist
 
 
 class InboxApp(Application):
@@ -20,8 +20,8 @@ class InboxApp(Application):
     icon = "inbox"
     app_name = "inbox"
     menu_template_name = "workflow/ui/inbox_menu.html"
-    index_path = path("", views.InboxView.as_view(), name="index")
-    queue_path = path("queue/", views.QueueView.as_view(), name="queue")
+    index_path = path("", worklist.InboxView.as_view(), name="index")
+    queue_path = path("queue/", worklist.QueueView.as_view(), name="queue")
     archive_path = path("done/", views.ArchiveView.as_view(), name="archive")
 
 
@@ -38,7 +38,7 @@ class ProcessApp(Application):
 
     @property
     def list_path(self):
-        return path("", self._view(views.CaseListView), name="index")
+        return path("", self._view(case_list.CaseListView), name="index")
 
     @property
     def create_path(self):

@@ -7,9 +7,6 @@ outside the reader's scope is a 404 (the service says so), never a 403.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -17,14 +14,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .. import inbox, policy, registry, services
+from .. import registry, services
 from ..audit import RequestMeta
 from ..errors import NotVisible, ServiceError
-from ..models import AuditEvent, Organisation
-from ..roles import Role
+from ..models import AuditEvent
 from . import forms
 
-PAGE_SIZE = 25
 ME = _("本人 Me")
 CREATED = _("已创建 %(reference)s Created %(reference)s.")
 CANNOT_CREATE = _("您不能在任何组织新建此类案件 You may not open this kind of case in any organisation.")
@@ -57,53 +52,6 @@ class ProcessView(View):
         return RequestMeta.from_request(self.request, "ui")
 
 
-def work_rows(items: list[dict]) -> list[dict]:
-    """Inbox rows as the pages show them: process label, case link, whom the step is addressed to."""
-    behalf_ids = {i["on_behalf_of"] for i in items if i["on_behalf_of"]}
-    names = {
-        u.pk: (u.get_full_name() or u.get_username())
-        for u in get_user_model().objects.filter(pk__in=behalf_ids)
-    }
-    roles = {str(k): str(v) for k, v in Role.choices}
-    rows = []
-    for item in items:
-        spec = registry.get(item["process"])
-        rows.append(
-            {
-                **item,
-                "process_label": spec.label if spec else item["process"],
-                "url": case_url(item["process"], item["case_id"]),
-                "on_behalf_of_name": names.get(item["on_behalf_of"], ""),
-                "assigned_label": roles.get(item["role"], item["role"]) if item["role"] else ME,
-            }
-        )
-    return rows
-
-
-class InboxView(View):
-    """What awaits the reader across all processes, soonest due first."""
-
-    template_name = "workflow/ui/inbox.html"
-
-    def get(self, request):
-        return TemplateResponse(request, self.template_name, {"items": work_rows(inbox.inbox_for(request.user, limit=100))})
-
-
-class QueueView(View):
-    """Steps addressed to a role the reader holds that nobody has claimed yet, each with a claim button."""
-
-    template_name = "workflow/ui/queue.html"
-
-    def get(self, request):
-        rows = work_rows(inbox.queue_for(request.user, limit=100))
-        for row in rows:
-            try:
-                row["claim_url"] = reverse(f"ui:{row['process']}:claim", kwargs={"pk": row["case_id"]})
-            except NoReverseMatch:
-                row["claim_url"] = None
-        return TemplateResponse(request, self.template_name, {"items": rows})
-
-
 class ArchiveView(View):
     """What the reader has done lately: their own audit events, newest first (已办)."""
 
@@ -130,44 +78,6 @@ class ArchiveView(View):
                 }
             )
         return TemplateResponse(request, self.template_name, {"events": rows})
-
-
-class CaseListView(ProcessView):
-    """The cases of one process the reader may see, filtered by state, organisation and text."""
-
-    template_name = "workflow/ui/case_list.html"
-
-    def get(self, request):
-        spec = self.spec
-        visible = spec.model.objects.filter(policy.visible_q(request.user, spec.model, spec.viewer_roles))
-        qs = visible.select_related("organisation", "created_by").order_by("-created_at", "-pk")
-        state = request.GET.get("state", "")
-        if state:
-            qs = qs.filter(state=state)
-        org = request.GET.get("organisation", "")
-        if org:
-            qs = qs.filter(organisation_id=services.parse_id(org)) if org.isdigit() else qs.filter(organisation__code=org)
-        term = request.GET.get("q", "").strip()
-        if term:
-            q = Q()
-            for name in spec.search_fields:
-                q |= Q(**{f"{name}__icontains": term})
-            qs = qs.filter(q)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-        params = request.GET.copy()
-        params.pop("page", None)
-        context = {
-            "spec": spec,
-            "page": page,
-            "cases": [{"case": c, "url": case_url(spec.key, c.pk)} for c in page.object_list],
-            "states": state_choices(spec.model),
-            "organisations": Organisation.objects.filter(pk__in=visible.values("organisation_id")).order_by("code"),
-            "filters": {"state": state, "organisation": org, "q": term},
-            "querystring": params.urlencode(),
-            "can_create": services.creatable_organisations(process=spec, user=request.user).exists(),
-            "create_url": reverse(f"ui:{spec.key}:create"),
-        }
-        return TemplateResponse(request, self.template_name, context)
 
 
 class CaseCreateView(ProcessView):

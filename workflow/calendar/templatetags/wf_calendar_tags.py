@@ -1,4 +1,4 @@
-"""Template helpers of the calendar: the missing-calendar banner for its administrators."""
+"""Template helpers of the calendar: the missing-calendar banner, weekday names, rule settings in words."""
 
 from django import template
 
@@ -31,3 +31,25 @@ def provisional_deadlines_in(year: int) -> int:
     from ..readiness import open_provisional_deadlines
 
     return open_provisional_deadlines(year)
+
+
+@register.filter
+def weekday_name(value) -> str:
+    """``{{ day|weekday_name }}``: 周四 / Thu in the reader's language, never a digit."""
+    from workflow.templatetags.unionflow_ui import pick_language
+
+    from ..wording import weekday_name as name
+
+    return pick_language(name(value))
+
+
+@register.filter
+def rule_in_words(rule: dict, part: str) -> str:
+    """``{{ rule|rule_in_words:"on_expiry" }}`` or ``"starts_from"``: the setting in words."""
+    from workflow.templatetags.unionflow_ui import pick_language
+
+    from ..wording import on_expiry_words, starts_from_words
+
+    if part == "starts_from":
+        return pick_language(starts_from_words(rule["starts_from"]))
+    return pick_language(on_expiry_words(rule["on_expiry"], rule.get("escalate_to") or ""))
