@@ -109,7 +109,3 @@ def stepper(case) -> dict:
     following = [Step(s, g.labels.get(s, s), "todo", off_way=s not in g.way) for s in g.edges.get(current, [])]
     return {"steps": steps, "next": following, "final": not following}
 
-
-def on_the_way(model, state: str) -> bool:
-    """Does ``state`` lie on the process's way (not a rework loop or an early ending)?"""
-    return state in graph(model).way

@@ -75,7 +75,7 @@ registry.register(
                 ),
                 TransitionSpec(
                     "reject", "驳回 Reject", roles=frozenset({Role.UNION_COMMITTEE}), input=ReasonInput,
-                    not_own_case=True,
+                    not_own_case=True, destructive=True,
                 ),
                 TransitionSpec("expire", "逾期 Expire", system_only=True),
                 TransitionSpec(
@@ -92,6 +92,6 @@ registry.register(
 register_rule(
     DeadlineRule(
         "example.decide", "示例：五个工作日内审批 Example: decide within 5 working days", 5, Unit.WORKING_DAYS,
-        "submit", on_expiry="transition:expire",
+        "submit", on_expiry="transition:expire", title="审批期限 Decision deadline",
     )
 )
