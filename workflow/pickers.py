@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .api.parsing import looks_like_id, parse_id
@@ -24,6 +25,9 @@ UNKNOWN_USERS = _("未知用户 Unknown users: %(refs)s")
 UNKNOWN_CASE = _("没有该编号的案件 No case with this id or reference: %(ref)s")
 UNKNOWN_DOCUMENTS = _("不是本案件的文件 Not documents of this case: %(refs)s")
 MAX_OFFERED = 500
+#: How the API schema documents a reference: an id, or a username / case reference. (The choices
+#: a form offers depend on the case, so the schema names no enumeration.)
+ID_OR_NAME = {"oneOf": [{"type": "integer", "minimum": 1}, {"type": "string", "maxLength": 150}]}
 
 
 def person_label(user) -> str:
@@ -60,6 +64,7 @@ class _Offering:
         raise NotImplementedError
 
 
+@extend_schema_field(ID_OR_NAME)
 class UserField(_Offering, serializers.ChoiceField):
     """A person, given by id or username; returns the user. Forms offer people by name (username)."""
 
@@ -116,6 +121,7 @@ class UserListField(serializers.ListField):
         return [user for _ref, user in found]
 
 
+@extend_schema_field(ID_OR_NAME)
 class CaseField(_Offering, serializers.ChoiceField):
     """A case of ``model``, given by id or reference; returns its id (the serializer locks and checks it).
     Forms offer cases by reference and title."""
@@ -153,6 +159,7 @@ def case_documents(case):
     ).order_by("-pk")
 
 
+@extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1}})
 class DocumentListField(_Offering, serializers.MultipleChoiceField):
     """Documents of this case, by id; returns the documents in the order given. Forms offer the
     case's documents by name and version."""
