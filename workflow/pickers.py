@@ -162,7 +162,9 @@ def case_documents(case):
 @extend_schema_field({"type": "array", "items": {"type": "integer", "minimum": 1}})
 class DocumentListField(_Offering, serializers.MultipleChoiceField):
     """Documents of this case, by id; returns the documents in the order given. Forms offer the
-    case's documents by name and version."""
+    case's documents by name and version, and a file to upload to the case and choose at once."""
+
+    accepts_upload = True
 
     def __init__(self, **kwargs):
         super().__init__(choices=[], **kwargs)

@@ -148,3 +148,24 @@ def actions(spec, case, user) -> dict:
             "errors": [],
         }
     return {"single": single, "decision": decision}
+
+
+def upload_chosen_files(spec, pk, request, fields, data: dict, *, prefix: str = "", meta=None) -> None:
+    """Files sent with an action for a documents field are uploaded to the case first (each an audited
+    upload of its own) and added to the documents chosen; a refused file is that field's error."""
+    from ..documents.services import document_upload
+    from ..errors import InvalidInput, NotVisible, ServiceError
+
+    for f in fields:
+        upload = request.FILES.get(prefix + f.name + "__upload") if f.upload else None
+        if upload is None:
+            continue
+        try:
+            document = document_upload(process=spec.key, case_id=pk, user=request.user, file=upload, meta=meta)
+        except NotVisible:
+            raise
+        except ServiceError as exc:
+            raise InvalidInput(exc.detail, fields={f.name: [exc.detail]}) from None
+        chosen = [str(v) for v in (f.value or [])]
+        f.value = [*chosen, str(document.pk)]
+        data[f.name] = f.value

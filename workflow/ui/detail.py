@@ -21,7 +21,7 @@ from .. import audit, progress, services
 from ..acting import role_labels
 from ..errors import InvalidInput, NotVisible, ServiceError
 from . import forms
-from .case_page import ActionForm, actions, deadline_rows, field_groups
+from .case_page import ActionForm, actions, deadline_rows, field_groups, upload_chosen_files
 from .views import ProcessView, state_choices
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -180,6 +180,7 @@ class TransitionView(CaseDetailView):
                 expected = int(expected) if expected else None
             except ValueError:
                 raise InvalidInput(str(BAD_VERSION), fields={"expected_version": [str(BAD_VERSION)]}) from None
+            upload_chosen_files(spec, pk, request, fields, data, prefix=prefix, meta=self.meta())
             services.perform_transition(
                 process=spec, case_id=pk, name=name, user=request.user, data=data,
                 expected_version=expected, meta=self.meta(),

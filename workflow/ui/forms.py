@@ -28,6 +28,8 @@ class UIField:
     max_value: Any = None
     value: Any = ""
     errors: list[str] = field(default_factory=list)
+    #: A file may be uploaded to the case in the same form and chosen at once (documents of the case).
+    upload: bool = False
 
     @property
     def values(self) -> list[str]:
@@ -125,6 +127,7 @@ def describe(serializer_class, context: dict | None = None) -> list[UIField]:
                 required=bool(f.required),
                 help_text=str(f.help_text or ""),
                 value=initial,
+                upload=bool(getattr(f, "accepts_upload", False)),
                 **extra,
             )
         )

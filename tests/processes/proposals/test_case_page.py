@@ -174,3 +174,29 @@ def test_the_audit_trail_names_every_role_and_choice_in_words(people, walk, clie
     assert timeline.count("<td>提案人 Proposer</td>") == 2 and timeline.count("<td>附议人 Co-signer</td>") == 2
     assert "category: 生活后勤 Living and services" in timeline
     assert "<td>—</td>\n        <td>—</td>" not in timeline.split("uf-event")[2]
+
+
+def test_a_reply_attaches_a_document_chosen_or_uploaded_in_the_same_form(people, walk, client, clock):
+    """The reply form offers the proposal's documents by name and takes a new file too; both are attached."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workflow.documents.services import document_upload
+
+    clock.set(dt.date(2026, 3, 3))
+    case = walk("in_progress")
+    earlier = document_upload(
+        process="proposals", case_id=case.pk, user=people.dept1,
+        file=SimpleUploadedFile("方案.txt", "改造方案\n".encode(), content_type="text/plain"),
+    )
+    client.force_login(people.dept1)
+    html = page(client, case)
+    form = html[html.index('data-action="reply"'):html.index('id="uf-timeline"')]
+    assert f'<option value="{earlier.pk}">方案.txt (v1)</option>' in form and 'name="attachments__upload"' in form
+    r = client.post(
+        reverse("ui:proposals:transition", kwargs={"pk": case.pk, "name": "reply"}),
+        {"text": "已落实 Done.", "classification": "A", "attachments": [str(earlier.pk)],
+         "attachments__upload": SimpleUploadedFile("验收.txt", "验收记录\n".encode(), content_type="text/plain")},
+    )
+    assert r.status_code == 302
+    reply = Proposal.objects.get(pk=case.pk).replies.get()
+    assert [a["name"] for a in reply.attachments] == ["方案.txt", "验收.txt"]
