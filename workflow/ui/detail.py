@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import audit, progress, services
 from ..acting import role_labels
 from ..errors import InvalidInput, NotVisible, ServiceError
+from ..templatetags.unionflow_ui import pick_language
 from . import forms
 from .case_page import ActionForm, actions, deadline_rows, field_groups, upload_chosen_files
 from .views import ProcessView, state_choices
@@ -42,14 +43,15 @@ NO_OUTCOME = _("请选择一个决定 Choose an outcome.")
 
 
 def choice_labels(serializer_class) -> dict[str, dict[str, str]]:
-    """``{field: {code: label}}`` for the choice fields of an input serializer (codes the audit stores)."""
+    """``{field: {code: label}}`` for the choice fields of an input serializer (codes the audit stores),
+    each label in the reader's language."""
     if serializer_class is None:
         return {}
     result = {}
     for name, f in serializer_class(context={}).fields.items():
         choices = getattr(f, "choices", None) or getattr(getattr(f, "child", None), "choices", None)
         if choices:
-            result[name] = {str(k): str(v) for k, v in choices.items()}
+            result[name] = {str(k): pick_language(v) for k, v in choices.items()}
     return result
 
 
@@ -84,7 +86,8 @@ def timeline(case, spec) -> dict:
     roles = role_labels()
     inputs = {"create": choice_labels(spec.create_input)}
     inputs.update({name: choice_labels(t.input) for name, t in spec.transitions.items()})
-    inputs = {name: {**by_field, "role": roles} for name, by_field in inputs.items()}
+    in_words = {code: pick_language(label) for code, label in roles.items()}
+    inputs = {name: {**by_field, "role": in_words} for name, by_field in inputs.items()}
     rows = [
         {
             "seq": e.seq,

@@ -200,3 +200,14 @@ def test_a_reply_attaches_a_document_chosen_or_uploaded_in_the_same_form(people,
     assert r.status_code == 302
     reply = Proposal.objects.get(pk=case.pk).replies.get()
     assert [a["name"] for a in reply.attachments] == ["方案.txt", "验收.txt"]
+
+
+def test_an_english_reader_sees_audit_details_and_roles_in_english(people, walk, client, clock):
+    clock.set(dt.date(2026, 3, 3))
+    case = walk("submitted")
+    client.force_login(people.rep1)
+    client.cookies["django_language"] = "en"
+    timeline = page(client, case)
+    timeline = timeline[timeline.index('id="uf-timeline"'):]
+    assert "category: Living and services" in timeline and "生活后勤" not in timeline
+    assert "<td>Proposer</td>" in timeline
