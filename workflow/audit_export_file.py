@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
+from .acting import role_labels
 from .audit import verify_events
 from .models import AuditEvent, AuditExport, Organisation
 
@@ -31,7 +32,18 @@ BROKEN_REFS_KEPT = 100
 EXPORT_TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 COLUMNS = (
     "case_ref", "seq", "created_at", "action", "from_state", "to_state", "actor_name", "actor_role",
-    "on_behalf_of_name", "channel", "payload", "prev_hash", "hash",
+    "on_behalf_of_name", "channel", "payload", "prev_hash", "hash", "actor_role_label",
+)
+#: The header row: each column's name in Chinese, then its code (tools read the last word).
+HEADERS = dict(
+    zip(
+        COLUMNS,
+        (
+            "编号", "序号", "时间", "操作", "原状态", "新状态", "执行人", "角色", "代理", "渠道", "内容", "前一哈希",
+            "哈希", "角色名称",
+        ),
+        strict=True,
+    )
 )
 #: What a spreadsheet reads as the start of a formula (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -61,6 +73,8 @@ def _row(event: AuditEvent) -> list:
     values = [
         event.case_ref, event.seq, created, event.action, event.from_state, event.to_state, event.actor_name,
         event.actor_role, event.on_behalf_of_name, event.channel, payload, event.prev_hash, event.hash,
+        # The role's bilingual label beside its stored code (the code stays what the chain hashes).
+        role_labels().get(event.actor_role, event.actor_role),
     ]
     return [_cell(v) for v in values]
 
@@ -114,7 +128,7 @@ def _write_rows(raw, organisation: Organisation, start, end) -> ExportFile:
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
     try:
         writer = csv.writer(text)
-        writer.writerow(COLUMNS)
+        writer.writerow([f"{HEADERS[c]} {c}" for c in COLUMNS])
         # Closed even on an error, so the server-side cursor ends with this run, not at garbage collection.
         with closing(events_to_export(organisation, start, end)) as stream:
             for _case, events in itertools.groupby(stream, key=lambda e: (e.case_type_id, e.case_id)):

@@ -80,6 +80,7 @@ class TransitionSpec:
     separation: tuple = ()
     system_only: bool = False
     description: str | Promise = ""
+    destructive: bool = False  # ends or sends back the case (reject, return, merge): pages style it as such
 
     @property
     def method_name(self) -> str:

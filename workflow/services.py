@@ -20,6 +20,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from . import flowkit, messages, policy, registry
+from .acting import SYSTEM, acting_role
 from .api.parsing import id_or_code_lookup, parse_id
 from .audit import Actor, RequestMeta, record_event
 from .errors import (
@@ -110,11 +111,12 @@ def get_visible_case(*, process, case_id, user, lock: bool = False):
     return case
 
 
-def _build_actor(user, decision) -> Actor:
+def _build_actor(user, decision, tspec) -> Actor:
+    """The actor as recorded: the organisation role used, else the part the person plays in the case."""
     behalf = decision.on_behalf_of
     if decision.on_behalf_of_id and behalf is None:
         behalf = get_user_model().objects.get(pk=decision.on_behalf_of_id)
-    return Actor(user=user, role=decision.role, on_behalf_of=behalf)
+    return Actor(user=user, role=decision.role or acting_role(tspec.actor), on_behalf_of=behalf)
 
 
 def _call_transition(case, method_name: str, ctx: TransitionContext) -> None:
@@ -172,22 +174,22 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
     """The rest of :func:`perform_transition`, under the case row lock and the flow's lock."""
     open_task = flowkit.open_step_task(case)
     if system:
-        actor = Actor(user=user, role="system")
+        actor = Actor(user=user, role=SYSTEM)
     else:
         decision = policy.may_perform(user, case, tspec, now=now)
         if not decision.allowed:
             raise ActionForbidden(decision.reason)
         if _claimed_by_other(open_task, user) and not keeps_state(case, tspec):
             raise ActionForbidden(str(messages.CLAIMED_BY_OTHER))
-        actor = _build_actor(user, decision)
+        actor = _build_actor(user, decision, tspec)
     if expected_version is not None and int(expected_version) != case.version:
         raise StaleVersion(messages.STALE_VERSION % {"current": case.version, "expected": expected_version})
     ctx = TransitionContext(case=case, spec=tspec, process=spec, actor=actor, data={}, now=now, meta=meta)
     ctx.data = validate_input(tspec.input, data or {}, {"case": case, "user": user, "ctx": ctx})
-    for guard in tspec.guards:
-        reason = guard(ctx)
-        if reason:
-            raise GuardFailed(str(reason), rule=registry.rule_of(guard))
+    refusal = first_refusal(tspec, ctx)
+    if refusal:
+        reason, rule = refusal
+        raise GuardFailed(reason, rule=rule)
     from_state = case.state
     if tspec.effect is not None:
         tspec.effect(ctx)
@@ -208,6 +210,44 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
     _notify_decision_after_commit(case, user, tspec)
     for callback in ctx.after_commit:
         transaction.on_commit(callback)
+
+
+def first_refusal(tspec, ctx: TransitionContext, *, without_input: bool = False) -> tuple[str, str] | None:
+    """The first of ``tspec``'s guards that says no: ``(why, rule id)``, or None.
+
+    The service runs this before every transition. ``without_input``: the reader has not filled
+    the form yet (the case page asks which actions can only fail); a guard that needs the input
+    (reads ``ctx.data``) cannot answer then and is passed over — the service still runs it.
+    """
+    for guard in tspec.guards:
+        try:
+            reason = guard(ctx)
+        except (KeyError, TypeError, AttributeError):
+            if without_input:
+                continue
+            raise
+        if reason:
+            return str(reason), registry.rule_of(guard)
+    return None
+
+
+def blocked_reason(*, process, case, tspec, user, now: dt.datetime | None = None) -> str:
+    """Why performing ``tspec`` now can only be refused by a guard (a 409), or "" if it may succeed.
+
+    For an action ``user`` may take by state and role (:func:`available_transitions`): the same
+    guards the service runs, on the case as it is, before any input.
+    """
+    if not tspec.guards:
+        return ""
+    spec = _spec(process)
+    now = now or timezone.now()
+    decision = policy.may_perform(user, case, tspec, now=now)
+    ctx = TransitionContext(
+        case=case, spec=tspec, process=spec, actor=_build_actor(user, decision, tspec), data={}, now=now,
+        meta=RequestMeta(),
+    )
+    refusal = first_refusal(tspec, ctx, without_input=True)
+    return refusal[0] if refusal else ""
 
 
 def _notify_decision_after_commit(case, user, tspec) -> None:

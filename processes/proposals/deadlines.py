@@ -11,6 +11,7 @@ PRACTICE = "提案工作惯例 Proposal-work practice"
 
 COSIGN_WINDOW = DeadlineRule(
     id="proposal.cosign_window",
+    title="附议征集期 Co-signing window",
     source=PRACTICE + ": 附议征集期 co-signing window; closes 7 days before the congress at the latest",
     n=14,
     unit=Unit.CALENDAR_DAYS,
@@ -22,6 +23,7 @@ COSIGN_WINDOW = DeadlineRule(
 
 REPLY = DeadlineRule(
     id="proposal.reply",
+    title="答复期限 Reply deadline",
     source=PRACTICE + ": 承办部门答复期限 reply within 30 days (practice 20 days to 1 month)",
     n=30,
     unit=Unit.CALENDAR_DAYS,
@@ -34,6 +36,7 @@ REPLY = DeadlineRule(
 
 ASSIGNMENT_RETURN = DeadlineRule(
     id="proposal.assignment_return",
+    title="交办退回期 Return of a wrong assignment",
     source=PRACTICE + ": 交办有误可在7个工作日内退回 a wrong assignment may be returned within 7 working days",
     n=7,
     unit=Unit.WORKING_DAYS,
@@ -44,6 +47,7 @@ ASSIGNMENT_RETURN = DeadlineRule(
 
 FEEDBACK = DeadlineRule(
     id="proposal.feedback",
+    title="评价反馈期 Feedback window",
     source=PRACTICE + ": 提案人15日内反馈评价，逾期记为未评价 rate within 15 days; afterwards closed as not rated",
     n=15,
     unit=Unit.CALENDAR_DAYS,

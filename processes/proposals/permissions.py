@@ -6,12 +6,16 @@ the service checks them before any guard. Person-specific steps are never delega
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
+from workflow.acting import acts_as
 from workflow.models import CongressTerm, RoleAssignment
 from workflow.roles import Role
 
 from .states import CosignStatus
 
 
+@acts_as("proposer", _("提案人 Proposer"))
 def is_proposer(case, user) -> bool:
     """The representative who filed the proposal (提案人)."""
     return user.is_authenticated and case.created_by_id == user.pk
@@ -21,15 +25,18 @@ def _invitation_status(case, user):
     return case.cosigners.filter(user_id=user.pk).values_list("status", flat=True).first()
 
 
+@acts_as("cosigner", _("附议人 Co-signer"))
 def is_invited_cosigner(case, user) -> bool:
     """Anyone invited to co-sign, whatever their answer (a second answer is refused by a guard)."""
     return user.is_authenticated and _invitation_status(case, user) is not None
 
 
+@acts_as("cosigner", _("附议人 Co-signer"))
 def is_confirmed_cosigner(case, user) -> bool:
     return user.is_authenticated and _invitation_status(case, user) == CosignStatus.CONFIRMED
 
 
+@acts_as("lead_department", _("主办部门 Lead department"))
 def is_lead_department(case, user) -> bool:
     """A holder of the department role (承办部门) at the proposal's lead department."""
     if not user.is_authenticated or not case.lead_department_id:
@@ -47,6 +54,7 @@ def co_department_ids_of(case, user) -> list[int]:
     return list(case.co_departments.filter(pk__in=held).order_by("code").values_list("pk", flat=True))
 
 
+@acts_as("co_department", _("协办部门 Co-department"))
 def is_co_department(case, user) -> bool:
     """A holder of the department role at one of the proposal's co-departments (协办部门): they countersign."""
     return bool(co_department_ids_of(case, user))

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from workflow.api.parsing import IdField, id_or_code_lookup, parse_id
+from workflow.api.parsing import id_or_code_lookup
 from workflow.models import Organisation, OrgKind
+from workflow.pickers import CaseField, DocumentListField, UserField, UserListField
 
 from .models import Proposal
-from .states import Category, Classification, ProposalState, Rating
+from .states import Category, Classification, Rating
 
 REASON_REQUIRED = _("必须填写书面理由 A written reason is required.")
 CO_DEPARTMENTS_DISTINCT = _(
@@ -45,10 +46,18 @@ class CreateInput(serializers.Serializer):
     category = serializers.ChoiceField(label=_("类别 Category"), choices=Category.choices)
 
 
+def cosigner_offer(case, user):
+    """Whom a proposer may invite: the representatives of the proposal's term, not themselves."""
+    from .permissions import representative_ids
+
+    ids = representative_ids(case.term) - {case.created_by_id}
+    return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username")
+
+
 class InviteCosignersInput(serializers.Serializer):
-    cosigners = serializers.ListField(
-        label=_("附议人 Co-signers"), child=serializers.CharField(max_length=150), min_length=1, max_length=20,
-        help_text=_("用户名列表 Usernames"),
+    cosigners = UserListField(
+        label=_("附议人 Co-signers"), offer=cosigner_offer, min_length=1, max_length=20,
+        help_text=_("本届职工代表（用户名或编号） Representatives of this term (username or id)"),
     )
 
     def validate_cosigners(self, value):
@@ -56,22 +65,18 @@ class InviteCosignersInput(serializers.Serializer):
         from .permissions import representative_ids
 
         case = self.context["case"]
-        if len(set(value)) != len(value):
+        if len({u.pk for u in value}) != len(value):
             raise serializers.ValidationError(_("附议人不能重复 Each co-signer may be named only once."))
-        users = {u.get_username(): u for u in get_user_model().objects.filter(username__in=value, is_active=True)}
-        unknown = [name for name in value if name not in users]
-        if unknown:
-            raise serializers.ValidationError(_("未知用户 Unknown users: %(names)s") % {"names": ", ".join(unknown)})
-        if case.created_by.get_username() in users:
+        if any(u.pk == case.created_by_id for u in value):
             raise serializers.ValidationError(_("提案人不能附议自己的提案 The proposer cannot co-sign."))
         reps = representative_ids(case.term, on=self.context["ctx"].today)
-        outsiders = [name for name, u in users.items() if u.pk not in reps]
+        outsiders = [u.get_username() for u in value if u.pk not in reps]
         if outsiders:
             raise serializers.ValidationError(
                 _("附议人必须是本届职工代表 Co-signers must be representatives of this term: %(names)s")
                 % {"names": ", ".join(outsiders)}
             )
-        return [users[name] for name in value]
+        return value
 
 
 class DeclineInput(serializers.Serializer):
@@ -92,24 +97,25 @@ class ResubmitInput(serializers.Serializer):
     category = serializers.ChoiceField(label=_("类别 Category"), choices=Category.choices, required=False)
 
 
-def merge_target_choices(case) -> list[tuple[int, str]]:
-    """Proposals ``case`` may be merged into: of its organisation and term, under review or accepted."""
-    rows = Proposal.objects.filter(
-        organisation_id=case.organisation_id, term_id=case.term_id,
-        state__in=(ProposalState.UNDER_REVIEW, ProposalState.ACCEPTED),
-    ).exclude(pk=case.pk)
-    return [(p.pk, f"{p.reference} · {p.title}") for p in rows.order_by("pk")]
+def merge_targets(case, user):
+    """Proposals this one may be merged into: same organisation and term, under review or accepted."""
+    from .states import ProposalState
+
+    return (
+        Proposal.objects.filter(
+            organisation_id=case.organisation_id, term_id=case.term_id,
+            state__in=(ProposalState.UNDER_REVIEW, ProposalState.ACCEPTED),
+        )
+        .exclude(pk=case.pk)
+        .order_by("reference")
+    )
 
 
 class MergeInput(serializers.Serializer):
-    into = IdField(label=_("并入提案 Merge into (proposal id)"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        case = self.context.get("case")
-        if case is not None:
-            # With the case known, offer the proposals it may be merged into (forms show a select).
-            self.fields["into"] = IdChoiceField(label=_("并入提案 Merge into"), choices=merge_target_choices(case))
+    into = CaseField(
+        label=_("并入提案 Merge into"), model=Proposal, offer=merge_targets,
+        help_text=_("提案编号（或编号数字） The proposal's reference (or id)"),
+    )
 
     def validate_into(self, value):
         # Locked: the target's co-proposers change in the same transaction.
@@ -131,26 +137,14 @@ def _department(case, ref):
     return org
 
 
-class IdChoiceField(serializers.ChoiceField):
-    """An id (a user, a proposal) offered from ``choices`` (forms show a select); any id is
-    accepted here, so the field's ``validate_<name>`` can say why it does not qualify."""
-
-    def to_internal_value(self, data):
-        pk = parse_id(data)
-        if pk is None or isinstance(data, bool):
-            self.fail("invalid_choice", input=data)
-        return pk
-
-
-def supervisor_choices(case) -> list[tuple[int, str]]:
+def supervisors(case):
     """Who may supervise (督办): the chair and union committee members of the proposal's organisation."""
     from workflow.models import RoleAssignment
 
     from .permissions import SUPERVISOR_ROLES
 
     held = RoleAssignment.objects.current().filter(organisation=case.organisation, role__in=SUPERVISOR_ROLES)
-    users = get_user_model().objects.filter(pk__in=held.values("user_id")).order_by("username")
-    return [(u.pk, f"{u.get_full_name() or u.get_username()} ({u.get_username()})") for u in users]
+    return get_user_model().objects.filter(pk__in=held.values("user_id")).order_by("username")
 
 
 def department_choices(case) -> list[tuple[str, str]]:
@@ -165,9 +159,9 @@ class AssignInput(serializers.Serializer):
         label=_("协办部门 Co-departments"), child=serializers.CharField(max_length=40), required=False, max_length=10
     )
     due_date = serializers.DateField(label=_("答复期限 Reply due"), required=False)
-    supervisor = IdField(
-        label=_("督办领导 Supervising leader"), required=False, allow_null=True,
-        help_text=_("用户编号；工会主席或工会委员 User id of the chair or a union committee member"),
+    supervisor = UserField(
+        label=_("督办领导 Supervising leader"), offer=lambda case, user: supervisors(case), required=False,
+        allow_null=True, help_text=_("可选：逾期时督办（用户名或编号） Optional: who is told when the reply is overdue"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -182,10 +176,7 @@ class AssignInput(serializers.Serializer):
             self.fields["co_departments"] = serializers.MultipleChoiceField(
                 label=_("协办部门 Co-departments"), choices=choices, required=False
             )
-            self.fields["supervisor"] = IdChoiceField(
-                label=_("督办领导 Supervising leader"), choices=supervisor_choices(case), required=False,
-                allow_null=True, help_text=_("可选：逾期时督办 Optional: who is told when the reply is overdue"),
-            )
+
 
     def validate_lead_department(self, value):
         return _department(self.context["case"], value)
@@ -200,10 +191,9 @@ class AssignInput(serializers.Serializer):
         if value is None:
             return None
         ctx = self.context["ctx"]
-        user = get_user_model().objects.filter(pk=value).first()
-        if not is_eligible_supervisor(user, self.context["case"].organisation, on=ctx.today):
+        if not is_eligible_supervisor(value, self.context["case"].organisation, on=ctx.today):
             raise serializers.ValidationError(SUPERVISOR_NOT_ELIGIBLE)
-        return user
+        return value
 
     def validate_due_date(self, value):
         """An earlier reply date may be set; never later than rule proposal.reply allows, never in the past."""
@@ -227,34 +217,16 @@ class AssignInput(serializers.Serializer):
 class ReplyInput(serializers.Serializer):
     text = serializers.CharField(label=_("答复内容 Reply"), min_length=2, max_length=20000)
     classification = serializers.ChoiceField(label=_("分类 Classification"), choices=Classification.choices)
-    attachments = serializers.ListField(
-        label=_("附件 Attachments"), child=IdField(), required=False, max_length=20,
-        help_text=_("已上传到本提案的文件编号 Ids of documents uploaded to this proposal"),
+    attachments = DocumentListField(
+        label=_("附件 Attachments"), required=False,
+        help_text=_("本提案已上传的文件 Documents uploaded to this proposal"),
     )
 
     def validate_attachments(self, value):
         """Each attachment is a document of this proposal; the reply keeps its name, version and hash."""
-        from django.contrib.contenttypes.models import ContentType
-
-        from workflow.documents.models import Document
-
-        case = self.context["case"]
-        docs = {
-            d.pk: d
-            for d in Document.objects.filter(
-                pk__in=value, case_type=ContentType.objects.get_for_model(case, for_concrete_model=True),
-                case_id=case.pk,
-            )
-        }
-        missing = [str(pk) for pk in value if pk not in docs]
-        if missing:
-            raise serializers.ValidationError(
-                _("不是本提案的文件 Not documents of this proposal: %(ids)s") % {"ids": ", ".join(missing)}
-            )
-        return [
-            {"id": d.pk, "name": d.name, "version": d.version, "sha256": d.sha256}
-            for d in (docs[pk] for pk in dict.fromkeys(value))
-        ]
+        if len(value) > 20:
+            raise serializers.ValidationError(_("附件最多 20 个 At most 20 attachments."))
+        return [{"id": d.pk, "name": d.name, "version": d.version, "sha256": d.sha256} for d in value]
 
 
 class CountersignInput(serializers.Serializer):

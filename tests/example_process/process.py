@@ -12,7 +12,7 @@ from .models import ExampleState as S
 
 DECIDE = DeadlineRule(
     "example.decide", "示例：五个工作日内审批 Example: decide within 5 working days", 5, Unit.WORKING_DAYS, "submit",
-    on_expiry="transition:expire",
+    on_expiry="transition:expire", title="审批期限 Decision deadline",
 )
 
 
@@ -76,7 +76,7 @@ registry.register(
             TransitionSpec("approve", "批准 Approve", S.SUBMITTED, S.APPROVED, roles=frozenset({Role.UNION_COMMITTEE}),
                            guards=(amount_within_limit,), not_own_case=True),
             TransitionSpec("reject", "驳回 Reject", S.SUBMITTED, S.REJECTED, roles=frozenset({Role.UNION_COMMITTEE}),
-                           input=ReasonInput, not_own_case=True, apply=ExampleRequest.reject),
+                           input=ReasonInput, not_own_case=True, apply=ExampleRequest.reject, destructive=True),
             TransitionSpec("expire", "逾期 Expire", S.SUBMITTED, S.REJECTED, system_only=True,
                            apply=ExampleRequest.expire),
             TransitionSpec("put_to_vote", "提交表决 Put to the congress", S.SUBMITTED, S.VOTING,

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from workflow import registry, services
-from workflow.ui.detail import action_forms
+from workflow.ui.case_page import actions
 
 pytestmark = pytest.mark.django_db
 
@@ -32,10 +32,9 @@ def demo_data():
 
 def page_choices(spec, case, user) -> dict[str, dict[str, list[tuple[str, str]]]]:
     """transition name → field name → choices, as the case page's forms show them."""
-    return {
-        form["name"]: {f.name: list(f.choices) for f in form["fields"] if f.choices}
-        for form in action_forms(spec, case, user)
-    }
+    offered = actions(spec, case, user)
+    forms = [*offered["single"], *(offered["decision"]["outcomes"] if offered["decision"] else [])]
+    return {form.name: {f.name: list(f.choices) for f in form.fields if f.choices} for form in forms}
 
 
 def api_choices(api, spec, case, user) -> dict[str, dict[str, list[tuple[str, str]]]]:

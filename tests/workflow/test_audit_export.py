@@ -109,7 +109,9 @@ def content_of(response) -> bytes:
 
 
 def csv_rows(content: bytes) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    """The rows keyed by column code: a header reads "<中文> <code>"."""
+    rows = csv.DictReader(io.StringIO(content.decode("utf-8-sig")))
+    return [{key.split()[-1]: value for key, value in row.items()} for row in rows]
 
 
 def exported_events(rows) -> list[tuple[str, int]]:
@@ -146,6 +148,10 @@ def test_federation_auditor_exports_exactly_acme_events_in_range(
     approve = case_events(cases.march).get(seq=3)
     assert (rows[1]["prev_hash"], rows[1]["hash"]) == (approve.prev_hash, approve.hash)
     assert rows[1]["payload"] == '{"input":{}}'
+    # Headers and the role say it in words too (the codes stay for tools).
+    header = content.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("编号 case_ref,序号 seq,时间 created_at,操作 action")
+    assert (rows[1]["actor_role"], rows[1]["actor_role_label"]) == ("union_committee", "工会委员会 Union committee")
 
     digest = hashlib.sha256(content).hexdigest()
     assert response["X-Content-SHA256"] == digest

@@ -144,27 +144,51 @@ def test_transition_form_changes_state_and_writes_one_audit_event(people, orgs, 
     assert [e.action for e in events] == ["create", "submit"] and events[-1].channel == "ui"
 
 
-def test_reject_with_input_through_the_form(people, orgs, client):
+def decide_url(case):
+    return reverse("ui:examples:decide", kwargs={"pk": case.pk})
+
+
+def test_reject_with_input_through_the_decision_form(people, orgs, client):
+    """Approve, reject and put to vote are one decision with the outcome as a choice; rejecting,
+    which leaves the way, is marked destructive; the chosen outcome alone is performed."""
     case = new_case(people.member, orgs, submit=True)
     client.force_login(people.committee)
     page = client.get(detail_url(case)).content.decode()
-    assert f'action="{action_url(case, "reject")}"' in page and '<textarea id="reject-reason" name="reason"' in page
-    r = client.post(action_url(case, "reject"), {"expected_version": "2", "reason": "No budget"})
+    decision = page[page.index('id="uf-decision"'):page.index("</form>", page.index('id="uf-decision"'))]
+    assert f'action="{decide_url(case)}"' in page
+    for outcome in ("approve", "reject", "put_to_vote"):
+        assert f'name="outcome" value="{outcome}"' in decision
+    assert 'value="reject" required data-destructive="1"' in decision
+    assert 'value="approve" required data-destructive="0"' in decision
+    assert '<textarea id="reject-reason" name="reject-reason"' in decision
+    assert 'data-action="reject"' not in page  # no second, separate reject form
+    r = client.post(decide_url(case), {"expected_version": "2", "outcome": "reject", "reject-reason": "No budget"})
     assert r.status_code == 302
     case.refresh_from_db()
     assert case.state == "rejected" and case.reason == "No budget"
     assert case_events(case).last().payload["input"] == {"reason": "No budget"}
+    assert [e.action for e in case_events(case)] == ["create", "submit", "reject"]
+
+
+def test_a_decision_without_an_outcome_changes_nothing(people, orgs, client):
+    case = new_case(people.member, orgs, submit=True)
+    client.force_login(people.committee)
+    r = client.post(decide_url(case), {"expected_version": "2", "reject-reason": "No budget"})
+    assert r.status_code == 400 and "Choose an outcome" in r.content.decode()
+    case.refresh_from_db()
+    assert case.state == "submitted" and case_events(case).count() == 2
 
 
 def test_bad_input_rerenders_with_the_field_error_and_changes_nothing(people, orgs, client):
     case = new_case(people.member, orgs, submit=True)
     client.force_login(people.committee)
-    r = client.post(action_url(case, "reject"), {"expected_version": "2", "reason": "x"})
+    r = client.post(decide_url(case), {"expected_version": "2", "outcome": "reject", "reject-reason": "x"})
     assert r.status_code == 400
     body = r.content.decode()
     assert ">x</textarea>" in body  # the typed reason is kept
+    assert 'value="reject" required checked' in body  # and the chosen outcome
     field = body[body.index('<div class="uf-field uf-field--invalid">'):]
-    assert field.index('name="reason"') < field.index('<ul class="uf-errors"><li>') < field.index("</div>")
+    assert field.index('name="reject-reason"') < field.index('<ul class="uf-errors"><li>') < field.index("</div>")
     case.refresh_from_db()
     assert case.state == "submitted" and case.version == 2 and case_events(case).count() == 2
 

@@ -171,6 +171,10 @@ class AvailableTransitionSerializer(serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     fields = FieldDescriptionSerializer(many=True)
+    blocked = serializers.CharField(
+        allow_null=True, help_text="Why a guard would refuse this action now (a 409), or null: the case page shows "
+        "the action disabled with this reason.",
+    )
 
 
 class CaseTransitionsSerializer(serializers.Serializer):

@@ -100,8 +100,12 @@ class CaseTransitionsView(ProcessAPIView):
     def get(self, request, pk):
         case = services.get_visible_case(process=self.spec, case_id=pk, user=request.user)
         context = form_context(case=case, user=request.user)  # as the case page builds its forms
+        # "blocked": why the guards would refuse it now (a 409), as the case page shows it; null if not.
         items = [
-            {"name": t.name, "label": str(t.label), "fields": field_descriptions(t.input, context)}
+            {
+                "name": t.name, "label": str(t.label), "fields": field_descriptions(t.input, context),
+                "blocked": services.blocked_reason(process=self.spec, case=case, tspec=t, user=request.user) or None,
+            }
             for t in services.available_transitions(process=self.spec, case=case, user=request.user)
         ]
         return Response({"version": case.version, "state": case.state, "transitions": items})

@@ -59,6 +59,8 @@ class DeadlineRule:
     statutory: bool = False
     #: Move an end that falls on a non-working day to the next working day.
     roll_to_working_day: bool = True
+    #: The rule's name in words, zh-Hans with English (pages show it instead of ``id``).
+    title: str = ""
 
     @property
     def expiry_transition(self) -> str | None:

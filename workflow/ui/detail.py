@@ -17,13 +17,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import audit, services
-from ..calendar import rules
-from ..deadlines import case_deadlines
+from .. import audit, progress, services
+from ..acting import role_labels
 from ..errors import InvalidInput, NotVisible, ServiceError
-from ..models import CaseDeadline
-from ..roles import Role
+from ..templatetags.unionflow_ui import pick_language
 from . import forms
+from .case_page import ActionForm, actions, deadline_rows, field_groups, upload_chosen_files
 from .views import ProcessView, state_choices
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -40,55 +39,36 @@ EXTENSION_LABELS = {
     "deadline_extension_lapse": _("延长申请失效 Extension request lapsed"),
 }
 BAD_VERSION = _("版本号必须是整数 The version must be an integer.")
+NO_OUTCOME = _("请选择一个决定 Choose an outcome.")
 
 
-def case_fields(case, spec, request) -> list[dict]:
-    """The common case fields, then the process's own (``spec.detail_serializer``)."""
-    rows = [
-        {"label": "编号 Reference", "value": case.reference},
-        {"label": "状态 State", "value": case.state_label, "translatable": True},
-        {"label": "组织 Organisation", "value": f"{case.organisation.code} · {case.organisation.name}"},
-        {"label": "创建人 Created by", "value": case.created_by.get_full_name() or case.created_by.get_username()},
-        {"label": "版本 Version", "value": case.version},
-    ]
-    if spec.detail_serializer is not None:
-        serializer = spec.detail_serializer(case, context={"request": request})
-        labels = {name: str(f.label or name) for name, f in serializer.fields.items()}
-        data = serializer.data
-        for name, value in data.items():
-            if name.endswith("_label") and name[: -len("_label")] in data:
-                continue  # shown in place of its code below
-            label_value = data.get(name + "_label")
-            rows.append(
-                {
-                    "label": labels.get(name, name),
-                    "value": forms.display_value(label_value or value),
-                    # Choice labels are ours and bilingual; what people typed is shown as typed.
-                    "translatable": bool(label_value),
-                }
-            )
-    return rows
+def choice_labels(serializer_class) -> dict[str, dict[str, str]]:
+    """``{field: {code: label}}`` for the choice fields of an input serializer (codes the audit stores),
+    each label in the reader's language."""
+    if serializer_class is None:
+        return {}
+    result = {}
+    for name, f in serializer_class(context={}).fields.items():
+        choices = getattr(f, "choices", None) or getattr(getattr(f, "child", None), "choices", None)
+        if choices:
+            result[name] = {str(k): pick_language(v) for k, v in choices.items()}
+    return result
 
 
-def _rule_source(rule_id: str) -> str:
-    try:
-        return str(rules.get_rule(rule_id).source)
-    except KeyError:
-        return ""
+def _labelled(value, labels: dict):
+    if isinstance(value, (list, tuple)):
+        return [_labelled(v, labels) for v in value]
+    return labels.get(str(value), value) if isinstance(value, (str, int)) else value
 
 
-def deadline_rows(case) -> list[dict]:
-    status_labels = dict(CaseDeadline.Status.choices)
-    return [
-        {**d, "status_label": str(status_labels.get(d["status"], d["status"])), "source": _rule_source(d["rule_id"])}
-        for d in case_deadlines(case)
-    ]
-
-
-def payload_summary(payload: dict) -> str:
-    """A one-line digest of what the actor submitted and what the service computed."""
+def payload_summary(payload: dict, labels: dict | None = None) -> str:
+    """A one-line digest of what the actor submitted and what the service computed; stored
+    codes (category, classification, rating, role) shown by their labels."""
     payload = payload or {}
-    parts = [f"{k}: {forms.display_value(v)}" for k, v in (payload.get("input") or {}).items()]
+    labels = labels or {}
+    parts = [
+        f"{k}: {forms.display_value(_labelled(v, labels.get(k, {})))}" for k, v in (payload.get("input") or {}).items()
+    ]
     parts += [f"{k}: {forms.display_value(v)}" for k, v in payload.items() if k != "input"]
     text = "; ".join(parts)
     return text if len(text) <= SUMMARY_LENGTH else text[: SUMMARY_LENGTH - 1] + "…"
@@ -103,7 +83,11 @@ def timeline(case, spec) -> dict:
         **{name: t.label for name, t in spec.transitions.items()},
     }
     states = dict(state_choices(type(case)))
-    roles = {str(k): str(v) for k, v in Role.choices}
+    roles = role_labels()
+    inputs = {"create": choice_labels(spec.create_input)}
+    inputs.update({name: choice_labels(t.input) for name, t in spec.transitions.items()})
+    in_words = {code: pick_language(label) for code, label in roles.items()}
+    inputs = {name: {**by_field, "role": in_words} for name, by_field in inputs.items()}
     rows = [
         {
             "seq": e.seq,
@@ -116,26 +100,12 @@ def timeline(case, spec) -> dict:
             "on_behalf_of": e.on_behalf_of_name,
             "at": e.created_at.astimezone(SHANGHAI),
             "channel": e.channel,
-            "summary": payload_summary(e.payload),
+            "summary": payload_summary(e.payload, inputs.get(e.action)),
             "payload": json.dumps(e.payload, ensure_ascii=False, indent=2, sort_keys=True),
         }
         for e in events
     ]
     return {"events": rows, "chain_valid": audit.verify_events(events) is None}
-
-
-def action_forms(spec, case, user) -> list[dict]:
-    return [
-        {
-            "name": t.name,
-            "label": t.label,
-            "description": t.description,
-            "fields": forms.describe(t.input, forms.form_context(case=case, user=user)),
-            "url": reverse(f"ui:{spec.key}:transition", kwargs={"pk": case.pk, "name": t.name}),
-            "errors": [],
-        }
-        for t in services.available_transitions(process=spec, case=case, user=user)
-    ]
 
 
 class CaseDetailView(ProcessView):
@@ -148,7 +118,7 @@ class CaseDetailView(ProcessView):
             raise Http404 from None
 
     def render_case(
-        self, case, *, bound: dict | None = None, error: str = "", status: int = 200, extra: dict | None = None
+        self, case, *, bound: ActionForm | None = None, error: str = "", status: int = 200, extra: dict | None = None
     ):
         """The case page; ``bound`` replaces the fresh form of the action that just failed;
         ``extra`` adds what one response alone may show (restricted values just read)."""
@@ -157,15 +127,21 @@ class CaseDetailView(ProcessView):
         from .extensions import with_extension_forms
 
         spec = self.spec
-        actions = action_forms(spec, case, self.request.user)
+        offered = actions(spec, case, self.request.user)
         if bound is not None:
-            actions = [bound if a["name"] == bound["name"] else a for a in actions]
+            offered["single"] = [bound if a.name == bound.name else a for a in offered["single"]]
+            decision = offered["decision"]
+            if decision and any(o.name == bound.name for o in decision["outcomes"]):
+                decision["outcomes"] = [bound if o.name == bound.name else o for o in decision["outcomes"]]
+                decision["chosen"], decision["errors"] = bound.name, bound.errors
         context = {
             "spec": spec,
             "case": case,
-            "fields": case_fields(case, spec, self.request),
+            "progress": progress.stepper(case),
+            "groups": field_groups(case, spec, self.request),
             "deadlines": with_extension_forms(spec, case, self.request.user, deadline_rows(case)),
-            "actions": actions,
+            "actions": offered["single"],
+            "decision": offered["decision"],
             "history": timeline(case, spec),
             "error": error,
             "detail_template": spec.detail_template,
@@ -187,26 +163,27 @@ class TransitionView(CaseDetailView):
         return redirect(reverse(f"ui:{self.spec.key}:detail", kwargs={"pk": pk}))
 
     def post(self, request, pk, name):
+        return self.perform(request, pk, name)
+
+    def perform(self, request, pk, name, *, prefix: str = ""):
+        """Read the action's form (its fields named ``prefix`` + name) and perform it."""
         spec = self.spec
         tspec = spec.transition(name)
         # The form is read as it was shown: the input's fields may depend on the case
         # (e.g. a multi-select of the case's departments), so describe it with the case.
         fields = forms.describe(tspec.input if tspec else None, forms.form_context(case=self.load(pk), user=request.user))
-        data = forms.read_post(fields, request.POST)
-        bound = {
-            "name": name,
-            "label": tspec.label if tspec else name,
-            "description": tspec.description if tspec else "",
-            "fields": fields,
-            "url": request.path,
-            "errors": [],
-        }
+        data = forms.read_post(fields, request.POST, prefix=prefix)
+        bound = ActionForm(
+            name=name, label=tspec.label if tspec else name, description=tspec.description if tspec else "",
+            url=request.path, fields=fields,
+        )
         try:
             expected = request.POST.get("expected_version", "").strip()
             try:
                 expected = int(expected) if expected else None
             except ValueError:
                 raise InvalidInput(str(BAD_VERSION), fields={"expected_version": [str(BAD_VERSION)]}) from None
+            upload_chosen_files(spec, pk, request, fields, data, prefix=prefix, meta=self.meta())
             services.perform_transition(
                 process=spec, case_id=pk, name=name, user=request.user, data=data,
                 expected_version=expected, meta=self.meta(),
@@ -214,9 +191,23 @@ class TransitionView(CaseDetailView):
         except NotVisible:
             raise Http404 from None
         except ServiceError as exc:
-            bound["errors"] = forms.attach_errors(fields, exc.fields)
+            bound.errors = forms.attach_errors(fields, exc.fields)
             if exc.status != 400:
                 messages.error(request, exc.detail)
             return self.render_case(self.load(pk), bound=bound, error=exc.detail, status=exc.status)
         messages.success(request, DONE % {"action": tspec.label})
         return redirect(reverse(f"ui:{spec.key}:detail", kwargs={"pk": pk}))
+
+
+class DecisionView(TransitionView):
+    """The decision form: the chosen ``outcome`` is performed as its own transition, and only it."""
+
+    def get(self, request, pk):
+        return redirect(reverse(f"ui:{self.spec.key}:detail", kwargs={"pk": pk}))
+
+    def post(self, request, pk):
+        outcome = request.POST.get("outcome", "")
+        if self.spec.transition(outcome) is None:
+            case = self.load(pk)
+            return self.render_case(case, error=str(NO_OUTCOME), status=400)
+        return self.perform(request, pk, outcome, prefix=outcome + "-")

@@ -7,7 +7,6 @@ dict the service expects, keeping what the user typed for a re-render.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +28,8 @@ class UIField:
     max_value: Any = None
     value: Any = ""
     errors: list[str] = field(default_factory=list)
+    #: A file may be uploaded to the case in the same form and chosen at once (documents of the case).
+    upload: bool = False
 
     @property
     def values(self) -> list[str]:
@@ -126,6 +127,7 @@ def describe(serializer_class, context: dict | None = None) -> list[UIField]:
                 required=bool(f.required),
                 help_text=str(f.help_text or ""),
                 value=initial,
+                upload=bool(getattr(f, "accepts_upload", False)),
                 **extra,
             )
         )
@@ -140,12 +142,15 @@ def _split_list(raw: str) -> list[str]:
     return [item for item in lines if item]
 
 
-def read_post(fields: list[UIField], post) -> dict:
+def read_post(fields: list[UIField], post, prefix: str = "") -> dict:
     """The submitted form as the plain dict the service validates; also keeps it on ``fields``.
 
     An empty optional field is left out (the serializer's default applies); an unticked
-    checkbox is ``False``.
+    checkbox is ``False``. ``prefix``: the form's controls are named ``prefix + name`` (one
+    outcome's fields within a decision form).
     """
+    if prefix:
+        post = _Unprefixed(post, prefix)
     data: dict = {}
     for f in fields:
         if f.kind == "checkbox":
@@ -169,14 +174,38 @@ def read_post(fields: list[UIField], post) -> dict:
     return data
 
 
+class _Unprefixed:
+    """A submitted form read through a prefix: ``get("reason")`` reads ``<prefix>reason``."""
+
+    def __init__(self, post, prefix: str):
+        self.post, self.prefix = post, prefix
+
+    def get(self, name, default=None):
+        return self.post.get(self.prefix + name, default)
+
+    def getlist(self, name):
+        return self.post.getlist(self.prefix + name)
+
+
+ITEM = "第 %(n)s 项 Item %(n)s: %(message)s"
+
+
 def _flatten(messages) -> list[str]:
+    """Error messages as sentences: a list item's errors (``{"0": [...]}``) name the item, never a raw structure."""
     if isinstance(messages, (list, tuple)):
         out: list[str] = []
         for m in messages:
             out.extend(_flatten(m))
         return out
     if isinstance(messages, dict):
-        return [json.dumps(messages, ensure_ascii=False)]
+        out = []
+        for key, value in messages.items():
+            for message in _flatten(value):
+                if str(key).isdigit():
+                    out.append(ITEM % {"n": int(key) + 1, "message": message})
+                else:
+                    out.append(f"{key}: {message}")
+        return out
     return [str(messages)]
 
 

@@ -53,6 +53,10 @@ class ProcessApp(Application):
         return path("<int:pk>/do/<str:name>/", self._view(detail.TransitionView), name="transition")
 
     @property
+    def decide_path(self):
+        return path("<int:pk>/decide/", self._view(detail.DecisionView), name="decide")
+
+    @property
     def claim_path(self):
         return path("<int:pk>/claim/", self._view(assignment.StepClaimView), name="claim")
 

@@ -1,5 +1,6 @@
-"""End to end in headless Chromium: file → co-sign ×2 → submit → review → accept → assign (with a co-department
-and a supervising leader) → acknowledge → countersign → reply → rate.
+"""End to end in headless Chromium: file → invite co-signers picked by name → co-sign ×2 (submit shown disabled
+with its reason in between) → submit → review → accept and assign through the decision form (with a co-department
+and a supervising leader picked by name) → acknowledge → countersign → reply → rate; the stepper follows.
 
 Needs Chromium, its chromedriver and selenium (``apt-get install chromium chromium-driver``,
 ``pip install selenium``); skipped where they are missing.
@@ -71,13 +72,35 @@ class UI:
         self.wait(left_page)
 
     def fill(self, form, values: dict):
+        """Fill controls by name; a list picks options by the text a person reads (a picker)."""
         for name, value in values.items():
-            el = form.find_element(By.CSS_SELECTOR, f"[name={name}]")
-            if el.tag_name == "select":
+            el = form.find_element(By.CSS_SELECTOR, f"[name='{name}']")
+            if isinstance(value, list):
+                picker = Select(el)
+                for text in value:
+                    picker.select_by_visible_text(text)
+            elif el.tag_name == "select":
                 Select(el).select_by_value(value)
             else:
                 el.clear()
                 el.send_keys(value)
+
+    def decide(self, username, case_id, outcome, **values) -> str:
+        """Choose ``outcome`` in the case's decision form, fill its fields, send it; the state after."""
+        self.login(username)
+        self.d.get(f"{self.base}/proposals/{case_id}/")
+        form = self.wait(EC.presence_of_element_located((By.ID, "uf-decision")))
+        form.find_element(By.CSS_SELECTOR, f"input[name=outcome][value={outcome}]").click()
+        self.fill(form, {f"{outcome}-{name}": value for name, value in values.items()})
+        self.submit(form)
+        assert not self.d.find_elements(By.ID, "uf-error"), self.d.find_element(By.ID, "uf-error").text
+        return Proposal.objects.get(pk=case_id).state
+
+    def current_step(self) -> str:
+        """The state the stepper marks as current (its label shown, its code as data)."""
+        step = self.d.find_element(By.CSS_SELECTOR, "#uf-progress li[aria-current=step]")
+        assert step.text
+        return step.get_attribute("data-state")
 
     def act(self, username, case_id, action, **values) -> str:
         """Log in as ``username``, fill the action's form on the case page, send it; the state shown after."""
@@ -95,6 +118,9 @@ class UI:
 
 @pytest.mark.django_db(transaction=True)
 def test_happy_path_in_the_browser(flushable_audit_table, people, live_server, browser):
+    for person, name in ((people.rep2, "李芳"), (people.rep3, "王强"), (people.chair, "主席")):
+        person.first_name = name
+        person.save()
     ui = UI(browser, live_server.url)
     ui.login("rep1")
     browser.get(live_server.url + "/proposals/new/")
@@ -106,23 +132,40 @@ def test_happy_path_in_the_browser(flushable_audit_table, people, live_server, b
     case = Proposal.objects.get(title="增设厂区母婴室")
     assert case.state == "draft"
 
-    assert "cosigning" == ui.act("rep1", case.pk, "invite_cosigners", cosigners="rep2\nrep3")
+    # Co-signers are picked by name (the username tells namesakes apart), not typed as ids.
+    assert "cosigning" == ui.act("rep1", case.pk, "invite_cosigners", cosigners=["李芳 (rep2)", "王强 (rep3)"])
     ui.act("rep2", case.pk, "cosign")
+    # One co-signer of two: the proposer sees submit disabled, saying why (the guard the service runs).
+    ui.login("rep1")
+    browser.get(f"{live_server.url}/proposals/{case.pk}/")
+    submit = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form[data-action=submit] button")))
+    assert not submit.is_enabled()
+    reason = browser.find_element(By.CSS_SELECTOR, "[data-blocked=submit]").text
+    assert "At least 2 confirmed co-signers are required" in reason and "1 confirmed" in reason
+    assert ui.current_step() == "cosigning"
     ui.act("rep3", case.pk, "cosign")
     assert "submitted" == ui.act("rep1", case.pk, "submit")
+    assert ui.current_step() == "submitted"
     assert "under_review" == ui.act("review1", case.pk, "start_review")
-    assert "accepted" == ui.act("review1", case.pk, "accept", reason="符合立案条件")
-    assert "assigned" == ui.act("review1", case.pk, "assign", lead_department="acme-office",
-                                co_departments="acme-hr", supervisor=str(people.chair.pk))
+    # Accepting is one outcome of the review's decision; rejecting is marked as destructive.
+    ui.login("review1")
+    browser.get(f"{live_server.url}/proposals/{case.pk}/")
+    reject = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=outcome][value=reject]")))
+    reject.click()
+    assert "uf-destructive" in browser.find_element(By.ID, "uf-decide").get_attribute("class")
+    assert "accepted" == ui.decide("review1", case.pk, "accept", reason="符合立案条件")
+    assert "assigned" == ui.decide("review1", case.pk, "assign", lead_department="acme-office",
+                                   co_departments=["acme-hr · 人力资源部"], supervisor=["主席 (chair)"])
     assert "in_progress" == ui.act("dept1", case.pk, "acknowledge")
     assert "in_progress" == ui.act("dept2", case.pk, "countersign", opinion="人力资源部同意。")
     assert "replied" == ui.act("dept1", case.pk, "reply", text="已在办公楼一层设立母婴室。", classification="A")
     assert "closed" == ui.act("rep1", case.pk, "rate", rating="satisfied", comment="满意")
+    assert ui.current_step() == "closed"
 
     # The page shows the co-signers and the rating; the record is complete and its chain intact.
     page = browser.find_element(By.ID, "uf-replies").text
     assert "已在办公楼一层设立母婴室" in page and "满意" in page
-    assert "rep2" in browser.find_element(By.ID, "uf-cosigners").text
+    assert "李芳" in browser.find_element(By.ID, "uf-cosigners").text
     assert "人力资源部同意" in browser.find_element(By.ID, "uf-countersigns").text
     case.refresh_from_db()
     assert case.state == "closed" and case.closure == "rated" and case.supervisor == people.chair
@@ -131,3 +174,37 @@ def test_happy_path_in_the_browser(flushable_audit_table, people, live_server, b
         "acknowledge", "countersign", "reply", "rate",
     ]
     assert {e.channel for e in case_events(case)} == {"ui"} and chain_valid(case)
+
+
+#: The inbox rows with titles, overdue flags and a co-department's countersign item belong to the
+#: other half of the same change ("The inbox and lists"); until it is merged this walk is expected to
+#: fail at its first inbox assertion. Remove the mark once the inbox shows them.
+INBOX_NOT_YET = "the inbox with titles, overdue flags and countersign items is not merged yet"
+
+
+@pytest.mark.xfail(reason=INBOX_NOT_YET, strict=False)
+@pytest.mark.django_db(transaction=True)
+def test_the_inbox_in_the_browser(flushable_audit_table, people, orgs, walk, live_server, browser):
+    """A co-department finds the countersign in its inbox, by title, flagged overdue, and countersigns from there."""
+    from processes.proposals import services as svc
+
+    from .conftest import DAY0, at
+
+    case = walk("accepted", title="更换车间照明灯具")
+    svc.proposal_assign(case=case, actor=people.review1, lead_department=orgs.dept,
+                        co_departments=[people.dept2_org], now=at(DAY0))
+    svc.proposal_acknowledge(case=case, actor=people.dept1, now=at(DAY0))
+    ui = UI(browser, live_server.url)
+    ui.login("dept2")
+    browser.get(live_server.url + "/inbox/")
+    row = ui.wait(EC.presence_of_element_located(
+        (By.XPATH, "//tr[contains(@class, 'uf-inbox-item')][contains(., '更换车间照明灯具')]")
+    ))
+    assert case.reference in row.text
+    # The reply was due 30 days after assignment (DAY0): the row is flagged overdue.
+    assert row.find_elements(By.CSS_SELECTOR, "[class*=overdue]")
+    row.find_element(By.PARTIAL_LINK_TEXT, case.reference).click()
+    form = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form[data-action=countersign]")))
+    ui.fill(form, {"opinion": "人力资源部同意。"})
+    ui.submit(form)
+    assert Proposal.objects.get(pk=case.pk).countersigns.filter(department=people.dept2_org).exists()

@@ -7,7 +7,7 @@ import pytest
 from processes.proposals import services as svc
 from processes.proposals.lifecycle import MERGE_SCOPE, TOO_FEW_COSIGNERS
 from processes.proposals.models import Proposal
-from processes.proposals.serializers import merge_target_choices
+from processes.proposals.serializers import merge_targets
 from workflow.audit import case_events
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput
 from workflow.models import CongressSession, CongressTerm, RoleAssignment
@@ -215,7 +215,7 @@ def test_merge_offers_the_proposals_of_its_scope_under_review_or_accepted(people
     elsewhere = walk("under_review")
     Proposal.objects.filter(pk=elsewhere.pk).update(organisation=orgs.beta, term=people.beta_term)
     source = walk("under_review")
-    offered = [pk for pk, _label in merge_target_choices(source)]
+    offered = [p.pk for p in merge_targets(source, None)]
     assert offered == [target.pk, accepted.pk]
     assert not {submitted.pk, elsewhere.pk, source.pk} & set(offered)
 

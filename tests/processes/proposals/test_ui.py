@@ -44,7 +44,7 @@ def test_inviting_cosigners_from_the_form(people, walk, client):
     case = walk("draft")
     client.force_login(people.rep1)
     url = reverse("ui:proposals:transition", kwargs={"pk": case.pk, "name": "invite_cosigners"})
-    client.post(url, {"cosigners": "rep2\nrep3"})
+    client.post(url, {"cosigners": ["rep2", "rep3"]})
     case = Proposal.objects.get(pk=case.pk)
     assert case.state == "cosigning"
     assert sorted(case.cosigners.values_list("user__username", flat=True)) == ["rep2", "rep3"]
