@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
 from .audit import verify_events
+from .exports import CSV_ENCODING, csv_cell
 from .models import AuditEvent, AuditExport, Organisation
 
 #: Rows fetched per round trip while streaming; keeps memory flat at any number of events.
@@ -33,8 +34,6 @@ COLUMNS = (
     "case_ref", "seq", "created_at", "action", "from_state", "to_state", "actor_name", "actor_role",
     "on_behalf_of_name", "channel", "payload", "prev_hash", "hash",
 )
-#: What a spreadsheet reads as the start of a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -49,12 +48,6 @@ class ExportFile:
     broken_case_refs: list[str] = field(default_factory=list)
 
 
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _row(event: AuditEvent) -> list:
     payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     created = event.created_at.astimezone(EXPORT_TZ).isoformat(sep=" ", timespec="microseconds")
@@ -62,7 +55,7 @@ def _row(event: AuditEvent) -> list:
         event.case_ref, event.seq, created, event.action, event.from_state, event.to_state, event.actor_name,
         event.actor_role, event.on_behalf_of_name, event.channel, payload, event.prev_hash, event.hash,
     ]
-    return [_cell(v) for v in values]
+    return [csv_cell(v) for v in values]
 
 
 def events_to_export(organisation: Organisation, start, end) -> Iterator[AuditEvent]:
@@ -110,8 +103,7 @@ def _write_rows(raw, organisation: Organisation, start, end) -> ExportFile:
         return start <= event.created_at < end and event.organisation_id in subtree_ids
 
     result = ExportFile()
-    # utf-8-sig writes the BOM that makes Excel read the file as UTF-8.
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(raw, encoding=CSV_ENCODING, newline="")
     try:
         writer = csv.writer(text)
         writer.writerow(COLUMNS)
