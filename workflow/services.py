@@ -21,7 +21,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition, can_proceed
 
 from . import flowkit, messages, policy, registry
-from .api.parsing import id_or_code_lookup, parse_id
+from .api.parsing import organisation_from_input, parse_id
 from .audit import Actor, RequestMeta, record_event
 from .errors import (
     ActionForbidden,
@@ -265,10 +265,7 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
     meta = meta or RequestMeta()
     now = now or timezone.now()
     data = dict(data or {})
-    lookup = id_or_code_lookup(data.get("organisation"))
-    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
-    if organisation is None:
-        raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
+    organisation = organisation_from_input(data.get("organisation"))
     grant = policy.grant_for_own(user, organisation, spec.create_roles)
     if grant is None:
         raise ActionForbidden(str(messages.NO_ROLE))

@@ -11,10 +11,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflow import services
-from workflow.api.parsing import check_int, id_or_code_lookup
-from workflow.errors import InvalidInput, NotVisible
+from workflow.api.parsing import check_int, organisation_from_input
+from workflow.errors import NotVisible
 from workflow.exports import csv_response, pdf_response
-from workflow.models import CongressTerm, Organisation
+from workflow.models import CongressTerm
 
 from .report import CSV_HEADER, proposal_report, report_csv_rows
 
@@ -24,11 +24,7 @@ MAX_TERM = 2**31 - 1
 
 def report_for_request(request):
     params = request.GET
-    ref = params.get("organisation", "")
-    lookup = id_or_code_lookup(ref)
-    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
-    if organisation is None:
-        raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
+    organisation = organisation_from_input(params.get("organisation", ""))
     term = None
     if params.get("term"):
         number = check_int(params["term"], name="term", minimum=1, maximum=MAX_TERM)
