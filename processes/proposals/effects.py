@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from workflow.audit import record_event
 from workflow.calendar.rules import start_deadline
-from workflow.deadlines import close_deadline, set_deadline
+from workflow.deadlines import close_deadline
 from workflow.errors import GuardFailed
 from workflow.models import CaseDeadline
 
@@ -33,11 +33,7 @@ def invite_cosigners(ctx):
         ProposalCosigner.objects.create(proposal=case, user=user, invited_at=ctx.now)
     case.cosign_opened_on = ctx.today
     case.cosign_closes_on = cosign_window_end(case, ctx.today)
-    set_deadline(case, rule_id=d.COSIGN_WINDOW.id, starts_on=ctx.today, due_on=case.cosign_closes_on)
-    ctx.payload["deadlines"] = [
-        {"rule_id": d.COSIGN_WINDOW.id, "starts_on": ctx.today.isoformat(),
-         "due_on": case.cosign_closes_on.isoformat(), "source": d.COSIGN_WINDOW.source}
-    ]
+    start_deadline(case, d.COSIGN_WINDOW.id, ctx.today, payload=ctx.payload, due_on=case.cosign_closes_on)
     ctx.payload["invited"] = [_username(u) for u in ctx.data["cosigners"]]
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow.calendar.rules import compute_due
-from workflow.models import CaseDeadline, CongressSession
+from workflow.deadlines import open_deadline
+from workflow.models import CongressSession
 from workflow.registry import TransitionSpec
 from workflow.roles import Role
 
@@ -132,19 +133,6 @@ def cosign_window_end(case, today):
     if session is not None:
         due = min(due, session.opens_on - dt.timedelta(days=close_before_congress_days(case.organisation)))
     return due
-
-
-def open_deadline(case, rule_id):
-    from django.contrib.contenttypes.models import ContentType
-
-    return (
-        CaseDeadline.objects.filter(
-            case_type=ContentType.objects.get_for_model(case, for_concrete_model=True), case_id=case.pk,
-            rule_id=rule_id, status=CaseDeadline.Status.OPEN,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
 
 
 # Guards ---------------------------------------------------------------------------------------
