@@ -91,19 +91,12 @@ def rule(rule_id: str):
 def min_cosigners(organisation) -> int:
     """K: confirmed co-signers needed to submit (default 2, allowed 2–3; proposal-work practice)."""
     low, high = d.MIN_COSIGNERS_RANGE
-    try:
-        value = int(organisation.setting("proposal.min_cosigners", d.MIN_COSIGNERS_DEFAULT))
-    except (TypeError, ValueError):
-        value = d.MIN_COSIGNERS_DEFAULT
-    return min(max(value, low), high)
+    return organisation.int_setting("proposal.min_cosigners", d.MIN_COSIGNERS_DEFAULT, minimum=low, maximum=high)
 
 
 def max_rehandlings(organisation) -> int:
     """R: re-handlings allowed after an unsatisfied rating (default 1; "Process 1" table)."""
-    try:
-        return max(0, int(organisation.setting("proposal.max_rehandlings", d.MAX_REHANDLINGS_DEFAULT)))
-    except (TypeError, ValueError):
-        return d.MAX_REHANDLINGS_DEFAULT
+    return organisation.int_setting("proposal.max_rehandlings", d.MAX_REHANDLINGS_DEFAULT, minimum=0)
 
 
 def next_session(case, today):
@@ -116,12 +109,9 @@ def next_session(case, today):
 
 def close_before_congress_days(organisation) -> int:
     """Days before the congress when collection stops (setting ``proposal.cosign_close_before_congress_days``)."""
-    try:
-        value = int(organisation.setting("proposal.cosign_close_before_congress_days",
-                                         d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS))
-    except (TypeError, ValueError):
-        value = d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS
-    return max(0, value)
+    return organisation.int_setting(
+        "proposal.cosign_close_before_congress_days", d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS, minimum=0
+    )
 
 
 def cosign_window_end(case, today):
