@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.calendar.rules import compute_due
 from workflow.deadlines import open_deadline
-from workflow.models import CongressSession
+from workflow.models import CongressSession, CongressTerm
 from workflow.registry import TransitionSpec
 from workflow.roles import Role
 
@@ -99,14 +99,6 @@ def max_rehandlings(organisation) -> int:
     return organisation.int_setting("proposal.max_rehandlings", d.MAX_REHANDLINGS_DEFAULT, minimum=0)
 
 
-def next_session(case, today):
-    return (
-        CongressSession.objects.filter(term__organisation_id=case.organisation_id, opens_on__gt=today)
-        .order_by("opens_on")
-        .first()
-    )
-
-
 def close_before_congress_days(organisation) -> int:
     """Days before the congress when collection stops (setting ``proposal.cosign_close_before_congress_days``)."""
     return organisation.int_setting(
@@ -119,7 +111,7 @@ def cosign_window_end(case, today):
     import datetime as dt
 
     due = compute_due(d.COSIGN_WINDOW.id, today, case.organisation)
-    session = next_session(case, today)
+    session = CongressSession.next_for(case.organisation, today)
     if session is not None:
         due = min(due, session.opens_on - dt.timedelta(days=close_before_congress_days(case.organisation)))
     return due
@@ -128,7 +120,7 @@ def cosign_window_end(case, today):
 # Guards ---------------------------------------------------------------------------------------
 @rule("proposal.term")
 def term_is_current(ctx):
-    if p.current_term(ctx.case.organisation, on=ctx.today) != ctx.case.term:
+    if CongressTerm.current_for(ctx.case.organisation, on=ctx.today) != ctx.case.term:
         return str(TERM_NOT_CURRENT)
 
 
@@ -254,10 +246,7 @@ def co_departments_countersigned(ctx):
 def reported_to_next_congress(ctx):
     """Archive after the handling was reported to the next congress (proposal-work practice)."""
     closed = ctx.case.closed_on or ctx.today
-    held = CongressSession.objects.filter(
-        term__organisation_id=ctx.case.organisation_id, opens_on__gt=closed, opens_on__lte=ctx.today
-    )
-    if not held.exists():
+    if not CongressSession.held_between(ctx.case.organisation, closed, ctx.today):
         return str(NOT_REPORTED)
 
 

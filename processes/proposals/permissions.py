@@ -6,7 +6,7 @@ the service checks them before any guard. Person-specific steps are never delega
 
 from __future__ import annotations
 
-from workflow.models import CongressTerm, RoleAssignment
+from workflow.models import RoleAssignment
 from workflow.roles import Role
 
 from .states import CosignStatus
@@ -64,29 +64,3 @@ def is_eligible_supervisor(user, organisation, on=None) -> bool:
         user=user, role__in=SUPERVISOR_ROLES, organisation=organisation
     ).exists()
 
-
-def current_term(organisation, on=None):
-    return CongressTerm.current_for(organisation, on=on)
-
-
-def representative_term(user, organisation, on=None):
-    """The current congress term if ``user`` is a formal representative of it, else None.
-
-    Proposal-work practice: a formal representative of the sitting congress.
-    """
-    term = current_term(organisation, on=on)
-    if term is None:
-        return None
-    held = RoleAssignment.objects.current(on).filter(
-        user=user, organisation=organisation, role=Role.REPRESENTATIVE, term=term
-    )
-    return term if held.exists() else None
-
-
-def representative_ids(term, on=None) -> set[int]:
-    """Users holding the representative role for ``term`` today."""
-    return set(
-        RoleAssignment.objects.current(on)
-        .filter(organisation_id=term.organisation_id, role=Role.REPRESENTATIVE, term=term)
-        .values_list("user_id", flat=True)
-    )

@@ -53,8 +53,6 @@ class InviteCosignersInput(serializers.Serializer):
 
     def validate_cosigners(self, value):
         """Invitees: distinct representatives of the proposal's term, never the proposer (proposal-work practice)."""
-        from .permissions import representative_ids
-
         case = self.context["case"]
         if len(set(value)) != len(value):
             raise serializers.ValidationError(_("附议人不能重复 Each co-signer may be named only once."))
@@ -64,7 +62,7 @@ class InviteCosignersInput(serializers.Serializer):
             raise serializers.ValidationError(_("未知用户 Unknown users: %(names)s") % {"names": ", ".join(unknown)})
         if case.created_by.get_username() in users:
             raise serializers.ValidationError(_("提案人不能附议自己的提案 The proposer cannot co-sign."))
-        reps = representative_ids(case.term, on=self.context["ctx"].today)
+        reps = case.term.representative_ids(on=self.context["ctx"].today)
         outsiders = [name for name, u in users.items() if u.pk not in reps]
         if outsiders:
             raise serializers.ValidationError(
