@@ -13,13 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from workflow.api.parsing import IdField, id_or_code_lookup, parse_id
+from workflow.api.parsing import IdField, id_or_code_lookup
+from workflow.inputs import CaseDocumentsField, IdChoiceField, note_field, reason_field
 from workflow.models import Organisation, OrgKind
 
 from .models import Proposal
 from .states import Category, Classification, ProposalState, Rating
 
-REASON_REQUIRED = _("必须填写书面理由 A written reason is required.")
 CO_DEPARTMENTS_DISTINCT = _(
     "协办部门不能重复或与主办部门相同 Co-departments must be distinct from each other and from the lead."
 )
@@ -30,13 +30,6 @@ SUPERVISOR_NOT_ELIGIBLE = _(
     "member of this organisation."
 )
 NOT_YOUR_CO_DEPARTMENT = _("您不在该协办部门 You do not act for this co-department: %(ref)s")
-
-
-def _reason_field(**kw):
-    return serializers.CharField(
-        label=_("理由 Reason"), min_length=2, max_length=2000, trim_whitespace=True,
-        error_messages={"blank": REASON_REQUIRED, "required": REASON_REQUIRED, "min_length": REASON_REQUIRED}, **kw,
-    )
 
 
 class CreateInput(serializers.Serializer):
@@ -73,15 +66,15 @@ class InviteCosignersInput(serializers.Serializer):
 
 
 class DeclineInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("理由 Reason"), required=False, allow_blank=True, max_length=2000)
+    reason = reason_field(required=False)
 
 
 class ReasonInput(serializers.Serializer):
-    reason = _reason_field()
+    reason = reason_field()
 
 
 class AcceptInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("审查意见 Opinion"), required=False, allow_blank=True, max_length=2000)
+    reason = reason_field(label=_("审查意见 Opinion"), required=False)
 
 
 class ResubmitInput(serializers.Serializer):
@@ -127,17 +120,6 @@ def _department(case, ref):
             _("须为本单位的承办部门 Must be a department of this organisation: %(ref)s") % {"ref": ref}
         )
     return org
-
-
-class IdChoiceField(serializers.ChoiceField):
-    """An id (a user, a proposal) offered from ``choices`` (forms show a select); any id is
-    accepted here, so the field's ``validate_<name>`` can say why it does not qualify."""
-
-    def to_internal_value(self, data):
-        pk = parse_id(data)
-        if pk is None or isinstance(data, bool):
-            self.fail("invalid_choice", input=data)
-        return pk
 
 
 def supervisor_choices(case) -> list[tuple[int, str]]:
@@ -225,38 +207,16 @@ class AssignInput(serializers.Serializer):
 class ReplyInput(serializers.Serializer):
     text = serializers.CharField(label=_("答复内容 Reply"), min_length=2, max_length=20000)
     classification = serializers.ChoiceField(label=_("分类 Classification"), choices=Classification.choices)
-    attachments = serializers.ListField(
-        label=_("附件 Attachments"), child=IdField(), required=False, max_length=20,
+    # The reply keeps each attachment's name, version and hash.
+    attachments = CaseDocumentsField(
+        label=_("附件 Attachments"), required=False,
         help_text=_("已上传到本提案的文件编号 Ids of documents uploaded to this proposal"),
+        error_messages={"not_of_case": _("不是本提案的文件 Not documents of this proposal: %(ids)s")},
     )
-
-    def validate_attachments(self, value):
-        """Each attachment is a document of this proposal; the reply keeps its name, version and hash."""
-        from django.contrib.contenttypes.models import ContentType
-
-        from workflow.documents.models import Document
-
-        case = self.context["case"]
-        docs = {
-            d.pk: d
-            for d in Document.objects.filter(
-                pk__in=value, case_type=ContentType.objects.get_for_model(case, for_concrete_model=True),
-                case_id=case.pk,
-            )
-        }
-        missing = [str(pk) for pk in value if pk not in docs]
-        if missing:
-            raise serializers.ValidationError(
-                _("不是本提案的文件 Not documents of this proposal: %(ids)s") % {"ids": ", ".join(missing)}
-            )
-        return [
-            {"id": d.pk, "name": d.name, "version": d.version, "sha256": d.sha256}
-            for d in (docs[pk] for pk in dict.fromkeys(value))
-        ]
 
 
 class CountersignInput(serializers.Serializer):
-    opinion = serializers.CharField(label=_("会签意见 Opinion"), required=False, allow_blank=True, max_length=4000)
+    opinion = note_field(label=_("会签意见 Opinion"), required=False)
     department = serializers.CharField(
         label=_("协办部门 Co-department"), required=False, max_length=40,
         help_text=_("仅当您属于多个协办部门时需要选择 Needed only if you act for several co-departments"),
@@ -290,7 +250,7 @@ class CountersignInput(serializers.Serializer):
 
 class RateInput(serializers.Serializer):
     rating = serializers.ChoiceField(label=_("评价 Rating"), choices=Rating.choices)
-    comment = serializers.CharField(label=_("意见 Comment"), required=False, allow_blank=True, max_length=2000)
+    comment = note_field(label=_("意见 Comment"), required=False, max_length=2000)
 
     def validate(self, attrs):
         if attrs["rating"] == Rating.UNSATISFIED and len((attrs.get("comment") or "").strip()) < 2:
@@ -299,7 +259,7 @@ class RateInput(serializers.Serializer):
 
 
 class NoteInput(serializers.Serializer):
-    note = serializers.CharField(label=_("委员会意见 Committee note"), min_length=2, max_length=4000)
+    note = note_field(label=_("委员会意见 Committee note"))
 
 
 class PutToVoteInput(serializers.Serializer):
