@@ -10,6 +10,7 @@ from workflow.calendar.rules import start_deadline
 from workflow.deadlines import close_deadline
 from workflow.errors import GuardFailed
 from workflow.models import CaseDeadline
+from workflow.notifications.events import safely
 
 from . import deadlines as d
 from .models import ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
@@ -120,7 +121,7 @@ def _ask_for_countersigns(ctx) -> None:
 
     case = ctx.case
     if case.co_departments.exists():
-        ctx.after_commit.append(lambda: notify_countersign_expected(case=case))
+        ctx.after_commit.append(safely(lambda: notify_countersign_expected(case=case)))
 
 
 def acknowledge(ctx):
