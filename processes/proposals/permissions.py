@@ -7,14 +7,13 @@ the service checks them before any guard. Person-specific steps are never delega
 from __future__ import annotations
 
 from workflow.models import RoleAssignment
+from workflow.policy import is_creator
 from workflow.roles import Role
 
 from .states import CosignStatus
 
-
-def is_proposer(case, user) -> bool:
-    """The representative who filed the proposal (提案人)."""
-    return user.is_authenticated and case.created_by_id == user.pk
+#: The representative who filed the proposal (提案人) is the case's creator.
+is_proposer = is_creator
 
 
 def _invitation_status(case, user):
