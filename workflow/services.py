@@ -49,6 +49,10 @@ class TransitionContext:
     payload: dict = field(default_factory=dict)
     #: Callables run after commit (notifications, follow-up tasks).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    #: What the effect returned, for the model's transition method: an outcome the effect
+    #: decided from the rows it wrote (a rating's re-handling or closure), kept apart from
+    #: the audit payload, which records it but is not the way to pass it on.
+    result: Any = None
 
     @property
     def user(self):
@@ -192,7 +196,7 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
             raise GuardFailed(str(reason), rule=getattr(guard, "rule_id", guard.__name__))
     from_state = case.state
     if tspec.effect is not None:
-        tspec.effect(ctx)
+        ctx.result = tspec.effect(ctx)
     _call_transition(case, tspec.method_name, ctx)
     case.version += 1
     case.save()

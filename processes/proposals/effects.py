@@ -1,9 +1,12 @@
 """Transition effects: the rows around a proposal, written in the service's transaction.
 
-Each runs before the FSM method and may add to ``ctx.payload`` (what the audit event records).
+Each runs before the FSM method and may add to ``ctx.payload`` (what the audit event records);
+what it returns is ``ctx.result`` for the model's method.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from workflow.audit import record_event
 from workflow.calendar.rules import start_deadline
@@ -162,7 +165,16 @@ def reply(ctx):
     ctx.payload["on_time"] = on_time
 
 
-def rate(ctx):
+@dataclass(frozen=True)
+class RatingOutcome:
+    """What a rating leads to: ``Closure.RATED``, ``ProposalState.REHANDLING`` or
+    ``Closure.REHANDLING_EXHAUSTED`` (then with the committee's note)."""
+
+    outcome: str
+    committee_note: str = ""
+
+
+def rate(ctx) -> RatingOutcome:
     """满意/基本满意 close it; 不满意 re-handles it while fewer than R re-handlings were made."""
     from .lifecycle import EXHAUSTED_NOTE, max_rehandlings
 
@@ -176,6 +188,7 @@ def rate(ctx):
     )
     close_deadline(case, d.FEEDBACK.id)
     limit = max_rehandlings(case.organisation)
+    note = ""
     if ctx.data["rating"] != Rating.UNSATISFIED:
         outcome = Closure.RATED
     elif case.rehandling_count < limit:
@@ -185,9 +198,11 @@ def rate(ctx):
         _ask_for_countersigns(ctx)  # the new round needs fresh countersigns
     else:
         outcome = Closure.REHANDLING_EXHAUSTED
-        ctx.payload["committee_note"] = str(EXHAUSTED_NOTE % {"n": case.rehandling_count})
+        note = str(EXHAUSTED_NOTE % {"n": case.rehandling_count})
+        ctx.payload["committee_note"] = note
     ctx.payload["outcome"] = str(outcome)
     ctx.payload["rehandlings"] = {"done": case.rehandling_count, "allowed": limit}
+    return RatingOutcome(str(outcome), note)
 
 
 def close_unrated(ctx):
