@@ -22,6 +22,7 @@ from django.db.models import Exists, OuterRef
 
 from .acting import role_labels
 from .audit import verify_events
+from .exports import CSV_ENCODING, csv_cell
 from .models import AuditEvent, AuditExport, Organisation
 
 #: Rows fetched per round trip while streaming; keeps memory flat at any number of events.
@@ -45,8 +46,6 @@ HEADERS = dict(
         strict=True,
     )
 )
-#: What a spreadsheet reads as the start of a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass
@@ -61,12 +60,6 @@ class ExportFile:
     broken_case_refs: list[str] = field(default_factory=list)
 
 
-def _cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _row(event: AuditEvent) -> list:
     payload = json.dumps(event.payload, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     created = event.created_at.astimezone(EXPORT_TZ).isoformat(sep=" ", timespec="microseconds")
@@ -76,7 +69,7 @@ def _row(event: AuditEvent) -> list:
         # The role's bilingual label beside its stored code (the code stays what the chain hashes).
         role_labels().get(event.actor_role, event.actor_role),
     ]
-    return [_cell(v) for v in values]
+    return [csv_cell(v) for v in values]
 
 
 def events_to_export(organisation: Organisation, start, end) -> Iterator[AuditEvent]:
@@ -124,8 +117,7 @@ def _write_rows(raw, organisation: Organisation, start, end) -> ExportFile:
         return start <= event.created_at < end and event.organisation_id in subtree_ids
 
     result = ExportFile()
-    # utf-8-sig writes the BOM that makes Excel read the file as UTF-8.
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    text = io.TextIOWrapper(raw, encoding=CSV_ENCODING, newline="")
     try:
         writer = csv.writer(text)
         writer.writerow([f"{HEADERS[c]} {c}" for c in COLUMNS])

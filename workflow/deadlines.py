@@ -72,14 +72,18 @@ def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) ->
     )
 
 
-def due_at_for(case, rule_id: str):
-    row = (
+def open_deadline(case, rule_id: str) -> CaseDeadline | None:
+    """The case's open deadline of ``rule_id`` (the latest, should there be more), or None."""
+    return (
         CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN)
-        .order_by("-created_at")
-        .values_list("due_at", flat=True)
+        .order_by("-created_at", "-pk")
         .first()
     )
-    return row
+
+
+def due_at_for(case, rule_id: str):
+    row = open_deadline(case, rule_id)
+    return row.due_at if row is not None else None
 
 
 def case_deadlines(case) -> list[dict]:

@@ -120,6 +120,12 @@ class Decision:
     on_behalf_of: Any = None
 
 
+def is_creator(case, user) -> bool:
+    """Whether ``user`` created the case (the proposer, the applicant): the actor of the steps
+    only they may take, such as submitting, withdrawing or rating the answer they received."""
+    return user.is_authenticated and case.created_by_id == user.pk
+
+
 def may_perform(user, case, spec, now=None) -> Decision:
     """May ``user`` perform transition ``spec`` on ``case`` now (roles, actor, separation of duties)?
 

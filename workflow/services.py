@@ -21,7 +21,7 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from . import flowkit, messages, policy, registry
 from .acting import SYSTEM, acting_role
-from .api.parsing import id_or_code_lookup, parse_id
+from .api.parsing import organisation_from_input, parse_id
 from .audit import Actor, RequestMeta, record_event
 from .errors import (
     ActionForbidden,
@@ -49,6 +49,10 @@ class TransitionContext:
     payload: dict = field(default_factory=dict)
     #: Callables run after commit (notifications, follow-up tasks).
     after_commit: list[Callable[[], None]] = field(default_factory=list)
+    #: What the effect returned, for the model's transition method: an outcome the effect
+    #: decided from the rows it wrote (a rating's re-handling or closure), kept apart from
+    #: the audit payload, which records it but is not the way to pass it on.
+    result: Any = None
 
     @property
     def user(self):
@@ -192,7 +196,7 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
         raise GuardFailed(reason, rule=rule)
     from_state = case.state
     if tspec.effect is not None:
-        tspec.effect(ctx)
+        ctx.result = tspec.effect(ctx)
     _call_transition(case, tspec.method_name, ctx)
     case.version += 1
     case.save()
@@ -303,10 +307,7 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
     meta = meta or RequestMeta()
     now = now or timezone.now()
     data = dict(data or {})
-    lookup = id_or_code_lookup(data.get("organisation"))
-    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
-    if organisation is None:
-        raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
+    organisation = organisation_from_input(data.get("organisation"))
     grant = policy.grant_for_own(user, organisation, spec.create_roles)
     if grant is None:
         raise ActionForbidden(str(messages.NO_ROLE))

@@ -6,17 +6,17 @@ the same data are in :mod:`views`.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from workflow import services
-from workflow.api.parsing import check_int, id_or_code_lookup
-from workflow.errors import InvalidInput, NotVisible
-from workflow.models import CongressTerm, Organisation
+from workflow.api.parsing import check_int, organisation_from_input
+from workflow.errors import NotVisible
+from workflow.exports import csv_response, pdf_response
+from workflow.models import CongressTerm
 
-from .report import proposal_report, report_csv
+from .report import CSV_HEADER, proposal_report, report_csv_rows
 
 #: A congress term number is small; the column is a 32-bit positive integer.
 MAX_TERM = 2**31 - 1
@@ -24,11 +24,7 @@ MAX_TERM = 2**31 - 1
 
 def report_for_request(request):
     params = request.GET
-    ref = params.get("organisation", "")
-    lookup = id_or_code_lookup(ref)
-    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
-    if organisation is None:
-        raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["请选择组织 Choose an organisation."]})
+    organisation = organisation_from_input(params.get("organisation", ""))
     term = None
     if params.get("term"):
         number = check_int(params["term"], name="term", minimum=1, maximum=MAX_TERM)
@@ -38,33 +34,25 @@ def report_for_request(request):
     return proposal_report(organisation=organisation, user=request.user, term=term)
 
 
-def _csv_response(report) -> HttpResponse:
-    response = HttpResponse(report_csv(report), content_type="text/csv; charset=utf-8")
-    name = f"proposals-{report['organisation']['code']}-term{report['term']['number']}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+def _export_name(report, extension: str) -> str:
+    return f"proposals-{report['organisation']['code']}-term{report['term']['number']}.{extension}"
 
 
-def _pdf_response(content: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}"'
-    return response
-
-
-def form_pdf_response(request, pk) -> HttpResponse:
+def form_pdf_response(request, pk):
     from .pdf import proposal_form_pdf
 
     case = services.get_visible_case(process="proposals", case_id=pk, user=request.user)
-    return _pdf_response(proposal_form_pdf(case), f"{case.reference}.pdf")
+    return pdf_response(proposal_form_pdf(case), f"{case.reference}.pdf")
 
 
 def export_response(request, report):
+    """The report as a file when ``?export=csv`` or ``?export=pdf`` asks for one, else None."""
     if request.GET.get("export") == "csv":
-        return _csv_response(report)
+        return csv_response(header=CSV_HEADER, rows=report_csv_rows(report), filename=_export_name(report, "csv"))
     if request.GET.get("export") == "pdf":
         from .pdf import report_pdf
 
-        return _pdf_response(report_pdf(report), f"proposals-{report['organisation']['code']}-term{report['term']['number']}.pdf")
+        return pdf_response(report_pdf(report), _export_name(report, "pdf"))
     return None
 
 

@@ -1,15 +1,19 @@
 """Transition effects: the rows around a proposal, written in the service's transaction.
 
-Each runs before the FSM method and may add to ``ctx.payload`` (what the audit event records).
+Each runs before the FSM method and may add to ``ctx.payload`` (what the audit event records);
+what it returns is ``ctx.result`` for the model's method.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from workflow.audit import record_event
 from workflow.calendar.rules import start_deadline
-from workflow.deadlines import close_deadline, set_deadline
+from workflow.deadlines import close_deadline
 from workflow.errors import GuardFailed
 from workflow.models import CaseDeadline
+from workflow.notifications.events import safely
 
 from . import deadlines as d
 from .models import ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
@@ -33,12 +37,7 @@ def invite_cosigners(ctx):
         ProposalCosigner.objects.create(proposal=case, user=user, invited_at=ctx.now)
     case.cosign_opened_on = ctx.today
     case.cosign_closes_on = cosign_window_end(case, ctx.today)
-    row = set_deadline(case, rule_id=d.COSIGN_WINDOW.id, starts_on=ctx.today, due_on=case.cosign_closes_on)
-    ctx.payload["deadlines"] = [
-        {"rule_id": d.COSIGN_WINDOW.id, "starts_on": ctx.today.isoformat(),
-         "due_on": case.cosign_closes_on.isoformat(), "source": d.COSIGN_WINDOW.source,
-         "provisional": row.provisional}
-    ]
+    start_deadline(case, d.COSIGN_WINDOW.id, ctx.today, payload=ctx.payload, due_on=case.cosign_closes_on)
     ctx.payload["invited"] = [_username(u) for u in ctx.data["cosigners"]]
 
 
@@ -125,7 +124,7 @@ def _ask_for_countersigns(ctx) -> None:
 
     case = ctx.case
     if case.co_departments.exists():
-        ctx.after_commit.append(lambda: notify_countersign_expected(case=case))
+        ctx.after_commit.append(safely(lambda: notify_countersign_expected(case=case)))
 
 
 def acknowledge(ctx):
@@ -166,7 +165,16 @@ def reply(ctx):
     ctx.payload["on_time"] = on_time
 
 
-def rate(ctx):
+@dataclass(frozen=True)
+class RatingOutcome:
+    """What a rating leads to: ``Closure.RATED``, ``ProposalState.REHANDLING`` or
+    ``Closure.REHANDLING_EXHAUSTED`` (then with the committee's note)."""
+
+    outcome: str
+    committee_note: str = ""
+
+
+def rate(ctx) -> RatingOutcome:
     """满意/基本满意 close it; 不满意 re-handles it while fewer than R re-handlings were made."""
     from .lifecycle import EXHAUSTED_NOTE, max_rehandlings
 
@@ -180,6 +188,7 @@ def rate(ctx):
     )
     close_deadline(case, d.FEEDBACK.id)
     limit = max_rehandlings(case.organisation)
+    note = ""
     if ctx.data["rating"] != Rating.UNSATISFIED:
         outcome = Closure.RATED
     elif case.rehandling_count < limit:
@@ -189,9 +198,11 @@ def rate(ctx):
         _ask_for_countersigns(ctx)  # the new round needs fresh countersigns
     else:
         outcome = Closure.REHANDLING_EXHAUSTED
-        ctx.payload["committee_note"] = str(EXHAUSTED_NOTE % {"n": case.rehandling_count})
+        note = str(EXHAUSTED_NOTE % {"n": case.rehandling_count})
+        ctx.payload["committee_note"] = note
     ctx.payload["outcome"] = str(outcome)
     ctx.payload["rehandlings"] = {"done": case.rehandling_count, "allowed": limit}
+    return RatingOutcome(str(outcome), note)
 
 
 def close_unrated(ctx):

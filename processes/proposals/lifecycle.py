@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE
 
 from workflow.calendar.rules import compute_due
-from workflow.models import CaseDeadline, CongressSession
+from workflow.deadlines import open_deadline
+from workflow.models import CongressSession, CongressTerm
 from workflow.registry import TransitionSpec, guard, transitions
 from workflow.roles import Role
 
@@ -87,37 +88,19 @@ ALREADY_COUNTERSIGNED = _(
 def min_cosigners(organisation) -> int:
     """K: confirmed co-signers needed to submit (default 2, allowed 2–3; proposal-work practice)."""
     low, high = d.MIN_COSIGNERS_RANGE
-    try:
-        value = int(organisation.setting("proposal.min_cosigners", d.MIN_COSIGNERS_DEFAULT))
-    except (TypeError, ValueError):
-        value = d.MIN_COSIGNERS_DEFAULT
-    return min(max(value, low), high)
+    return organisation.int_setting("proposal.min_cosigners", d.MIN_COSIGNERS_DEFAULT, minimum=low, maximum=high)
 
 
 def max_rehandlings(organisation) -> int:
     """R: re-handlings allowed after an unsatisfied rating (default 1; "Process 1" table)."""
-    try:
-        return max(0, int(organisation.setting("proposal.max_rehandlings", d.MAX_REHANDLINGS_DEFAULT)))
-    except (TypeError, ValueError):
-        return d.MAX_REHANDLINGS_DEFAULT
-
-
-def next_session(case, today):
-    return (
-        CongressSession.objects.filter(term__organisation_id=case.organisation_id, opens_on__gt=today)
-        .order_by("opens_on")
-        .first()
-    )
+    return organisation.int_setting("proposal.max_rehandlings", d.MAX_REHANDLINGS_DEFAULT, minimum=0)
 
 
 def close_before_congress_days(organisation) -> int:
     """Days before the congress when collection stops (setting ``proposal.cosign_close_before_congress_days``)."""
-    try:
-        value = int(organisation.setting("proposal.cosign_close_before_congress_days",
-                                         d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS))
-    except (TypeError, ValueError):
-        value = d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS
-    return max(0, value)
+    return organisation.int_setting(
+        "proposal.cosign_close_before_congress_days", d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS, minimum=0
+    )
 
 
 def cosign_window_end(case, today):
@@ -125,29 +108,16 @@ def cosign_window_end(case, today):
     import datetime as dt
 
     due = compute_due(d.COSIGN_WINDOW.id, today, case.organisation)
-    session = next_session(case, today)
+    session = CongressSession.next_for(case.organisation, today)
     if session is not None:
         due = min(due, session.opens_on - dt.timedelta(days=close_before_congress_days(case.organisation)))
     return due
 
 
-def open_deadline(case, rule_id):
-    from django.contrib.contenttypes.models import ContentType
-
-    return (
-        CaseDeadline.objects.filter(
-            case_type=ContentType.objects.get_for_model(case, for_concrete_model=True), case_id=case.pk,
-            rule_id=rule_id, status=CaseDeadline.Status.OPEN,
-        )
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-
-
 # Guards ---------------------------------------------------------------------------------------
 @guard("proposal.term")
 def term_is_current(ctx):
-    if p.current_term(ctx.case.organisation, on=ctx.today) != ctx.case.term:
+    if CongressTerm.current_for(ctx.case.organisation, on=ctx.today) != ctx.case.term:
         return str(TERM_NOT_CURRENT)
 
 
@@ -273,10 +243,7 @@ def co_departments_countersigned(ctx):
 def reported_to_next_congress(ctx):
     """Archive after the handling was reported to the next congress (proposal-work practice)."""
     closed = ctx.case.closed_on or ctx.today
-    held = CongressSession.objects.filter(
-        term__organisation_id=ctx.case.organisation_id, opens_on__gt=closed, opens_on__lte=ctx.today
-    )
-    if not held.exists():
+    if not CongressSession.held_between(ctx.case.organisation, closed, ctx.today):
         return str(NOT_REPORTED)
 
 

@@ -199,14 +199,14 @@ class Proposal(Case):
 
     def rate(self, ctx):
         """Satisfied → closed; unsatisfied → re-handled while fewer than R re-handlings, else closed."""
-        outcome = ctx.payload["outcome"]
+        outcome = ctx.result.outcome  # decided by the effect (effects.rate)
         if outcome == S.REHANDLING:
             self.rehandling_count += 1
             return S.REHANDLING
         self.closure = outcome
         self.closed_on = ctx.today
         if outcome == Closure.REHANDLING_EXHAUSTED:
-            self.committee_note = ctx.payload.get("committee_note", "")
+            self.committee_note = ctx.result.committee_note
         return S.CLOSED
 
     def close_unrated(self, ctx):

@@ -6,37 +6,30 @@ e-mailed, so it carries nothing the proposer typed.
 
 from __future__ import annotations
 
-import logging
-
 from django.utils.translation import gettext as _
 
 from workflow.notifications.models import NotificationKind
 from workflow.notifications.services import notify
 from workflow.roles import Role
 
-log = logging.getLogger(__name__)
-
 
 def notify_countersign_expected(*, case) -> int:
     """会签: tell the department staff of every co-department still to countersign the current round.
 
-    Sent when the lead department acknowledges and when a re-handling round starts. Runs
-    after commit; a failure is logged, never turned into an error for the committed change.
+    Sent after commit when the lead department acknowledges and when a re-handling round starts
+    (wrapped in :func:`workflow.notifications.events.safely`: a failure is logged, never turned
+    into an error for the committed change).
     """
-    try:
-        count = 0
-        for department in case.countersign_missing():
-            params = {"ref": case.reference, "department": department.name}
-            title = _("待会签 Countersign requested: %(ref)s") % params
-            body = _(
-                "%(ref)s 由主办部门办理，请%(department)s在答复前会签 The lead department is handling %(ref)s; "
-                "please countersign for %(department)s before it replies."
-            ) % params
-            count += notify(
-                role=Role.DEPARTMENT, organisation=department, kind=NotificationKind.NEW_TASK, title=title, body=body,
-                case=case,
-            )
-        return count
-    except Exception:  # noqa: BLE001 - the transition is committed already
-        log.exception("countersign notification failed for %s", case.pk)
-        return 0
+    count = 0
+    for department in case.countersign_missing():
+        params = {"ref": case.reference, "department": department.name}
+        title = _("待会签 Countersign requested: %(ref)s") % params
+        body = _(
+            "%(ref)s 由主办部门办理，请%(department)s在答复前会签 The lead department is handling %(ref)s; "
+            "please countersign for %(department)s before it replies."
+        ) % params
+        count += notify(
+            role=Role.DEPARTMENT, organisation=department, kind=NotificationKind.NEW_TASK, title=title, body=body,
+            case=case,
+        )
+    return count

@@ -1,91 +1,25 @@
 """Printable PDFs: the proposal form (提案表) and the session report for the congress.
 
-The Chinese font (Noto Sans SC, SIL OFL) comes from a pinned package and is embedded
-(subset) in every file, so the PDF reads the same on any machine.
+Laid out on the engine's A4 document (:class:`workflow.pdf.PdfDocument`), which embeds the Chinese font.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.utils import timezone
-from fpdf import FPDF
-from fpdf.enums import WrapMode
 
-FONT = "NotoSansSC"
-
-# Subsetting the font logs every table at INFO; that is noise in the server log.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-
-def _font_path() -> str:
-    import pylopdf_fonts_zh_cn
-
-    return str(pylopdf_fonts_zh_cn.sans_path())
-
-
-class _Doc(FPDF):
-    def __init__(self, title: str, subtitle: str = ""):
-        super().__init__(format="A4")
-        self.doc_title, self.doc_subtitle = title, subtitle
-        self.set_auto_page_break(auto=True, margin=15)
-        self.add_font(FONT, fname=_font_path())
-        self.set_title(title)
-        self.add_page()
-        self.set_font(FONT, size=16)
-        self.multi_cell(0, 10, title, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
-        if subtitle:
-            self.set_font(FONT, size=10)
-            self.multi_cell(0, 6, subtitle, align="C", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
-        self.ln(4)
-
-    def footer(self):
-        self.set_y(-12)
-        self.set_font(FONT, size=8)
-        self.cell(0, 8, f"{self.doc_title} · {self.page_no()}", align="C")
-
-    def heading(self, text: str) -> None:
-        self.ln(2)
-        self.set_font(FONT, size=12)
-        self.set_fill_color(230, 236, 242)
-        self.multi_cell(0, 8, text, fill=True, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
-        self.set_font(FONT, size=10)
-
-    def row(self, label: str, value) -> None:
-        self.set_font(FONT, size=10)
-        y = self.get_y()
-        self.multi_cell(45, 7, str(label), border=0, new_x="RIGHT", new_y="TOP", wrapmode=WrapMode.CHAR)
-        self.set_y(y)
-        self.set_x(self.l_margin + 45)
-        self.multi_cell(0, 7, "" if value is None else str(value), new_x="LMARGIN", new_y="NEXT",
-                        wrapmode=WrapMode.CHAR)
-
-    def para(self, text: str) -> None:
-        self.set_font(FONT, size=10)
-        self.multi_cell(0, 6, text or "—", new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
-
-    def bytes(self) -> bytes:
-        return bytes(self.output())
-
-
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _dt(value) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
+from workflow.pdf import PdfDocument, local_time, person_name
 
 
 def _countersign_rows(doc, countersigns) -> None:
     for c in countersigns:
-        text = f"{c.department.name} · {_name(c.signed_by)} · {_dt(c.signed_at)}"
+        text = f"{c.department.name} · {person_name(c.signed_by)} · {local_time(c.signed_at)}"
         doc.row(f"会签 Countersign {c.round}", f"{text} · {c.opinion}" if c.opinion else text)
 
 
 def proposal_form_pdf(case) -> bytes:
     """提案表: the proposal, its co-signers with their confirmation times, review and handling
     (co-departments' countersigns before each reply round they preceded)."""
-    doc = _Doc(
+    doc = PdfDocument(
         f"{case.organisation.name} 第{case.term.number}届职工代表大会提案表",
         f"Proposal form · {case.reference} · {case.state_label}",
     )
@@ -93,16 +27,16 @@ def proposal_form_pdf(case) -> bytes:
     doc.row("编号 Reference", case.reference)
     doc.row("案由 Title", case.title)
     doc.row("类别 Category", case.get_category_display())
-    doc.row("提案人 Proposer", _name(case.created_by))
+    doc.row("提案人 Proposer", person_name(case.created_by))
     doc.row("提交日期 Submitted", case.submitted_on or "—")
-    co_proposers = [_name(u) for u in case.co_proposers.order_by("username")]
+    co_proposers = [person_name(u) for u in case.co_proposers.order_by("username")]
     if co_proposers:
         doc.row("共同提案人 Co-proposers", "、".join(co_proposers))
     doc.heading("理由与建议 Reasons and measures")
     doc.para(case.body)
     doc.heading("附议人 Co-signers")
     for c in case.cosigners.select_related("user"):
-        doc.row(_name(c.user), f"{c.get_status_display()} · {_dt(c.responded_at)}")
+        doc.row(person_name(c.user), f"{c.get_status_display()} · {local_time(c.responded_at)}")
     doc.heading("审查 Review")
     doc.row("状态 State", case.state_label)
     doc.row("审查意见 Opinion", case.decision_reason or "—")
@@ -118,13 +52,14 @@ def proposal_form_pdf(case) -> bytes:
             doc.row("协办部门 Co-departments", co or "—")
             doc.row("答复期限 Reply due", case.reply_due_on or "—")
             if case.supervisor_id:
-                doc.row("督办领导 Supervisor", _name(case.supervisor))
+                doc.row("督办领导 Supervisor", person_name(case.supervisor))
         signs: dict[int, list] = {}
         for c in case.countersigns.select_related("department", "signed_by"):
             signs.setdefault(c.round, []).append(c)
         for r in case.replies.select_related("department"):
             _countersign_rows(doc, signs.pop(r.round, []))
-            doc.row(f"答复 Reply {r.round}", f"{r.department.name} · {_dt(r.replied_at)} · {r.get_classification_display()}")
+            replied = f"{r.department.name} · {local_time(r.replied_at)} · {r.get_classification_display()}"
+            doc.row(f"答复 Reply {r.round}", replied)
             doc.para(r.text)
             rating = getattr(r, "rating", None)
             if rating is not None:
@@ -136,13 +71,13 @@ def proposal_form_pdf(case) -> bytes:
         if case.committee_note:
             doc.row("委员会意见 Committee note", case.committee_note)
     doc.ln(6)
-    doc.row("打印时间 Printed", _dt(timezone.now()))
+    doc.row("打印时间 Printed", local_time(timezone.now()))
     return doc.bytes()
 
 
 def report_pdf(report: dict) -> bytes:
     """The session report for the congress, as print."""
-    doc = _Doc(
+    doc = PdfDocument(
         f"{report['organisation']['name']} 第{report['term']['number']}届职代会提案工作报告",
         f"Proposal work report · {report['term']['starts_on']} — {report['term']['ends_on']}",
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from workflow.acting import acts_as
-from workflow.models import CongressTerm, RoleAssignment
+from workflow.models import RoleAssignment
+from workflow.policy import is_creator
 from workflow.roles import Role
 
 from .states import CosignStatus
@@ -17,8 +18,8 @@ from .states import CosignStatus
 
 @acts_as("proposer", _("提案人 Proposer"))
 def is_proposer(case, user) -> bool:
-    """The representative who filed the proposal (提案人)."""
-    return user.is_authenticated and case.created_by_id == user.pk
+    """The representative who filed the proposal (提案人): the case's creator."""
+    return is_creator(case, user)
 
 
 def _invitation_status(case, user):
@@ -72,29 +73,3 @@ def is_eligible_supervisor(user, organisation, on=None) -> bool:
         user=user, role__in=SUPERVISOR_ROLES, organisation=organisation
     ).exists()
 
-
-def current_term(organisation, on=None):
-    return CongressTerm.current_for(organisation, on=on)
-
-
-def representative_term(user, organisation, on=None):
-    """The current congress term if ``user`` is a formal representative of it, else None.
-
-    Proposal-work practice: a formal representative of the sitting congress.
-    """
-    term = current_term(organisation, on=on)
-    if term is None:
-        return None
-    held = RoleAssignment.objects.current(on).filter(
-        user=user, organisation=organisation, role=Role.REPRESENTATIVE, term=term
-    )
-    return term if held.exists() else None
-
-
-def representative_ids(term, on=None) -> set[int]:
-    """Users holding the representative role for ``term`` today."""
-    return set(
-        RoleAssignment.objects.current(on)
-        .filter(organisation_id=term.organisation_id, role=Role.REPRESENTATIVE, term=term)
-        .values_list("user_id", flat=True)
-    )

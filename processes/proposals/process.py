@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow import registry
 from workflow.errors import ActionForbidden
+from workflow.models import CongressTerm
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
@@ -13,7 +14,6 @@ from .deadlines import RULES
 from .flows import ProposalFlow
 from .lifecycle import build_transitions
 from .models import Proposal
-from .permissions import representative_term
 from .serializers import CreateInput, ProposalDetailSerializer
 
 NOT_REPRESENTATIVE = _(
@@ -24,7 +24,7 @@ NOT_REPRESENTATIVE = _(
 def create(ctx) -> Proposal:
     """∅ → draft: a formal representative of the organisation's current term (proposal-work practice: who may propose)."""
     organisation = ctx.data["organisation"]
-    term = representative_term(ctx.user, organisation, on=ctx.today)
+    term = CongressTerm.represented_by(ctx.user, organisation, on=ctx.today)
     if term is None:
         raise ActionForbidden(str(NOT_REPRESENTATIVE))
     return Proposal(term=term, title=ctx.data["title"], body=ctx.data["body"], category=ctx.data["category"])

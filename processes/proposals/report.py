@@ -8,8 +8,6 @@ practice). Read-only: it changes nothing and writes no audit.
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import Counter
 
@@ -110,20 +108,21 @@ def proposal_report(*, organisation: Organisation, user, term: CongressTerm | No
     }
 
 
-def report_csv(report: dict) -> str:
-    """The report as CSV: one row per figure (section, key, label, value)."""
-    out = io.StringIO()
-    w = csv.writer(out)
-    w.writerow(["section", "key", "label", "value"])
-    w.writerow(["term", report["organisation"]["code"], report["organisation"]["name"], report["term"]["number"]])
-    w.writerow(["total", "", "提案总数 Proposals", report["total"]])
+#: The CSV's columns, bilingual like its labels.
+CSV_HEADER = ("部分 Section", "键 Key", "名称 Label", "数值 Value")
+
+
+def report_csv_rows(report: dict) -> list[list]:
+    """The report as CSV rows: one per figure (section, key, label, value); the header is :data:`CSV_HEADER`."""
+    rows = [
+        ["term", report["organisation"]["code"], report["organisation"]["name"], report["term"]["number"]],
+        ["total", "", "提案总数 Proposals", report["total"]],
+    ]
     for section in ("by_state", "by_category", "by_department"):
         for row in report[section]:
-            w.writerow([section, row["key"], row["label"], row["count"]])
-    for key, value in report["handling_days"].items():
-        w.writerow(["handling_days", key, "办理天数 Days from assignment to reply", "" if value is None else value])
-    for key, value in report["replies"].items():
-        w.writerow(["replies", key, "答复 Replies", "" if value is None else value])
-    for key, value in report["satisfaction"].items():
-        w.writerow(["satisfaction", key, "满意度 Satisfaction", "" if value is None else value])
-    return out.getvalue()
+            rows.append([section, row["key"], row["label"], row["count"]])
+    for section, label in (("handling_days", "办理天数 Days from assignment to reply"), ("replies", "答复 Replies"),
+                           ("satisfaction", "满意度 Satisfaction")):
+        for key, value in report[section].items():
+            rows.append([section, key, label, "" if value is None else value])
+    return rows

@@ -14,13 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workflow.api.parsing import id_or_code_lookup
+from workflow.inputs import note_field, reason_field
 from workflow.models import Organisation, OrgKind
 from workflow.pickers import CaseField, DocumentListField, UserField, UserListField
 
 from .models import Proposal
 from .states import Category, Classification, Rating
 
-REASON_REQUIRED = _("必须填写书面理由 A written reason is required.")
 CO_DEPARTMENTS_DISTINCT = _(
     "协办部门不能重复或与主办部门相同 Co-departments must be distinct from each other and from the lead."
 )
@@ -31,13 +31,6 @@ SUPERVISOR_NOT_ELIGIBLE = _(
     "member of this organisation."
 )
 NOT_YOUR_CO_DEPARTMENT = _("您不在该协办部门 You do not act for this co-department: %(ref)s")
-
-
-def _reason_field(**kw):
-    return serializers.CharField(
-        label=_("理由 Reason"), min_length=2, max_length=2000, trim_whitespace=True,
-        error_messages={"blank": REASON_REQUIRED, "required": REASON_REQUIRED, "min_length": REASON_REQUIRED}, **kw,
-    )
 
 
 class CreateInput(serializers.Serializer):
@@ -62,14 +55,12 @@ class InviteCosignersInput(serializers.Serializer):
 
     def validate_cosigners(self, value):
         """Invitees: distinct representatives of the proposal's term, never the proposer (proposal-work practice)."""
-        from .permissions import representative_ids
-
         case = self.context["case"]
         if len({u.pk for u in value}) != len(value):
             raise serializers.ValidationError(_("附议人不能重复 Each co-signer may be named only once."))
         if any(u.pk == case.created_by_id for u in value):
             raise serializers.ValidationError(_("提案人不能附议自己的提案 The proposer cannot co-sign."))
-        reps = representative_ids(case.term, on=self.context["ctx"].today)
+        reps = case.term.representative_ids(on=self.context["ctx"].today)
         outsiders = [u.get_username() for u in value if u.pk not in reps]
         if outsiders:
             raise serializers.ValidationError(
@@ -80,15 +71,15 @@ class InviteCosignersInput(serializers.Serializer):
 
 
 class DeclineInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("理由 Reason"), required=False, allow_blank=True, max_length=2000)
+    reason = reason_field(required=False)
 
 
 class ReasonInput(serializers.Serializer):
-    reason = _reason_field()
+    reason = reason_field()
 
 
 class AcceptInput(serializers.Serializer):
-    reason = serializers.CharField(label=_("审查意见 Opinion"), required=False, allow_blank=True, max_length=2000)
+    reason = reason_field(label=_("审查意见 Opinion"), required=False)
 
 
 class ResubmitInput(serializers.Serializer):
@@ -230,7 +221,7 @@ class ReplyInput(serializers.Serializer):
 
 
 class CountersignInput(serializers.Serializer):
-    opinion = serializers.CharField(label=_("会签意见 Opinion"), required=False, allow_blank=True, max_length=4000)
+    opinion = note_field(label=_("会签意见 Opinion"), required=False)
     department = serializers.CharField(
         label=_("协办部门 Co-department"), required=False, max_length=40,
         help_text=_("仅当您属于多个协办部门时需要选择 Needed only if you act for several co-departments"),
@@ -264,7 +255,7 @@ class CountersignInput(serializers.Serializer):
 
 class RateInput(serializers.Serializer):
     rating = serializers.ChoiceField(label=_("评价 Rating"), choices=Rating.choices)
-    comment = serializers.CharField(label=_("意见 Comment"), required=False, allow_blank=True, max_length=2000)
+    comment = note_field(label=_("意见 Comment"), required=False, max_length=2000)
 
     def validate(self, attrs):
         if attrs["rating"] == Rating.UNSATISFIED and len((attrs.get("comment") or "").strip()) < 2:
@@ -273,7 +264,7 @@ class RateInput(serializers.Serializer):
 
 
 class NoteInput(serializers.Serializer):
-    note = serializers.CharField(label=_("委员会意见 Committee note"), min_length=2, max_length=4000)
+    note = note_field(label=_("委员会意见 Committee note"))
 
 
 class PutToVoteInput(serializers.Serializer):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination, serializers
 
 from ..errors import InvalidInput
+from ..models.organisations import Organisation
 
 #: The largest value a signed 64-bit column (``BigAutoField``, ``BigIntegerField``) holds.
 MAX_DB_INT = 2**63 - 1
@@ -33,6 +34,7 @@ NOT_INTEGER = _("必须是整数 Must be a whole number.")
 OUT_OF_RANGE = _("必须在 %(low)s 与 %(high)s 之间 Must be between %(low)s and %(high)s.")
 TOO_LONG = _("不能超过 %(max)s 个字符 At most %(max)s characters.")
 NOT_BOOLEAN = _("必须是 true 或 false Must be true or false.")
+CHOOSE_ORGANISATION = _("请选择组织 Choose an organisation.")
 
 
 def strict_int(value) -> int | None:
@@ -74,6 +76,15 @@ def id_or_code_lookup(value, *, code_field: str = "code", max_length: int = 40) 
     if isinstance(value, str) and value and len(value) <= max_length and "\x00" not in value:
         return {code_field: value}
     return None
+
+
+def organisation_from_input(value, *, field: str = "organisation") -> Organisation:
+    """The organisation the client names by id or by code; a 400 naming ``field`` when it names none."""
+    lookup = id_or_code_lookup(value)
+    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
+    if organisation is None:
+        raise InvalidInput(str(INVALID), fields={field: [str(CHOOSE_ORGANISATION)]})
+    return organisation
 
 
 def check_int(value, *, name: str, minimum: int = MIN_DB_INT, maximum: int = MAX_DB_INT) -> int:

@@ -222,11 +222,19 @@ def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None =
     return roll_forward(due, calendar) if rule.roll_to_working_day else due
 
 
-def start_deadline(case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None):
-    """Compute and store the deadline on the case; record it in the audit payload if given."""
+def start_deadline(
+    case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None,
+    due_on: dt.date | None = None,
+):
+    """Open the deadline of ``rule_id`` on the case and record it in the audit payload if given.
+
+    The due date is the rule's from ``start`` (with ``n`` instead of the rule's length if
+    given), or ``due_on`` when the process has fixed it otherwise (a window cut short by
+    an event); either way the payload names the rule and its source.
+    """
     from ..deadlines import set_deadline
 
-    due = compute_due(rule_id, start, case.organisation, n=n)
+    due = due_on or compute_due(rule_id, start, case.organisation, n=n)
     row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due)
     if payload is not None:
         payload.setdefault("deadlines", []).append(

@@ -64,6 +64,22 @@ class Organisation(models.Model):
     def setting(self, key: str, default):
         return (self.settings or {}).get(key, default)
 
+    def int_setting(self, key: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+        """An adjustable whole number (``proposal.min_cosigners``…) kept within what the rule allows.
+
+        A value that is not a number is ignored (``default``); one outside ``minimum``–``maximum``
+        is taken as the nearest bound, so a mistyped setting never stops a process.
+        """
+        try:
+            value = int(self.setting(key, default))
+        except (TypeError, ValueError):
+            value = default
+        if minimum is not None:
+            value = max(value, minimum)
+        if maximum is not None:
+            value = min(value, maximum)
+        return value
+
     @property
     def reference(self) -> str:
         """How the organisation's own audit chain (its settings changes) is labelled."""

@@ -24,7 +24,7 @@ from .. import policy, services
 from ..api.parsing import MAX_DB_INT, parse_id, strict_int
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from ..models import CongressTerm, RoleAssignment
+from ..models import CongressTerm
 from ..roles import Role
 from .models import BallotBoxCount, Choice, Elector, Turnout, Vote, VoteMethod, VoteRule, VoteStatus
 from .rules import Result, decide
@@ -188,13 +188,7 @@ def vote_open(
         term = CongressTerm.current_for(organisation, on=today)
         if term is None:
             raise GuardFailed(str(NO_TERM), rule="vote.current_term")
-        user_ids = sorted(
-            set(
-                RoleAssignment.objects.current(on=today)
-                .filter(organisation=organisation, role=Role.REPRESENTATIVE, term=term)
-                .values_list("user_id", flat=True)
-            )
-        )
+        user_ids = sorted(term.representative_ids(on=today))
         if not user_ids:
             raise GuardFailed(str(NO_ELECTORATE), rule="vote.electorate")
         vote = Vote.objects.create(

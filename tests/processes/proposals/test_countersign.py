@@ -10,6 +10,7 @@ from processes.proposals import services as svc
 from processes.proposals.lifecycle import ALREADY_COUNTERSIGNED
 from processes.proposals.models import Proposal, ProposalCountersign
 from processes.proposals.serializers import SUPERVISOR_NOT_ELIGIBLE
+from tests.support.pdf import text_of
 from workflow.audit import case_events, chain_valid
 from workflow.models import Organisation, OrgKind, RoleAssignment
 from workflow.notifications.models import Notification
@@ -17,7 +18,6 @@ from workflow.roles import Role
 from workflow.timers import sweep
 
 from .conftest import at
-from .test_pdf import text_of
 
 
 @pytest.fixture
@@ -136,6 +136,19 @@ def test_staff_of_both_co_departments_sign_for_each_in_turn(people, logistics, h
     assert api(people.dept2).post(url(case, "countersign"), {}, format="json").status_code == 409
     assert set(case.countersigns.values_list("department__code", flat=True)) == {"acme-hr", "acme-logistics"}
     assert api(people.dept1).post(url(case, "reply"), REPLY, format="json").status_code == 200
+
+
+def test_a_failed_countersign_request_is_logged_and_the_acknowledgement_stands(
+    people, handled, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    def broken(**kwargs):
+        raise RuntimeError("mail server down")
+
+    monkeypatch.setattr("processes.proposals.notices.notify", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = handled()
+    assert Proposal.objects.get(pk=case.pk).state == "in_progress"
+    assert "notification failed after commit" in caplog.text
 
 
 def test_a_rehandling_round_needs_fresh_countersigns(people, dept3, handled, django_capture_on_commit_callbacks):

@@ -1,21 +1,15 @@
 """PDFs embed the Chinese font: the text read back out of the file is the text put in."""
 
 import io
-import re
 
 import pytest
 from pypdf import PdfReader
 
 from processes.proposals.pdf import proposal_form_pdf, report_pdf
 from processes.proposals.report import proposal_report
+from tests.support.pdf import text_of
 
 pytestmark = pytest.mark.urls("tests.processes.proposals.urls")
-
-
-def text_of(content: bytes) -> str:
-    reader = PdfReader(io.BytesIO(content))
-    # pypdf puts NULs or spaces between glyphs of a two-byte font; compare without them.
-    return re.sub(r"[\s\x00]+", "", "".join(page.extract_text() for page in reader.pages))
 
 
 def test_the_proposal_form_shows_the_chinese_text_and_cosigners(people, walk):

@@ -59,7 +59,8 @@ def test_report_api_json_csv_and_page(people, report_cases, api, client):
     assert r.status_code == 200 and r.json()["total"] == 4
     r = api(people.chair).get("/api/v1/proposals/report/?organisation=acme&export=csv")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(r.content.decode())))
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0] == ["部分 Section", "键 Key", "名称 Label", "数值 Value"]
     assert ["by_state", "closed", "已办结 Closed", "3"] in rows
     assert ["satisfaction", "satisfaction_rate", "满意度 Satisfaction", "50.0"] in rows
     assert api(people.chair).get("/api/v1/proposals/report/?organisation=nope").status_code == 400
