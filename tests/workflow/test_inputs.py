@@ -10,7 +10,6 @@ from workflow.inputs import (
 )
 
 
-
 class Reasoned(serializers.Serializer):
     reason = reason_field()
     remark = reason_field(required=False)
