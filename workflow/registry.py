@@ -126,6 +126,12 @@ class ProcessSpec:
     api_urls: str = ""
     ui_urls: str = ""
     state_field: str = "state"
+    #: The process's own pages in its menu: ``{"label", "url_name", "roles"}`` each, shown to a
+    #: reader holding one of ``roles`` anywhere (the page itself still checks scope).
+    menu: tuple = ()
+    #: States in which the case is over for its participants although its flow still has a step
+    #: (e.g. a proposal 已办结 awaiting only its archiving): no more documents are uploaded.
+    closed_states: frozenset = frozenset()
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)

@@ -15,6 +15,7 @@ from .flows import ProposalFlow
 from .lifecycle import build_transitions
 from .models import Proposal
 from .serializers import CreateInput, ProposalDetailSerializer
+from .states import ProposalState
 
 NOT_REPRESENTATIVE = _(
     "只有本届职工代表可以提出提案 Only a representative of the current congress term may file a proposal."
@@ -51,6 +52,8 @@ def register() -> ProcessSpec:
             detail_serializer=ProposalDetailSerializer,
             search_fields=("reference", "title"),
             deadline_rules=RULES,
+            # 已办结: only the committee's note and the archiving remain; the file is complete.
+            closed_states=frozenset({ProposalState.CLOSED}),
             seed_demo=_seed_demo,
             detail_template="proposals/detail.html",
             # Process-specific routes (the session report, PDFs), mounted by the engine.

@@ -41,9 +41,7 @@ class CreateInput(serializers.Serializer):
 
 def cosigner_offer(case, user):
     """Whom a proposer may invite: the representatives of the proposal's term, not themselves."""
-    from .permissions import representative_ids
-
-    ids = representative_ids(case.term) - {case.created_by_id}
+    ids = case.term.representative_ids() - {case.created_by_id}
     return get_user_model().objects.filter(pk__in=ids, is_active=True).order_by("username")
 
 

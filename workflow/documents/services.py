@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.status import PROCESS
 
-from .. import messages, policy, services
+from .. import messages, policy, registry, services
 from ..api.parsing import parse_id
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, InvalidInput, NotVisible, ServiceError
@@ -58,10 +58,14 @@ class CaseClosed(ServiceError):
 def case_closed(case) -> bool:
     """A case is closed once its workflow has ended, whatever the process:
 
-    its viewflow process is done or cancelled (the flow reached its End), or its state has
-    no transition out (a final state; also for a case that has no viewflow process).
+    its viewflow process is done or cancelled (the flow reached its End), its state is one its
+    process declares closed (``ProcessSpec.closed_states``), or its state has no transition out
+    (a final state; also for a case that has no viewflow process).
     """
     if case.process_id and case.process.status in (PROCESS.DONE, PROCESS.CANCELED):
+        return True
+    spec = registry.for_model(type(case))
+    if spec is not None and case.state in spec.closed_states:
         return True
     state = case.state
     for transition in type(case)._meta.get_field("state").get_all_transitions(type(case)):

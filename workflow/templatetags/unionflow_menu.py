@@ -1,7 +1,7 @@
 """Menu helpers: a menu shows only what its reader may do.
 
 A process adds its own pages to its menu through its registry entry,
-``ProcessSpec.extra["menu"]``: a list of ``{"label", "url_name", "roles"}``; the entry is
+``ProcessSpec.menu``: a tuple of ``{"label", "url_name", "roles"}``; the entry is
 shown to a reader holding one of ``roles`` anywhere (the page itself still checks scope).
 """
 
@@ -25,7 +25,7 @@ def process_menu(context, process_key: str) -> dict:
     if process_key not in cache:
         roles = {g.role for g in policy.grants(user)}
         entries = []
-        for entry in spec.extra.get("menu", ()):
+        for entry in spec.menu:
             if not roles & set(entry.get("roles", ())):
                 continue
             try:
