@@ -33,7 +33,8 @@ def test_the_rules_due_date_is_opened_and_audited_with_its_source(case):
     row = start_deadline(case, RULE, START, payload=payload)
     assert row.due_on == compute_due(RULE, START, case.organisation)
     assert payload["deadlines"] == [
-        {"rule_id": RULE, "starts_on": "2026-03-02", "due_on": row.due_on.isoformat(), "source": get_rule(RULE).source}
+        {"rule_id": RULE, "starts_on": "2026-03-02", "due_on": row.due_on.isoformat(), "source": get_rule(RULE).source,
+         "provisional": False}
     ]
 
 
