@@ -35,18 +35,6 @@ from workflow.tasks import anchor_audit_log
 
 
 @pytest.fixture
-def people(orgs, make_user):
-    return type(
-        "People",
-        (),
-        {
-            "member": make_user("m1", Role.MEMBER, org=orgs.acme),
-            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
-        },
-    )
-
-
-@pytest.fixture
 def cases(people):
     return approved_example(people, "Good"), approved_example(people, "Target")
 

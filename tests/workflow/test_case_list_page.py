@@ -4,7 +4,6 @@ sorting by due; two queries for the steps and deadlines of a whole page."""
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from tests.example_process.flows import ExampleFlow
@@ -12,22 +11,9 @@ from tests.example_process.models import ExampleRequest
 from workflow import services
 from workflow.deadlines import set_deadline
 from workflow.flowkit import rebuild_work_items
-from workflow.roles import Role
 from workflow.ui.case_list import choice_filters
 
 LIST = "/examples/"
-
-
-@pytest.fixture
-def people(orgs, make_user):
-    return type(
-        "People",
-        (),
-        {
-            "member": make_user("m1", Role.MEMBER, org=orgs.acme),
-            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
-        },
-    )
 
 
 def submitted(user, orgs, title="Lamp", due_in_days=None):

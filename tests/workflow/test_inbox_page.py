@@ -4,7 +4,6 @@ pages without one query per item."""
 
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,21 +13,8 @@ from workflow.calendar.rules import DeadlineRule, Unit
 from workflow.deadlines import set_deadline
 from workflow.flowkit import rebuild_work_items
 from workflow.inbox import deadline_that_matters, due_status
-from workflow.roles import Role
 
 INBOX = "/"
-
-
-@pytest.fixture
-def people(orgs, make_user):
-    return type(
-        "People",
-        (),
-        {
-            "member": make_user("m1", Role.MEMBER, org=orgs.acme),
-            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
-        },
-    )
 
 
 def submitted(user, orgs, title="Lamp"):
