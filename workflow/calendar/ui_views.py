@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
 
+from ..api.parsing import strict_int
 from ..audit import RequestMeta
 from ..errors import InvalidInput, ServiceError
 from . import selectors
@@ -54,7 +55,7 @@ class OverridePage(View):
         try:
             if organisation is None:
                 raise InvalidInput(str(_("未知组织 Unknown organisation.")))
-            n = None if restore else (int(raw) if raw.isdigit() else raw)
+            n = None if restore else (raw if strict_int(raw) is None else strict_int(raw))
             rule = deadline_override(
                 user=request.user, organisation=organisation, rule_id=rule_id, n=n,
                 meta=RequestMeta.from_request(request, "ui"),

@@ -6,10 +6,10 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..api.parsing import id_or_code_lookup
 from ..audit import RequestMeta
 from ..errors import ActionForbidden, InvalidInput
 from ..models import Organisation
-from ..services import parse_id
 from . import selectors
 from .importing import NOT_CALENDAR_ADMIN, import_calendar, may_manage_calendar, preview, read_arrangements
 from .overrides import deadline_override
@@ -33,9 +33,8 @@ class DeadlineRuleListView(APIView):
 
 def _organisation(ref) -> Organisation:
     """An organisation by code or id; a 400 naming the field when there is none."""
-    ref = str(ref or "").strip()
-    lookup = {"pk": parse_id(ref)} if ref.isdigit() else {"code": ref[:40]}
-    organisation = Organisation.objects.filter(**lookup).first() if ref and None not in lookup.values() else None
+    lookup = id_or_code_lookup(str(ref or "").strip())
+    organisation = Organisation.objects.filter(**lookup).first() if lookup else None
     if organisation is None:
         raise InvalidInput("输入有误 Invalid input.", fields={"organisation": ["未知组织 Unknown organisation."]})
     return organisation

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow import registry
+from workflow.api.parsing import parse_id
 from workflow.errors import NotVisible
 from workflow.models import RoleAssignment
 
@@ -25,7 +26,6 @@ from .models import Notification, NotificationPreference
 TITLE_MAX = 200
 NOT_FOUND = _("未找到该通知 Notification not found.")
 #: Larger ids cannot exist (bigint); PostgreSQL would reject the query instead of finding nothing.
-MAX_ID = 2**63
 
 
 #: Set on users read by :func:`users_with_email_flag`: True when their preference turns e-mail off.
@@ -147,7 +147,7 @@ def unread_count(*, user) -> int:
 
 def notification_mark_read(*, user, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read; another user's id is simply not found (404)."""
-    if not isinstance(notification_id, int) or not 0 < notification_id < MAX_ID:
+    if not isinstance(notification_id, int) or parse_id(notification_id) is None:
         raise NotVisible(str(NOT_FOUND))
     try:
         row = Notification.objects.get(pk=notification_id, user=user)

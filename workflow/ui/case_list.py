@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext_lazy as _
 
 from .. import inbox, policy, services
+from ..api.parsing import id_or_code_lookup
 from ..models import Organisation, WorkItem
 from ..roles import Role
 from .views import ME, ProcessView, case_url, state_choices
@@ -82,7 +83,8 @@ class CaseListView(ProcessView):
             qs = qs.filter(state=filters["state"])
         org = filters["organisation"]
         if org:
-            qs = qs.filter(organisation_id=services.parse_id(org)) if org.isdigit() else qs.filter(organisation__code=org)
+            lookup = id_or_code_lookup(org)
+            qs = qs.filter(**{"organisation__" + key: value for key, value in lookup.items()}) if lookup else qs.none()
         for name, _label, choices in filters["choice_fields"]:
             value = params.get(name, "")
             if value in {k for k, _v in choices}:

@@ -20,6 +20,7 @@ from django.views import View
 
 from .. import delegation as delegations
 from .. import policy
+from ..api.parsing import parse_id
 from ..audit import RequestMeta
 from ..errors import ServiceError
 from ..models import Delegation, Organisation
@@ -27,7 +28,6 @@ from ..roles import Role
 from .forms import add_service_errors
 
 PAGE_SIZE = 200
-MAX_ID = 2**63
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 UNKNOWN_USER = _("未找到该用户 Unknown user.")
 CREATED = _("已创建委托 Delegation created.")
@@ -170,7 +170,7 @@ class DelegationEndPage(View):
     def post(self, request, pk: int):
         row = (
             Delegation.objects.filter(delegations.delegations_visible_q(request.user), pk=pk).first()
-            if 0 < pk < MAX_ID
+            if parse_id(pk) is not None
             else None
         )
         if row is None:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import audit, progress, services
 from ..acting import role_labels
+from ..api.parsing import parse_id
 from ..errors import InvalidInput, NotVisible, ServiceError
 from ..templatetags.unionflow_ui import pick_language
 from . import forms
@@ -178,11 +179,10 @@ class TransitionView(CaseDetailView):
             url=request.path, fields=fields,
         )
         try:
-            expected = request.POST.get("expected_version", "").strip()
-            try:
-                expected = int(expected) if expected else None
-            except ValueError:
-                raise InvalidInput(str(BAD_VERSION), fields={"expected_version": [str(BAD_VERSION)]}) from None
+            raw = request.POST.get("expected_version", "").strip()
+            expected = parse_id(raw) if raw else None  # versions count from 1, as ids do
+            if raw and expected is None:
+                raise InvalidInput(str(BAD_VERSION), fields={"expected_version": [str(BAD_VERSION)]})
             upload_chosen_files(spec, pk, request, fields, data, prefix=prefix, meta=self.meta())
             services.perform_transition(
                 process=spec, case_id=pk, name=name, user=request.user, data=data,

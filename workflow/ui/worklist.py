@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from .. import inbox, registry
+from ..api.parsing import parse_id
 from ..models import Organisation
 from ..roles import Role
 from .views import ME, case_url
@@ -78,8 +79,9 @@ def filter_items(items: list[dict], params) -> tuple[list[dict], dict]:
         rows = [r for r in rows if r["process"] == filters["process"]]
     if filters["state"]:
         rows = [r for r in rows if r["state"] == filters["state"]]
-    if filters["organisation"].isdigit():
-        rows = [r for r in rows if r["organisation_id"] == int(filters["organisation"])]
+    organisation_id = parse_id(filters["organisation"])
+    if organisation_id is not None:
+        rows = [r for r in rows if r["organisation_id"] == organisation_id]
     if filters["due"] == "overdue":
         rows = [r for r in rows if r["due_status"] == "overdue"]
     elif filters["due"] == "soon":
