@@ -147,3 +147,11 @@ def test_loading_a_calendar_is_audited_on_the_year(api, orgs, people):
     assert (events[0].payload["replaces"], events[0].payload["added"]) == (False, ["2031-01-01"])
     assert (events[1].payload["replaces"], events[1].payload["added"]) == (True, ["2031-01-02"])
     assert chain_valid(year)
+
+
+def test_a_rule_length_in_unicode_digits_is_refused_on_the_page_not_a_server_error(client, orgs, people):
+    client.force_login(people.chair)
+    r = client.post("/calendar/overrides/", {"organisation": orgs.acme.pk, "rule_id": "t.notice", "n": "²"})
+    assert r.status_code == 400, r.status_code
+    orgs.acme.refresh_from_db()
+    assert orgs.acme.settings == {} and not org_events(orgs.acme).exists()

@@ -115,3 +115,10 @@ def test_a_binding_deadline_past_due_stays_and_is_overdue():
         assert due_status(at(25), NOW) == ""
         assert due_status(None, NOW) == ""
 
+
+
+def test_an_organisation_filter_in_unicode_digits_filters_nothing_and_fails_nothing(people, orgs, client):
+    case = submitted(people.member, orgs, title="Repair the canteen roof")
+    client.force_login(people.committee)
+    r = client.get(reverse("ui:inbox:index"), {"organisation": "²"})
+    assert r.status_code == 200 and case.reference in r.content.decode()
