@@ -171,7 +171,7 @@ def bench_inbox(args, anchor):
 
 def bench_chain(args):
     from workflow.audit import verify_events
-    from workflow.audit_anchor import create_anchor, verify_anchors
+    from workflow.audit.anchor import create_anchor, verify_anchors
     from workflow.models import AuditEvent
 
     def stream():

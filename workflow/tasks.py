@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import audit_anchor, audit_export, timers
+from . import timers
+from .audit import anchor as audit_anchor
+from .audit import export as audit_export
+
+# Defined beside the export service (which enqueues it), registered here under its old name.
+from .audit.export import build_audit_export  # noqa: F401
 from .notifications import delivery
 
 
@@ -26,20 +31,6 @@ def anchor_audit_log() -> str:
     ``create_anchor`` returns that anchor and writes nothing. Returns the anchor hash.
     """
     return audit_anchor.create_anchor().anchor_hash
-
-
-@shared_task(name="workflow.tasks.build_audit_export", acks_late=True, ignore_result=True, max_retries=0)
-def build_audit_export(export_id: int) -> str:
-    """Build one requested audit export (enqueued after the request commits).
-
-    Safe to run twice or to redeliver: the first run claims the export (queued → running),
-    later ones find it running or done and leave it alone. No automatic retries: an error
-    marks the export failed and tells the requester, who asks again. ``acks_late``: a worker
-    killed mid-build leaves the message to be redelivered; the abandoned run is taken over
-    once it has been running longer than ``audit_export.STALE_AFTER``. Returns the status.
-    """
-    export = audit_export.build_export(export_id)
-    return export.status if export is not None else ""
 
 
 @shared_task(name="workflow.tasks.requeue_audit_exports", acks_late=True, ignore_result=True)

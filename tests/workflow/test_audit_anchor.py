@@ -21,7 +21,7 @@ from tests.support.cases import approved_example
 from tests.support.db import audit_trigger_bypassed
 from workflow import services
 from workflow.audit import case_events, compute_hash
-from workflow.audit_anchor import (
+from workflow.audit.anchor import (
     ANCHOR_LINK_BROKEN,
     ANCHOR_ROW_CHANGED,
     ANCHORED_EVENTS_DIFFER,

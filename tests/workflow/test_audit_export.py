@@ -25,8 +25,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tests.support.db import audit_trigger_bypassed
-from workflow import audit_export, audit_export_file, services
+from workflow import services
 from workflow.audit import RequestMeta, case_events
+from workflow.audit import export as audit_export
+from workflow.audit import export_file as audit_export_file
 from workflow.errors import ActionForbidden, NotVisible
 from workflow.models import AuditEvent, AuditExport, ExportStatus
 from workflow.notifications.models import Notification, NotificationKind

@@ -1,5 +1,5 @@
 """Audit export endpoints: request (202), list and read one's own, download the CSV. Views are thin;
-the rules live in :mod:`workflow.audit_export`."""
+the rules live in :mod:`workflow.audit.export`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import audit_export
 from ..audit import RequestMeta
+from ..audit import export as audit_export
 from ..models import AuditExport, ExportStatus
 from ..services import validate_input
 from .parsing import LimitOffsetPagination

@@ -8,7 +8,7 @@ change or insertion at or below ``last_event_id`` no longer matches. Anchors are
 (``prev_digest`` is the previous anchor's ``anchor_hash``) and the auditor keeps the latest
 ``anchor_hash`` outside the system, so rewriting the anchors themselves shows too.
 
-Rows are written by :func:`workflow.audit_anchor.create_anchor` only; the database refuses
+Rows are written by :func:`workflow.audit.anchor.create_anchor` only; the database refuses
 UPDATE and DELETE on this table, as it does on audit events (triggers created by a migration).
 """
 

@@ -1,7 +1,7 @@
 """An auditor's export of the audit log of one organisation's subtree over a date range.
 
-Rows are created by :func:`workflow.audit_export.request_export` and filled in by
-:func:`workflow.audit_export.build_export` (a Celery task); nothing else writes them.
+Rows are created by :func:`workflow.audit.export.request_export` and filled in by
+:func:`workflow.audit.export.build_export` (a Celery task); nothing else writes them.
 """
 
 from django.conf import settings

@@ -2,7 +2,7 @@
 
 from django import template
 
-from workflow.audit_export import may_export
+from workflow.audit.export import may_export
 
 register = template.Library()
 

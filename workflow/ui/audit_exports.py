@@ -2,7 +2,7 @@
 
 Only for users holding the auditor or administrator role somewhere. The form offers the
 organisations where the user holds that role directly (their subtree is exported); the rules
-live in :mod:`workflow.audit_export`, and a refused request changes nothing and keeps what was
+live in :mod:`workflow.audit.export`, and a refused request changes nothing and keeps what was
 typed.
 """
 
@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
-from .. import audit_export
 from ..api.audit_exports import download_response
 from ..audit import RequestMeta
+from ..audit import export as audit_export
 from ..errors import NotVisible, ServiceError
 from ..models import Organisation
 from .forms import add_service_errors

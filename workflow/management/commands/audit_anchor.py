@@ -10,7 +10,7 @@ last anchor, that anchor's hash is printed again.
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from workflow.audit_anchor import create_anchor
+from workflow.audit.anchor import create_anchor
 
 
 class Command(BaseCommand):

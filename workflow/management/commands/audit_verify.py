@@ -10,7 +10,7 @@ a row inserted in the middle and two swapped rows all break one of those three c
 
 A chain whose last events were cut off still verifies on its own; the audit anchors
 (``manage.py audit_anchor``, daily by beat) close that gap. The command checks every anchor
-against the events it covers and the anchors' own chain (see :mod:`workflow.audit_anchor`).
+against the events it covers and the anchors' own chain (see :mod:`workflow.audit.anchor`).
 ``--anchor HASH`` is what an auditor holding a hash from the minutes runs: it also requires
 that the anchor with that hash is still there and still matches the log. ``--case`` checks
 one case's chain only; anchors cover the whole log and are left out unless ``--anchor``
@@ -27,7 +27,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from workflow.audit import ChainBreak, verify_events
-from workflow.audit_anchor import verify_anchors
+from workflow.audit.anchor import verify_anchors
 from workflow.models import AuditAnchor, AuditEvent
 
 #: Rows fetched per round trip while streaming; keeps memory flat at millions of events.

@@ -1,6 +1,6 @@
 """Writing an audit export's CSV file: stream the events, verify each case's whole chain, store.
 
-Called by :func:`workflow.audit_export.build_export` only; the rules are described there.
+Called by :func:`workflow.audit.export.build_export` only; the rules are described there.
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ from django.core.files import File
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 
-from .acting import role_labels
-from .audit import verify_events
-from .exports import CSV_ENCODING, csv_cell
-from .models import AuditEvent, AuditExport, Organisation
+from ..acting import role_labels
+from ..exports import CSV_ENCODING, csv_cell
+from ..models import AuditEvent, AuditExport, Organisation
+from .chain import verify_events
 
 #: Rows fetched per round trip while streaming; keeps memory flat at any number of events.
 CHUNK_SIZE = 2000

@@ -29,8 +29,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 
-from .audit import canonical_bytes
-from .models import AuditAnchor, AuditEvent
+from ..models import AuditAnchor, AuditEvent
+from .chain import canonical_bytes
 
 #: Rows fetched per round trip while streaming; keeps memory flat at millions of events.
 CHUNK_SIZE = 2000

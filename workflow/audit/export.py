@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery import shared_task
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Q
@@ -48,13 +49,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import policy
-from .api.parsing import id_or_code_lookup, parse_id
-from .audit import RequestMeta
-from .audit_export_file import EXPORT_TZ, ExportFile, write_export_file
-from .errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from .models import AuditExport, ExportStatus, Organisation
-from .roles import Role
+from .. import policy
+from ..api.parsing import id_or_code_lookup, parse_id
+from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
+from ..models import AuditExport, ExportStatus, Organisation
+from ..roles import Role
+from .chain import RequestMeta
+from .export_file import EXPORT_TZ, ExportFile, write_export_file
 
 log = logging.getLogger(__name__)
 
@@ -196,8 +197,6 @@ def request_export(
             date_from=date_from,
             date_to=date_to,
         )
-        from .tasks import build_audit_export
-
         export_id = export.pk
         transaction.on_commit(lambda: build_audit_export.delay(export_id))
     log.info("audit export %s requested by %s for %s %s..%s", export.pk, user.pk, organisation.code, date_from, date_to)
@@ -210,8 +209,6 @@ def requeue_stuck(now: dt.datetime | None = None) -> list[int]:
     and the message was not redelivered). Building claims an export first, so a message sent
     twice still builds it once. Returns the ids enqueued.
     """
-    from .tasks import build_audit_export
-
     now = now or timezone.now()
     stuck = Q(status=ExportStatus.QUEUED, requested_at__lt=now - REQUEUE_AFTER) | Q(
         status=ExportStatus.RUNNING, started_at__lt=now - STALE_AFTER
@@ -250,8 +247,8 @@ def _labels(export: AuditExport) -> dict:
 
 
 def _finish_done(export: AuditExport, started: dt.datetime, result: ExportFile) -> bool:
-    from .notifications.models import NotificationKind
-    from .notifications.services import notify
+    from ..notifications.models import NotificationKind
+    from ..notifications.services import notify
 
     with transaction.atomic():
         won = _ours(export, started).update(
@@ -277,8 +274,8 @@ def _finish_done(export: AuditExport, started: dt.datetime, result: ExportFile) 
 
 
 def _finish_failed(export: AuditExport, started: dt.datetime, exc: Exception) -> None:
-    from .notifications.models import NotificationKind
-    from .notifications.services import notify
+    from ..notifications.models import NotificationKind
+    from ..notifications.services import notify
 
     with transaction.atomic():
         won = _ours(export, started).update(
@@ -353,3 +350,17 @@ def export_download(*, user, export_id):
         raise TransitionNotAllowed(str(FILE_MISSING), code="export_file_missing") from None
     AuditExport.objects.filter(pk=export.pk).update(download_count=F("download_count") + 1, downloaded_at=timezone.now())
     return export, handle
+
+
+@shared_task(name="workflow.tasks.build_audit_export", acks_late=True, ignore_result=True, max_retries=0)
+def build_audit_export(export_id: int) -> str:
+    """Build one requested audit export (enqueued after the request commits).
+
+    Safe to run twice or to redeliver: the first run claims the export (queued → running),
+    later ones find it running or done and leave it alone. No automatic retries: an error
+    marks the export failed and tells the requester, who asks again. ``acks_late``: a worker
+    killed mid-build leaves the message to be redelivered; the abandoned run is taken over
+    once it has been running longer than ``STALE_AFTER``. Returns the status.
+    """
+    export = build_export(export_id)
+    return export.status if export is not None else ""

@@ -21,7 +21,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditEvent
+from ..models import AuditEvent, Organisation
 
 GENESIS_HASH = "0" * 64
 
@@ -171,8 +171,6 @@ def record_event(
 def _organisation_id(subject) -> int | None:
     """The organisation an event belongs to, for scoped reading (auditors, exports): a case's
     organisation, or the organisation itself when it is the subject (its settings changes)."""
-    from .models import Organisation
-
     if isinstance(subject, Organisation):
         return subject.pk
     return getattr(subject, "organisation_id", None)
