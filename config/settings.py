@@ -173,6 +173,8 @@ AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Quiet: otherwise every manage.py command prints the lockout configuration.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "workflow.lockout.lockout_response"
 if os.environ.get("AXES_IPWARE_META_PRECEDENCE_ORDER"):
     AXES_IPWARE_META_PRECEDENCE_ORDER = tuple(os.environ["AXES_IPWARE_META_PRECEDENCE_ORDER"].split(","))

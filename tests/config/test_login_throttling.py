@@ -90,6 +90,16 @@ def test_a_successful_login_resets_the_count(lockout_on, users):
         assert page_login(client, "m1", PASSWORD).status_code == 302
 
 
+def test_a_token_issued_resets_the_count(lockout_on, users):
+    """A client that logs in through the API after a few typos starts again from zero, as on the page."""
+    api = APIClient()
+    for _round in range(2):
+        for _attempt in range(LIMIT - 1):
+            assert token(api, "m1", "wrong").status_code == 400
+        assert "token" in token(api, "m1", PASSWORD).json()
+    assert token(api, "m1", "wrong").status_code == 400  # the 9th typo in all, the 1st since the last success
+
+
 def test_token_endpoint_is_throttled_with_429_json(real_rates, users):
     """The token endpoint's stricter rate (10 a minute per address) answers 429 JSON with Retry-After."""
     api = APIClient()

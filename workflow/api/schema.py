@@ -48,6 +48,7 @@ ERROR_DESCRIPTIONS = {
     "409": "与当前状态冲突 Conflicts with the current state, a rule (``rule``) or a newer version",
     "413": "请求体过大 The request body is over the size limit",
     "429": "请求过于频繁 Too many requests: try again after ``Retry-After`` seconds",
+    "503": "系统繁忙 The database is busy (code ``busy``): nothing was changed; try again after ``Retry-After`` seconds",
 }
 
 
@@ -58,7 +59,8 @@ def error_codes(*, method: str, public: bool, has_path_parameters: bool, has_inp
     named in the path, or in a write's body, may be missing or out of scope (404); input, in the
     body or the query, may be invalid (400); a write may conflict with the state, a guard or a
     newer version (409). A write's body may be over the size limit (413); any request may be
-    throttled (429).
+    throttled (429). Any request may find the database busy (503, nothing written: the embedded
+    SQLite default under concurrent writers, see ``workflow.db_busy``).
     """
     codes = []
     if has_input or method in UNSAFE_METHODS:
@@ -71,7 +73,7 @@ def error_codes(*, method: str, public: bool, has_path_parameters: bool, has_inp
         codes.append("409")
     if method in UNSAFE_METHODS:
         codes.append("413")
-    codes.append("429")
+    codes += ["429", "503"]
     return codes
 
 

@@ -4,6 +4,7 @@ Views are thin: they parse the request, call the service, and return its result.
 """
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -189,6 +190,9 @@ class TokenView(APIView):
                 {"code": "invalid_credentials", "detail": "用户名或密码错误 Wrong username or password."},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        # A token is a login: the same signal as the login page, so django-axes clears the failed
+        # attempts (AXES_RESET_ON_SUCCESS) and last_login is kept, whichever door was used.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
