@@ -257,6 +257,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# The cache holds the API's rate counters. Several server processes (gunicorn workers) must share
+# one, or each counts alone and a client gets the rate once per worker: set CACHE_URL (Redis) in
+# production. The embedded default serves from one process, where a local memory cache is exact.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # Celery: Redis in production; an embedded filesystem broker needs no service.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):

@@ -51,3 +51,15 @@ def test_database_url_selects_postgresql(tmp_path):
     result = load_settings(tmp_path, SECRET_KEY="x" * 50, CELERY_BROKER_URL="redis://127.0.0.1:6379/0", **PRODUCTION)
     assert result.stdout.split()[0] == "django.db.backends.postgresql"
     assert result.stdout.split()[-2] == "redis://127.0.0.1:6379/0"
+
+
+def test_rate_counters_are_shared_through_redis_when_configured(tmp_path):
+    """Several server processes count one client's requests together only through a shared cache."""
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    environment = {k: v for k, v in os.environ.items() if k != "CACHE_URL"}
+    environment.update({"UNIONFLOW_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "config.settings"})
+    run = lambda **env: subprocess.run(  # noqa: E731
+        [sys.executable, "-c", code], cwd=ROOT, env={**environment, **env}, capture_output=True, text=True
+    ).stdout.strip()
+    assert run() == "django.core.cache.backends.locmem.LocMemCache"
+    assert run(CACHE_URL="redis://127.0.0.1:6379/1") == "django.core.cache.backends.redis.RedisCache"
