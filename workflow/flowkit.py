@@ -40,6 +40,9 @@ class Assignee:
     role: str = ""
     organisation_id: int | None = None
     user_id: int | None = None
+    #: What this assignee's inbox item says when it differs from the step's title (an invited
+    #: co-signer co-signs; only the proposer submits).
+    title: str = ""
 
 
 def by_role(role: str, organisation: Callable | None = None) -> Callable:
@@ -55,11 +58,13 @@ def by_role(role: str, organisation: Callable | None = None) -> Callable:
     return resolve
 
 
-def case_users(getter: Callable[[object], Iterable]) -> Callable:
-    """Named people taken from the case (the proposer, invited co-signers…)."""
+def case_users(getter: Callable[[object], Iterable], *, title=None) -> Callable:
+    """Named people taken from the case (the proposer, invited co-signers…); ``title``: what
+    their inbox item says, when not the step's title."""
 
     def resolve(case) -> list[Assignee]:
-        return [Assignee(user_id=uid, organisation_id=case.organisation_id) for uid in getter(case) if uid]
+        label = str(title) if title else ""
+        return [Assignee(user_id=uid, organisation_id=case.organisation_id, title=label) for uid in getter(case) if uid]
 
     return resolve
 
@@ -129,9 +134,12 @@ class CaseStep(flow.Handle):
 
     def assignees(self, case) -> list[Assignee]:
         result: list[Assignee] = []
+        seen = set()
         for resolver in self.who:
             for a in resolver(case):
-                if a not in result:
+                # The same person or role once, under the first title that names them.
+                if (a.role, a.organisation_id, a.user_id) not in seen:
+                    seen.add((a.role, a.organisation_id, a.user_id))
                     result.append(a)
         return result
 
@@ -282,7 +290,7 @@ def rebuild_work_items(
                 case_type=case_type,
                 case_id=case.pk,
                 case_ref=case.reference,
-                title=str(node.task_title)[:200],
+                title=str(a.title or node.task_title)[:200],
                 organisation_id=a.organisation_id or case.organisation_id,
                 role=a.role,
                 user_id=a.user_id,

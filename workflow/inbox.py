@@ -25,6 +25,38 @@ UI_LIMIT = 500
 DUE_SOON = dt.timedelta(days=3)
 
 
+#: Inbox item sources beyond the flows' open steps: ``fn(user, limit) -> list[item]``, each item
+#: built with :func:`source_item`. For what a person is expected to do on a case without holding
+#: its step: a co-department's countersign (会签), an elector's open congress vote. Registered by
+#: name (idempotent) with :func:`register_source`, or declared on ``ProcessSpec.inbox_sources``.
+_SOURCES: dict[str, object] = {}
+
+
+def register_source(name: str, fn) -> None:
+    """Add (or replace) an inbox item source: ``fn(user, limit)`` returns that user's items."""
+    _SOURCES[name] = fn
+
+
+def _sources() -> list:
+    found = list(_SOURCES.values())
+    for spec in registry.all_processes():
+        found += [fn for fn in getattr(spec, "inbox_sources", ()) if fn not in found]
+    return found
+
+
+def source_item(
+    *, process: str, case_id: int, reference: str, task, organisation_id: int, due_at=None, role: str = "",
+    url: str | None = None, kind: str = "",
+) -> dict:
+    """One inbox item from a source, shaped like a step's (``task`` is the label the reader sees;
+    ``url`` where to act when that is not the case page, e.g. the ballot of a vote)."""
+    return {
+        "id": None, "process_key": process, "case_type_id": None, "case_id": case_id, "case_ref": reference,
+        "title": str(task), "role": role, "organisation_id": organisation_id, "due_at": due_at, "user_id": None,
+        "on_behalf_of": None, "url": url, "kind": kind or "source",
+    }
+
+
 def _rows(qs, limit):
     return list(
         qs.order_by("due_at", "id").values(
@@ -53,7 +85,12 @@ def _collect(user, limit: int, *, named: bool, by_role: bool, cap: int = API_LIM
                 qs = qs.filter(organisation_id=g.organisation_id)
             for row in _rows(qs, limit):
                 rows.setdefault(row["id"], {**row, "on_behalf_of": g.on_behalf_of_id})
-    ordered = sorted(rows.values(), key=lambda r: (r["due_at"] or _FAR_FUTURE, r["id"]))[:limit]
+    extra: list[dict] = []
+    if named:
+        for source in _sources():
+            extra += source(user, limit)
+    merged = list(rows.values()) + extra
+    ordered = sorted(merged, key=lambda r: (r["due_at"] or _FAR_FUTURE, r["id"] or 0, r["case_ref"]))[:limit]
     provisional = provisional_due((r["case_type_id"], r["case_id"], r["due_at"]) for r in ordered if r["due_at"])
     return [
         {
@@ -67,6 +104,9 @@ def _collect(user, limit: int, *, named: bool, by_role: bool, cap: int = API_LIM
             #: The due date counts on the statute: the year's holiday notice is not loaded yet.
             "due_provisional": (r["case_type_id"], r["case_id"], r["due_at"]) in provisional,
             "on_behalf_of": r["on_behalf_of"],
+            #: "step" for the flow's open step; a source's kind otherwise (e.g. "countersign", "vote").
+            "kind": r.get("kind", "step"),
+            "url": r.get("url"),
         }
         for r in ordered
     ]

@@ -132,6 +132,9 @@ class ProcessSpec:
     #: States in which the case is over for its participants although its flow still has a step
     #: (e.g. a proposal 已办结 awaiting only its archiving): no more documents are uploaded.
     closed_states: frozenset = frozenset()
+    #: Inbox items beyond the flow's open step (a countersign expected of a co-department…):
+    #: ``fn(user, limit) -> list`` of :func:`workflow.inbox.source_item` (see ``workflow.inbox``).
+    inbox_sources: tuple = ()
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)

@@ -211,6 +211,7 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
         spec.flow, case, state_changed=from_state != case.state,
         actor_id=user.pk if user is not None else None, task=open_task,
     )
+    _mark_requests_done(spec, case, user, state_changed=from_state != case.state, now=now)
     _notify_decision_after_commit(case, user, tspec)
     for callback in ctx.after_commit:
         transaction.on_commit(callback)
@@ -252,6 +253,18 @@ def blocked_reason(*, process, case, tspec, user, now: dt.datetime | None = None
     )
     refusal = first_refusal(tspec, ctx, without_input=True)
     return refusal[0] if refusal else ""
+
+
+def _mark_requests_done(spec, case, user, *, state_changed: bool, now) -> None:
+    """Requests to act on the case are done once acted on: everyone's when the step completed
+    (the state moved, or the case closed); only the actor's after a step that keeps the state
+    (a co-signature, a countersign). The next step's requests are sent after commit."""
+    from .notifications.services import requests_done
+
+    if state_changed:
+        requests_done(process_key=spec.key, case_id=case.pk, now=now)
+    elif user is not None:
+        requests_done(process_key=spec.key, case_id=case.pk, user_id=user.pk, now=now)
 
 
 def _notify_decision_after_commit(case, user, tspec) -> None:

@@ -15,7 +15,8 @@ from . import deadlines as d
 from .states import ProposalState as S
 
 proposer = case_users(lambda c: [c.created_by_id])
-pending_cosigners = case_users(lambda c: c.pending_cosigner_ids())
+#: An invited co-signer's item says what they do (co-sign); only the proposer submits.
+pending_cosigners = case_users(lambda c: c.pending_cosigner_ids(), title=_("附议 Co-sign"))
 committee = by_role(Role.REVIEW_COMMITTEE)
 lead_department = by_role(Role.DEPARTMENT, organisation=lambda c: c.lead_department)
 
@@ -37,7 +38,7 @@ class ProposalFlow(CaseFlowMixin, flow.Flow):
     route = route_by_state(STEP_FOR_STATE)
     draft = CaseStep(_("完善提案并邀请附议 Complete the draft and invite co-signers"), who=[proposer]).Next(this.route)
     cosigning = CaseStep(
-        _("附议与提交 Co-sign, then submit"), who=[proposer, pending_cosigners], deadline=d.COSIGN_WINDOW.id
+        _("征集附议后提交 Collect co-signatures, then submit"), who=[proposer, pending_cosigners], deadline=d.COSIGN_WINDOW.id
     ).Next(this.route)
     submitted = CaseStep(_("受理审查 Open the review"), who=[committee]).Next(this.route)
     under_review = CaseStep(_("审查决定 Decide on the proposal"), who=[committee]).Next(this.route)

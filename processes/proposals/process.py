@@ -13,6 +13,7 @@ from workflow.roles import Role
 from .deadlines import RULES
 from .flows import ProposalFlow
 from .lifecycle import build_transitions
+from .inbox import countersigns_for
 from .models import Proposal
 from .serializers import CreateInput, ProposalDetailSerializer
 from .states import ProposalState
@@ -54,6 +55,8 @@ def register() -> ProcessSpec:
             deadline_rules=RULES,
             # 已办结: only the committee's note and the archiving remain; the file is complete.
             closed_states=frozenset({ProposalState.CLOSED}),
+            # 会签: a co-department's countersign is in its staff's inbox (the step is the lead's).
+            inbox_sources=(countersigns_for,),
             seed_demo=_seed_demo,
             detail_template="proposals/detail.html",
             # Process-specific routes (the session report, PDFs), mounted by the engine.

@@ -15,6 +15,12 @@ class NotificationKind(models.TextChoices):
     AUDIT_EXPORT = "audit_export", _("审计导出 Audit export")
 
 
+#: Kinds that ask the reader to act; they are marked done once the step is taken or the case closes.
+REQUEST_KINDS = (
+    NotificationKind.NEW_TASK, NotificationKind.DEADLINE_APPROACHING, NotificationKind.OVERDUE_ESCALATION,
+)
+
+
 class Notification(models.Model):
     """One message to one user.
 
@@ -32,6 +38,9 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("时间 Created"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读 Read at"), null=True, blank=True)
+    #: A request to act (a new task, a reminder) whose step was taken or whose case closed: kept
+    #: as a record, shown as done, no longer counted as unread (see ``services.requests_done``).
+    done_at = models.DateTimeField(_("已办结 Done at"), null=True, blank=True)
     # E-mail delivery (see ``delivery``): wanted when the user allowed e-mail at creation; a worker
     # claims the row before sending so that it goes out once; attempts are bounded and recorded.
     email_wanted = models.BooleanField(_("需发邮件 E-mail wanted"), default=False)
@@ -48,6 +57,10 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "read_at", "created_at"], name="notification_user_unread"),
+            # Marking a case's requests done on every transition reads only its open rows.
+            models.Index(
+                fields=["case_id", "process_key"], name="notification_case_open", condition=models.Q(done_at__isnull=True)
+            ),
             # The resend sweep reads only the few rows whose e-mail is still owed.
             models.Index(
                 fields=["created_at"],

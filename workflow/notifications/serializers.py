@@ -14,7 +14,7 @@ class NotificationSerializer(serializers.ModelSerializer):
         model = Notification
         fields = [
             "id", "kind", "title", "body", "case_ref", "process_key", "case_id", "url",
-            "created_at", "read_at", "unread",
+            "created_at", "read_at", "done_at", "unread",
         ]
         read_only_fields = fields
 

@@ -11,7 +11,8 @@ from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import BooleanField, Case, Exists, OuterRef, Value, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +22,7 @@ from workflow.api.parsing import parse_id
 from workflow.errors import NotVisible
 from workflow.models import RoleAssignment
 
-from .models import Notification, NotificationPreference
+from .models import REQUEST_KINDS, Notification, NotificationPreference
 
 TITLE_MAX = 200
 NOT_FOUND = _("未找到该通知 Notification not found.")
@@ -161,6 +162,25 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 
 def notification_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def requests_done(*, process_key: str, case_id: int, user_id: int | None = None, now=None) -> int:
+    """Mark the open requests to act on one case (new task, reminder, overdue) as done.
+
+    Called in the transition's transaction when a step completes or the case closes (every
+    recipient's requests), or when someone takes a step that keeps the state, such as a
+    co-signature or a countersign (``user_id``: only that person's). A done request also
+    counts as read: nothing is left open in the bell. One statement.
+    """
+    if not process_key or case_id is None:
+        return 0
+    now = now or timezone.now()
+    qs = Notification.objects.filter(
+        process_key=process_key, case_id=case_id, kind__in=REQUEST_KINDS, done_at__isnull=True
+    )
+    if user_id is not None:
+        qs = qs.filter(user_id=user_id)
+    return qs.update(done_at=now, read_at=Coalesce(F("read_at"), Value(now)))
 
 
 def preference_get(*, user) -> NotificationPreference:

@@ -56,7 +56,8 @@ def work_rows(items: list[dict]) -> list[dict]:
             {
                 **item,
                 "process_label": spec.label if spec else item["process"],
-                "url": case_url(item["process"], item["case_id"]),
+                # A source's item may lead elsewhere than the case page (a vote's ballot).
+                "url": item.get("url") or case_url(item["process"], item["case_id"]),
                 "on_behalf_of_name": names.get(item["on_behalf_of"], ""),
                 "assigned_label": roles.get(item["role"], item["role"]) if item["role"] else ME,
             }

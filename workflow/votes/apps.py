@@ -7,3 +7,10 @@ class VotesConfig(AppConfig):
     label = "votes"
     verbose_name = _("职代会表决 Congress votes")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from workflow.inbox import register_source
+
+        from .inbox import open_votes_for
+
+        register_source("votes.open_vote", open_votes_for)
