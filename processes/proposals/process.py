@@ -12,8 +12,8 @@ from workflow.roles import Role
 
 from .deadlines import RULES
 from .flows import ProposalFlow
-from .lifecycle import build_transitions
 from .inbox import countersigns_for
+from .lifecycle import build_transitions
 from .models import Proposal
 from .serializers import CreateInput, ProposalDetailSerializer
 from .states import ProposalState
