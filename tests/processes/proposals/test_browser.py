@@ -176,16 +176,12 @@ def test_happy_path_in_the_browser(flushable_audit_table, people, live_server, b
     assert {e.channel for e in case_events(case)} == {"ui"} and chain_valid(case)
 
 
-#: The inbox rows with titles, overdue flags and a co-department's countersign item belong to the
-#: other half of the same change ("The inbox and lists"); until it is merged this walk is expected to
-#: fail at its first inbox assertion. Remove the mark once the inbox shows them.
-INBOX_NOT_YET = "the inbox with titles, overdue flags and countersign items is not merged yet"
-
-
-@pytest.mark.xfail(reason=INBOX_NOT_YET, strict=False)
 @pytest.mark.django_db(transaction=True)
-def test_the_inbox_in_the_browser(flushable_audit_table, people, orgs, walk, live_server, browser):
-    """A co-department finds the countersign in its inbox, by title, flagged overdue, and countersigns from there."""
+def test_the_inbox_in_the_browser(flushable_audit_table, people, orgs, walk, clock, live_server, browser):
+    """A co-department finds the countersign in its inbox, by title, flagged overdue, and countersigns from
+    there; until then the lead department sees its reply disabled, saying why; the stepper shows the step."""
+    import datetime as dt
+
     from processes.proposals import services as svc
 
     from .conftest import DAY0, at
@@ -194,17 +190,48 @@ def test_the_inbox_in_the_browser(flushable_audit_table, people, orgs, walk, liv
     svc.proposal_assign(case=case, actor=people.review1, lead_department=orgs.dept,
                         co_departments=[people.dept2_org], now=at(DAY0))
     svc.proposal_acknowledge(case=case, actor=people.dept1, now=at(DAY0))
+    invited = walk("cosigning", title="延长午休时间")
+    # Two months later: the reply (due 30 days after assignment) is overdue.
+    clock.set(DAY0 + dt.timedelta(days=60))
     ui = UI(browser, live_server.url)
+
+    # An invited co-signer's item says what they do: co-sign (only the proposer submits).
+    ui.login("rep2")
+    browser.get(live_server.url + "/inbox/")
+    row = ui.wait(EC.presence_of_element_located(
+        (By.XPATH, "//tr[contains(@class, 'uf-inbox-item')][contains(., '延长午休时间')]")
+    ))
+    assert invited.reference in row.text and "Co-sign" in row.text and "submit" not in row.text
+
+    # The lead department cannot reply before the co-department countersigns: shown disabled, with the reason.
+    ui.login("dept1")
+    browser.get(f"{live_server.url}/proposals/{case.pk}/")
+    reply = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form[data-action=reply] button[type=submit]")))
+    assert not reply.is_enabled()
+    assert "人力资源部" in browser.find_element(By.CSS_SELECTOR, "[data-blocked=reply]").text
+    assert ui.current_step() == "in_progress"
+
     ui.login("dept2")
     browser.get(live_server.url + "/inbox/")
     row = ui.wait(EC.presence_of_element_located(
         (By.XPATH, "//tr[contains(@class, 'uf-inbox-item')][contains(., '更换车间照明灯具')]")
     ))
-    assert case.reference in row.text
+    assert case.reference in row.text and "Countersign" in row.text
     # The reply was due 30 days after assignment (DAY0): the row is flagged overdue.
-    assert row.find_elements(By.CSS_SELECTOR, "[class*=overdue]")
+    assert "uf-row--overdue" in row.get_attribute("class")
+    assert row.find_elements(By.CSS_SELECTOR, ".uf-due--overdue")
     row.find_element(By.PARTIAL_LINK_TEXT, case.reference).click()
     form = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form[data-action=countersign]")))
+    assert ui.current_step() == "in_progress"
     ui.fill(form, {"opinion": "人力资源部同意。"})
     ui.submit(form)
+    assert not browser.find_elements(By.ID, "uf-error")
     assert Proposal.objects.get(pk=case.pk).countersigns.filter(department=people.dept2_org).exists()
+    browser.get(live_server.url + "/inbox/")
+    assert "更换车间照明灯具" not in browser.find_element(By.TAG_NAME, "main").text
+
+    # Countersigned: the lead department's reply is open now.
+    ui.login("dept1")
+    browser.get(f"{live_server.url}/proposals/{case.pk}/")
+    reply = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "form[data-action=reply] button[type=submit]")))
+    assert reply.is_enabled() and not browser.find_elements(By.CSS_SELECTOR, "[data-blocked=reply]")
