@@ -15,6 +15,7 @@ from .flows import ProposalFlow
 from .inbox import countersigns_for
 from .lifecycle import build_transitions
 from .models import Proposal
+from .report import REPORT_ROLES
 from .serializers import CreateInput, ProposalDetailSerializer
 from .states import ProposalState
 
@@ -57,6 +58,8 @@ def register() -> ProcessSpec:
             closed_states=frozenset({ProposalState.CLOSED}),
             # 会签: a co-department's countersign is in its staff's inbox (the step is the lead's).
             inbox_sources=(countersigns_for,),
+            # The session report, with an organisation picker (the reader's own by default).
+            menu=({"label": _("提案工作报告 Proposal report"), "url_name": "proposals-report-page", "roles": REPORT_ROLES},),
             seed_demo=_seed_demo,
             detail_template="proposals/detail.html",
             # Process-specific routes (the session report, PDFs), mounted by the engine.

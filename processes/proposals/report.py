@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +39,33 @@ def _pct(part: int, whole: int) -> float | None:
 
 def _counts(counter: Counter, labels: dict) -> list[dict]:
     return [{"key": k, "label": str(labels.get(k, k)), "count": counter[k]} for k in sorted(counter, key=str)]
+
+
+def report_organisations(user) -> list[Organisation]:
+    """The organisations with a congress whose report ``user`` may read, by code: where they hold
+    a report role, and below it for a role that covers the subtree (an auditor of the federation)."""
+    own, paths = set(), []
+    for g in policy.grants(user):
+        if g.role in REPORT_ROLES:
+            own.add(g.organisation_id)
+            if g.subtree:
+                paths.append(g.path)
+    if not own:
+        return []
+    scope = Q(pk__in=own)
+    for path in paths:
+        scope |= Q(path__startswith=path)
+    with_congress = CongressTerm.objects.values("organisation_id")
+    return list(Organisation.objects.filter(scope, pk__in=with_congress).order_by("code"))
+
+
+def default_report_organisation(user, choices: list[Organisation]) -> Organisation | None:
+    """The reader's own organisation: the first one where they hold a report role themselves, else the first choice."""
+    ids = {o.pk: o for o in choices}
+    for g in policy.grants(user):
+        if g.role in REPORT_ROLES and g.on_behalf_of_id is None and g.organisation_id in ids:
+            return ids[g.organisation_id]
+    return choices[0] if choices else None
 
 
 def proposal_report(*, organisation: Organisation, user, term: CongressTerm | None = None) -> dict:

@@ -13,16 +13,29 @@ from django.views import View
 from workflow.errors import NotVisible, ServiceError
 
 from .api import export_response, form_pdf_response, report_for_request
+from .report import NOT_ALLOWED, default_report_organisation, report_organisations
 
 
 class ProposalReportPage(LoginRequiredMixin, View):
     """The report as a page with bar charts (plain HTML/CSS, printable)."""
 
     def get(self, request):
+        choices = report_organisations(request.user)
+        if not request.GET.get("organisation"):
+            # Without a choice the reader's own organisation is shown (its exports link to it).
+            default = default_report_organisation(request.user, choices)
+            if default is None:
+                return render(request, "proposals/report.html", {"error": NOT_ALLOWED}, status=403)
+            params = request.GET.copy()
+            params["organisation"] = default.code
+            request.GET = params
+        picker = {"choices": choices, "current": request.GET.get("organisation", "")}
         try:
             report = report_for_request(request)
         except ServiceError as exc:
-            return render(request, "proposals/report.html", {"error": exc.detail}, status=exc.status)
+            return render(
+                request, "proposals/report.html", {"error": exc.detail, "picker": picker}, status=exc.status
+            )
         exported = export_response(request, report)
         if exported is not None:
             return exported
@@ -30,7 +43,9 @@ class ProposalReportPage(LoginRequiredMixin, View):
             top = max([row["count"] for row in report[section]] or [1])
             for row in report[section]:
                 row["width"] = round(100 * row["count"] / top) if top else 0
-        return render(request, "proposals/report.html", {"report": report, "query": request.GET.urlencode()})
+        return render(
+            request, "proposals/report.html", {"report": report, "query": request.GET.urlencode(), "picker": picker}
+        )
 
 
 class ProposalFormPDFPage(LoginRequiredMixin, View):
