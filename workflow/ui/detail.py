@@ -23,6 +23,7 @@ from ..api.parsing import parse_id
 from ..errors import InvalidInput, NotVisible, ServiceError
 from ..templatetags.unionflow_ui import pick_language
 from . import forms
+from .calendar_banner import case_calendar_warnings
 from .case_page import ActionForm, actions, deadline_rows, field_groups, upload_chosen_files
 from .views import ProcessView, state_choices
 
@@ -135,12 +136,16 @@ class CaseDetailView(ProcessView):
             if decision and any(o.name == bound.name for o in decision["outcomes"]):
                 decision["outcomes"] = [bound if o.name == bound.name else o for o in decision["outcomes"]]
                 decision["chosen"], decision["errors"] = bound.name, bound.errors
+        deadlines = deadline_rows(case)
         context = {
             "spec": spec,
             "case": case,
+            "calendar_warnings": case_calendar_warnings(
+                spec, deadlines, acting=bool(offered["single"] or offered["decision"])
+            ),
             "progress": progress.stepper(case),
             "groups": field_groups(case, spec, self.request),
-            "deadlines": with_extension_forms(spec, case, self.request.user, deadline_rows(case)),
+            "deadlines": with_extension_forms(spec, case, self.request.user, deadlines),
             "actions": offered["single"],
             "decision": offered["decision"],
             "history": timeline(case, spec),

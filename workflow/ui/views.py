@@ -19,6 +19,7 @@ from ..audit import RequestMeta
 from ..errors import NotVisible, ServiceError
 from ..models import AuditEvent
 from . import forms
+from .calendar_banner import calendar_warnings
 
 ME = _("本人 Me")
 CREATED = _("已创建 %(reference)s Created %(reference)s.")
@@ -106,6 +107,8 @@ class CaseCreateView(ProcessView):
             "error": error,
             "non_field_errors": non_field or [],
             "list_url": reverse(f"ui:{self.spec.key}:index"),
+            # Creating may start a deadline: whoever is about to sees a calendar that is not loaded.
+            "calendar_warnings": calendar_warnings(self.spec) if fields else [],
         }
         return TemplateResponse(self.request, self.template_name, context, status=status)
 
