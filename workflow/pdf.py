@@ -72,14 +72,27 @@ class PdfDocument(FPDF):
         self.set_font(FONT, size=10)
 
     def row(self, label: str, value) -> None:
-        """A label and its value side by side; ``None`` prints as nothing."""
+        """A label and its value side by side; ``None`` prints as nothing.
+
+        A label longer than its column ("主办部门 Lead department") wraps between words onto
+        more lines, and the next row starts below whichever of the two is taller: nothing is
+        clipped or printed over. A row is not split across pages.
+        """
         self.set_font(FONT, size=10)
+        text = "" if value is None else str(value)
+        value_width = self.w - self.r_margin - self.l_margin - LABEL_WIDTH
+        label_lines = len(self.multi_cell(LABEL_WIDTH, 7, str(label), dry_run=True, output="LINES",
+                                          wrapmode=WrapMode.WORD))
+        value_lines = len(self.multi_cell(value_width, 7, text, dry_run=True, output="LINES",
+                                          wrapmode=WrapMode.CHAR))
+        if self.will_page_break(7 * max(label_lines, value_lines, 1)):
+            self.add_page()
         y = self.get_y()
-        self.multi_cell(LABEL_WIDTH, 7, str(label), border=0, new_x="RIGHT", new_y="TOP", wrapmode=WrapMode.CHAR)
-        self.set_y(y)
-        self.set_x(self.l_margin + LABEL_WIDTH)
-        self.multi_cell(0, 7, "" if value is None else str(value), new_x="LMARGIN", new_y="NEXT",
-                        wrapmode=WrapMode.CHAR)
+        self.multi_cell(LABEL_WIDTH, 7, str(label), border=0, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.WORD)
+        label_bottom = self.get_y()
+        self.set_xy(self.l_margin + LABEL_WIDTH, y)
+        self.multi_cell(value_width, 7, text, new_x="LMARGIN", new_y="NEXT", wrapmode=WrapMode.CHAR)
+        self.set_y(max(self.get_y(), label_bottom))
 
     def para(self, text: str) -> None:
         """A paragraph; an empty one prints as "—" so a blank is visibly blank."""
