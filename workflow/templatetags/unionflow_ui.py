@@ -34,7 +34,10 @@ def ui_site():
 
 
 # "中文 English": Chinese text (no Latin letters), whitespace, then the English text.
-_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z]*?[\u3000-\u9fff\uff00-\uffef][^A-Za-z]*?)\s+(?P<en>[A-Za-z].*)$", re.S)
+#: "中文 English"; after a closing full-width bracket the space may be left out ("创建于（起）Created from").
+_BILINGUAL = re.compile(
+    r"^(?P<zh>[^A-Za-z]*?[\u3000-\u9fff\uff00-\uffef][^A-Za-z]*?)(?:\s+|(?<=[）」』】]))(?P<en>[A-Za-z].*)$", re.S
+)
 
 
 def pick_language(text, language: str | None = None) -> str:

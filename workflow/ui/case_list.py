@@ -29,7 +29,7 @@ PAGE_SIZE = 25
 SORTS = {
     "-created": (_("最新创建 Newest first"), ("-created_at", "-pk")),
     "created": (_("最早创建 Oldest first"), ("created_at", "pk")),
-    "due": (_("截止时间（最早）Due (soonest)"), (F("step_due").asc(nulls_last=True), "-created_at", "-pk")),
+    "due": (_("截止时间（最早） Due (soonest)"), (F("step_due").asc(nulls_last=True), "-created_at", "-pk")),
     "reference": (_("编号 Reference"), ("reference",)),
 }
 DUE_FILTERS = {

@@ -29,8 +29,8 @@ _LONG_AGO = dt.datetime.min.replace(tzinfo=dt.UTC)
 #: Sort keys offered on the page; the default is the soonest due first.
 #: Each: label, key, newest first. Items without a due date come last when soonest first.
 SORTS = {
-    "due": (_("截止时间（最早）Due (soonest)"), lambda r: (r["due_at"] or _NEVER, r["reference"]), False),
-    "-due": (_("截止时间（最晚）Due (latest)"), lambda r: (r["due_at"] or _LONG_AGO, r["reference"]), True),
+    "due": (_("截止时间（最早） Due (soonest)"), lambda r: (r["due_at"] or _NEVER, r["reference"]), False),
+    "-due": (_("截止时间（最晚） Due (latest)"), lambda r: (r["due_at"] or _LONG_AGO, r["reference"]), True),
     "reference": (_("编号 Reference"), lambda r: (r["reference"],), False),
     "process": (_("流程 Process"), lambda r: (r["process"], r["due_at"] or _NEVER), False),
 }
