@@ -162,6 +162,17 @@ def store_document(
     return doc
 
 
+def reads_only(case, user) -> bool:
+    """An auditor reads the documents; attaching one would be acting on the case (unless they take part in it)."""
+    held = policy.roles_at(user, case.organisation)
+    return bool(held and held <= READ_ONLY_ROLES and user.pk not in case.participant_ids())
+
+
+def may_upload(case, user) -> bool:
+    """Whether the page offers ``user`` to upload to ``case``: what :func:`document_upload` checks first."""
+    return not case_closed(case) and not reads_only(case, user)
+
+
 def document_upload(
     *, process: str, case_id, user, file, name: str | None = None, previous_id=None,
     meta: RequestMeta | None = None, now: dt.datetime | None = None,
@@ -180,9 +191,7 @@ def document_upload(
         case = services.get_visible_case(process=process, case_id=case_id, user=user, lock=True)
         if case_closed(case):
             raise CaseClosed(str(CASE_CLOSED))
-        held = policy.roles_at(user, case.organisation)
-        if held and held <= READ_ONLY_ROLES and user.pk not in case.participant_ids():
-            # An auditor reads the documents; attaching one would be acting on the case.
+        if reads_only(case, user):
             raise ActionForbidden(str(messages.READ_ONLY))
         previous = None
         if previous_id not in (None, ""):

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from .. import policy
+from .. import services as case_services
 from ..audit import RequestMeta
 from ..errors import NotVisible, ServiceError
 from ..roles import Role
@@ -56,6 +57,7 @@ class CaseDocumentsPage(View):
     def _render(self, request, process, case_id, form=None, error="", status=200):
         try:
             docs = services.case_documents(process=process, case_id=case_id, user=request.user)
+            case = case_services.get_visible_case(process=process, case_id=case_id, user=request.user)
         except NotVisible:
             raise Http404 from None
         latest = [d for d in docs if not hasattr(d, "next_version")]
@@ -64,6 +66,8 @@ class CaseDocumentsPage(View):
         context = {
             "docs": docs, "form": form, "error": error, "process": process, "case_id": case_id,
             "case_url": case_url(process, case_id), "case_ref": docs[0].case_ref if docs else "",
+            # No upload form for a reader the service would refuse (an auditor, a closed case).
+            "may_upload": services.may_upload(case, request.user),
         }
         return render(request, "documents/case_documents.html", context, status=status)
 

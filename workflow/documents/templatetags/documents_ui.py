@@ -24,4 +24,6 @@ def case_documents_panel(context, case):
         except NotVisible:
             docs = []
     url = reverse("documents:list") + "?" + urlencode({"process": spec.key if spec else "", "case": case.pk})
-    return {"docs": docs, "documents_url": url}
+    # A reader who may not upload (an auditor, a closed case) is offered the list, not an upload.
+    can_upload = user is not None and user.is_authenticated and services.may_upload(case, user)
+    return {"docs": docs, "documents_url": url, "may_upload": can_upload}
