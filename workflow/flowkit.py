@@ -315,4 +315,15 @@ def _notify_added(case, added: list) -> None:
 
     from .notifications.events import notify_new_work_items, safely
 
-    transaction.on_commit(safely(lambda: notify_new_work_items(case=case, items=added)))
+    transaction.on_commit(safely(lambda: notify_new_work_items(case=case, items=_still_open(added))))
+
+
+def _still_open(items: list) -> list:
+    """Of the items added, those still addressed when the change commits: several steps taken in one
+    transaction (a batch, a sweep) announce only what is still to do, not a step already done."""
+    keys = set(
+        WorkItem.objects.filter(task_id__in={w.task_id for w in items}).values_list(
+            "task_id", "role", "organisation_id", "user_id"
+        )
+    )
+    return [w for w in items if _item_key(w) in keys]

@@ -87,3 +87,11 @@ def test_the_notification_list_shows_a_done_request_as_done(walk, people, client
     html = client.get("/notifications/").content.decode()
     assert 'data-done="1"' in html and "已办结 Done" in html
     assert client.get("/api/v1/notifications/").json()["unread_count"] == 0
+
+
+def test_steps_taken_in_one_transaction_announce_only_what_is_still_to_do(walk, django_capture_on_commit_callbacks):
+    """Filed, co-signed and submitted in one go (a batch, the demo): nobody is asked for a step already done."""
+    with django_capture_on_commit_callbacks(execute=True):
+        case = walk("submitted")
+    asked = set(Notification.objects.filter(case_id=case.pk, kind="new_task").values_list("user__username", flat=True))
+    assert asked == {"review1", "review2"}  # the committee's review, not the draft or the co-signatures
