@@ -13,6 +13,7 @@ from workflow.templatetags.unionflow_ui import pick_language
         ("截止时间（最早） Due (soonest)", "Due (soonest)"),
         ("审查 Review", "Review"),
         ("ACME工会", "ACME工会"),  # no English part: unchanged
+        ("A 已解决 Solved", "A Solved"),  # a reply's classification keeps its letter
     ],
 )
 def test_an_english_reader_sees_the_english_part(label, english):

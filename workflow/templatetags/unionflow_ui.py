@@ -35,8 +35,12 @@ def ui_site():
 
 # "中文 English": Chinese text (no Latin letters), whitespace, then the English text.
 #: "中文 English"; after a closing full-width bracket the space may be left out ("创建于（起）Created from").
+#: A short code before the label ("A 已解决 Solved", a reply's classification) is kept in both languages.
 _BILINGUAL = re.compile(
-    r"^(?P<zh>[^A-Za-z]*?[\u3000-\u9fff\uff00-\uffef][^A-Za-z]*?)(?:\s+|(?<=[）」』】]))(?P<en>[A-Za-z].*)$", re.S
+    r"^(?P<code>[A-Z0-9]{1,3}\s+)?"
+    r"(?P<zh>[^A-Za-z]*?[\u3000-\u9fff\uff00-\uffef][^A-Za-z]*?)"
+    r"(?:\s+|(?<=[）」』】]))(?P<en>[A-Za-z].*)$",
+    re.S,
 )
 
 
@@ -52,7 +56,7 @@ def pick_language(text, language: str | None = None) -> str:
     if not language.startswith("en"):
         return text
     match = _BILINGUAL.match(text.strip())
-    return match.group("en") if match else text
+    return (match.group("code") or "") + match.group("en") if match else text
 
 
 @register.filter(name="lang")
