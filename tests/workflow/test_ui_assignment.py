@@ -272,3 +272,15 @@ def test_a_get_on_a_post_endpoint_changes_nothing(case, people, client):
         r = client.get(url(case, name))
         assert r.status_code == 302 and r["Location"] == url(case, "detail")
     assert snapshot(case) == before
+
+
+def test_the_reassign_form_offers_the_people_who_may_take_the_step_by_name(case, people, client):
+    """The chair picks from the committee members of the case's organisation (name and username), not a typed id."""
+    people.c2.first_name = "王芳"
+    people.c2.save()
+    client.force_login(people.chair)
+    html = client.get(url(case, "detail")).content.decode()
+    start = html.index('<select id="uf-reassign-username"')
+    options = html[start:html.index("</select>", start)]
+    assert '<option value="c2">王芳 (c2)</option>' in options and '<option value="c1">' in options
+    assert 'value="m1"' not in options and 'value="bc1"' not in options

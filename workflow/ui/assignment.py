@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -55,6 +56,23 @@ def _addressed_to(case, task) -> list[dict]:
     return labels
 
 
+def _reassign_choices(case, task) -> list[tuple[str, str]]:
+    """Whom the step could be given to, by name: the holders of the role it is addressed to at that
+    organisation, and the people it names. The service still checks the one chosen."""
+    from ..models import RoleAssignment
+    from ..pickers import person_label
+
+    assignees = task.flow_task.assignees(case)
+    by_role = Q(pk__in=[])
+    for a in assignees:
+        if a.role:
+            by_role |= Q(role=a.role, organisation_id=a.organisation_id or case.organisation_id)
+    holders = RoleAssignment.objects.current().filter(by_role).values("user_id")
+    named = {a.user_id for a in assignees if a.user_id}
+    people = get_user_model().objects.filter(Q(pk__in=named) | Q(pk__in=holders), is_active=True)
+    return [(u.get_username(), person_label(u)) for u in people.order_by("first_name", "username")]
+
+
 def step_panel(spec, case, user) -> dict | None:
     """What the case page shows of the open step, and which buttons the services would accept.
 
@@ -81,6 +99,7 @@ def step_panel(spec, case, user) -> dict | None:
         "can_claim": can_claim,
         "can_release": owner is not None and (owner.pk == user.pk or manager),
         "can_reassign": manager,
+        "reassign_choices": _reassign_choices(case, task) if manager else [],
         "claim_url": url("claim"),
         "release_url": url("release"),
         "reassign_url": url("reassign"),
