@@ -9,3 +9,7 @@ class WorkflowConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks, signals  # noqa: F401  (the registry's system checks; user deletion guard)
+        from .inbox import register_source
+        from .inbox_consents import awaiting_consent_for
+
+        register_source("extension_consent", awaiting_consent_for)
