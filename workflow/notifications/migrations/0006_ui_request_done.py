@@ -2,12 +2,31 @@
 
 from django.conf import settings
 from django.db import migrations, models
+from django.db.models import Exists, F, OuterRef, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+#: The kinds that ask the reader to act (``models.REQUEST_KINDS`` when this was written).
+REQUEST_KINDS = ("new_task", "deadline_approaching", "overdue_escalation")
+
+
+def mark_requests_of_finished_cases_done(apps, schema_editor):
+    """Requests sent before this release about a case nobody has anything left to do on
+    (no open work item: the case is closed or its flow ended) are done."""
+    Notification = apps.get_model("notifications", "Notification")
+    WorkItem = apps.get_model("workflow", "WorkItem")
+    now = timezone.now()
+    open_items = WorkItem.objects.filter(process_key=OuterRef("process_key"), case_id=OuterRef("case_id"))
+    Notification.objects.filter(
+        ~Exists(open_items), kind__in=REQUEST_KINDS, case_id__isnull=False, done_at__isnull=True
+    ).update(done_at=now, read_at=Coalesce(F("read_at"), Value(now)))
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('notifications', '0005_email_delivery'),
+        ('workflow', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -21,4 +40,5 @@ class Migration(migrations.Migration):
             model_name='notification',
             index=models.Index(condition=models.Q(('done_at__isnull', True)), fields=['case_id', 'process_key'], name='notification_case_open'),
         ),
+        migrations.RunPython(mark_requests_of_finished_cases_done, migrations.RunPython.noop),
     ]
