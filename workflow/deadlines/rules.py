@@ -173,7 +173,7 @@ def roll_forward(due: dt.date, calendar=None) -> dt.date:
     In a year whose notice is not loaded the provisional calendar of the statute
     decides (the deadline is then provisional, see :func:`is_provisional_deadline`).
     """
-    from .working_days import WorkCalendar
+    from ..calendar.working_days import WorkCalendar
 
     return (calendar or WorkCalendar()).next_working_day(due)
 
@@ -185,7 +185,7 @@ def is_provisional_deadline(rule_id: str, counted_from: dt.date, due_on: dt.date
     a period rolled to a working day asks about the days where it ends; a period
     that is never rolled does not depend on the holiday calendar at all.
     """
-    from .working_days import WorkCalendar
+    from ..calendar.working_days import WorkCalendar
 
     rule = _RULES.get(rule_id)
     if rule is None:
@@ -204,7 +204,7 @@ def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None =
     statute); other periods end on the same-numbered day and, if the rule says so,
     roll to the next working day (:func:`roll_forward`).
     """
-    from .working_days import WorkCalendar
+    from ..calendar.working_days import WorkCalendar
 
     rule = get_rule(rule_id)
     length = n if n is not None else effective_n(rule, organisation)
@@ -232,7 +232,7 @@ def start_deadline(
     given), or ``due_on`` when the process has fixed it otherwise (a window cut short by
     an event); either way the payload names the rule and its source.
     """
-    from ..deadlines import set_deadline
+    from .store import set_deadline
 
     due = due_on or compute_due(rule_id, start, case.organisation, n=n)
     row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due)

@@ -18,11 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import registry
-from .api.parsing import parse_id
-from .audit import Actor, RequestMeta, record_event
-from .calendar.rules import Extension
-from .errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
+from .. import registry
+from ..api.parsing import parse_id
+from ..audit import Actor, RequestMeta, record_event
+from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
+from ..models import CaseDeadline, ExtensionConsent, ExtensionRequest
+from ..notifications.models import NotificationKind
+from ..notifications.services import notify
+from ..services import get_visible_case
 from .extensions import (
     MAX_REASON,
     NOT_A_PARTY,
@@ -35,10 +38,7 @@ from .extensions import (
     _rule,
     _spec,
 )
-from .models import CaseDeadline, ExtensionConsent, ExtensionRequest
-from .notifications.models import NotificationKind
-from .notifications.services import notify
-from .services import get_visible_case
+from .rules import Extension
 
 REQUEST_ACTION = "deadline_extension_request"
 CONSENT_ACTION = "deadline_extension_consent"

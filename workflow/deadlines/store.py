@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from .models import CaseDeadline
+from ..models import CaseDeadline
 
 
 def _case_filter(case) -> dict:
@@ -21,7 +21,7 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 
 def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
-    from .calendar.rules import is_provisional_deadline
+    from .rules import is_provisional_deadline
 
     return is_provisional_deadline(rule_id, counted_from, due_on)
 
@@ -122,8 +122,8 @@ def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
     before provisional deadlines existed, or a date another notice has since changed)
     is listed for the operator instead of being moved silently.
     """
-    from .calendar.rules import _RULES
-    from .calendar.working_days import WorkCalendar
+    from ..calendar.working_days import WorkCalendar
+    from .rules import _RULES
 
     calendar = WorkCalendar()
     result = []

@@ -24,15 +24,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import flowkit, messages, policy, registry
-from .api.parsing import strict_int
-from .audit import Actor, RequestMeta, record_event
-from .calendar import rules
-from .calendar.rules import Extension
-from .deadlines import replace_due_date
-from .errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from .models import CaseDeadline
-from .services import get_visible_case
+from .. import flowkit, messages, policy, registry
+from ..api.parsing import strict_int
+from ..audit import Actor, RequestMeta, record_event
+from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
+from ..models import CaseDeadline
+from ..services import get_visible_case
+from . import rules
+from .rules import Extension
+from .store import replace_due_date
 
 ACTION = "deadline_extend"
 #: Without a cap in the rule, an extension is still bounded (about ten years of days).

@@ -27,11 +27,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import clock, registry, services
-from .audit import RequestMeta
-from .calendar.rules import _RULES, DeadlineRule
-from .errors import ServiceError
-from .models import CaseDeadline, Organisation, RoleAssignment, WorkItem
+from .. import clock, registry, services
+from ..audit import RequestMeta
+from ..errors import ServiceError
+from ..models import CaseDeadline, Organisation, RoleAssignment, WorkItem
+from .rules import _RULES, DeadlineRule
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,7 @@ def _escalation_recipients(case, rule: DeadlineRule) -> list:
 
 
 def _send_expired(*, case, due_at, step_label="", users=None, role=None, organisation=None) -> int:
-    from .notifications.services import notify
+    from ..notifications.services import notify
 
     params = {"ref": case.reference, "due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M"), "step": str(step_label)}
     title = _("期限已届满 Deadline expired: %(ref)s（%(due)s）") % params
@@ -126,7 +126,7 @@ def _send_expired(*, case, due_at, step_label="", users=None, role=None, organis
 
 
 def _remind(pk: int, rule: DeadlineRule, now: dt.datetime, counts: dict) -> None:
-    from .notifications.events import notify_deadline_approaching
+    from ..notifications.events import notify_deadline_approaching
 
     today = timezone.localtime(now).date()
     with transaction.atomic():
@@ -147,7 +147,7 @@ def _remind(pk: int, rule: DeadlineRule, now: dt.datetime, counts: dict) -> None
 
 
 def _expire(pk: int, rule: DeadlineRule, now: dt.datetime, counts: dict) -> None:
-    from .notifications.events import notify_overdue_escalation
+    from ..notifications.events import notify_overdue_escalation
 
     peek = CaseDeadline.objects.select_related("case_type").filter(pk=pk).first()
     model = peek.case_type.model_class() if peek else None
@@ -237,7 +237,7 @@ def sweep(now: dt.datetime | None = None) -> dict:
         log.exception("viewflow timers failed")
         counts["errors"] += 1
     try:
-        from .calendar.readiness import warn_missing_years
+        from ..calendar.readiness import warn_missing_years
 
         counts["calendar_warnings"] = len(warn_missing_years(now))
     except Exception:

@@ -1,0 +1,49 @@
+"""Deadlines: rules as data with their legal source (:mod:`.rules`), deadlines stored on cases
+(:mod:`.store`), the timer sweep (:mod:`.timers`) and extending an open deadline (:mod:`.extensions`,
+with both parties' consent :mod:`.extension_requests`).
+
+The names of :mod:`.store` and :mod:`.rules` are importable from here (``from workflow.deadlines import
+close_deadline``); the modules that moved in here keep their old paths (:mod:`workflow.moved_modules`).
+"""
+
+from .rules import (
+    DeadlineRule,
+    Extension,
+    Unit,
+    all_rules,
+    compute_due,
+    get_rule,
+    register_rule,
+    start_deadline,
+)
+from .store import (
+    case_deadlines,
+    close_deadline,
+    due_at_for,
+    end_of_day,
+    open_deadline,
+    open_deadlines_on_non_working_days,
+    provisional_due,
+    replace_due_date,
+    set_deadline,
+)
+
+__all__ = [
+    "DeadlineRule",
+    "Extension",
+    "Unit",
+    "all_rules",
+    "case_deadlines",
+    "close_deadline",
+    "compute_due",
+    "due_at_for",
+    "end_of_day",
+    "get_rule",
+    "open_deadline",
+    "open_deadlines_on_non_working_days",
+    "provisional_due",
+    "register_rule",
+    "replace_due_date",
+    "set_deadline",
+    "start_deadline",
+]
