@@ -34,3 +34,9 @@ def note_field(*, label, required: bool = True, max_length: int = NOTE_MAX, **kw
     if not required:
         return serializers.CharField(label=label, required=False, allow_blank=True, max_length=max_length, **kw)
     return serializers.CharField(label=label, min_length=2, max_length=max_length, **kw)
+
+
+class ReasonInput(serializers.Serializer):
+    """The input of a transition that needs only a written reason (reject, withdraw, return)."""
+
+    reason = reason_field()

@@ -15,6 +15,7 @@ from django_fsm import RETURN_VALUE
 
 from workflow.calendar.rules import compute_due
 from workflow.deadlines import open_deadline
+from workflow.inputs import ReasonInput
 from workflow.models import CongressSession, CongressTerm
 from workflow.registry import TransitionSpec, guard, transitions
 from workflow.roles import Role
@@ -33,7 +34,6 @@ from .serializers import (
     NoteInput,
     PutToVoteInput,
     RateInput,
-    ReasonInput,
     ReplyInput,
     ResubmitInput,
 )

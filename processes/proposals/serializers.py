@@ -72,10 +72,6 @@ class DeclineInput(serializers.Serializer):
     reason = reason_field(required=False)
 
 
-class ReasonInput(serializers.Serializer):
-    reason = reason_field()
-
-
 class AcceptInput(serializers.Serializer):
     reason = reason_field(label=_("审查意见 Opinion"), required=False)
 

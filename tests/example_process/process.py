@@ -2,7 +2,8 @@ from rest_framework import serializers
 
 from workflow import registry
 from workflow.api.parsing import IntegerField
-from workflow.calendar.rules import DeadlineRule, Unit
+from workflow.deadlines import DeadlineRule, Unit
+from workflow.inputs import ReasonInput
 from workflow.registry import ProcessSpec, TransitionSpec, guard, transitions
 from workflow.roles import Role
 
@@ -19,10 +20,6 @@ DECIDE = DeadlineRule(
 class CreateInput(serializers.Serializer):
     title = serializers.CharField(max_length=100)
     amount = IntegerField(min_value=0, max_value=10000)
-
-
-class ReasonInput(serializers.Serializer):
-    reason = serializers.CharField(min_length=2)
 
 
 @guard("example.limit")
