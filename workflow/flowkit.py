@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
@@ -24,7 +23,7 @@ from viewflow.workflow.nodes.handle import HandleActivation
 from viewflow.workflow.signals import task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
-from .models import WorkItem
+from .models import WorkItem, case_content_type
 
 #: Every flow uses this lock. ``nowait=False``: the service already runs in an outer
 #: transaction, where a NOWAIT failure would abort it.
@@ -204,7 +203,7 @@ def complete_step(case, task) -> None:
     see ``case`` itself, just saved, rather than a second copy read back.
     """
     process = task.process
-    if process.artifact_object_id == case.pk and process.artifact_content_type_id == _case_type(case).pk:
+    if process.artifact_object_id == case.pk and process.artifact_content_type_id == case_content_type(case).pk:
         process.artifact = case
     node = task.flow_task
     if isinstance(node, CaseStep):
@@ -249,10 +248,6 @@ def position(case) -> str | None:
     return task.flow_task.name if task else None
 
 
-def _case_type(case):
-    return ContentType.objects.get_for_model(case, for_concrete_model=True)
-
-
 def rebuild_work_items(
     flow_class, case, *, notify: bool = True, actor_id: int | None = None, step_is_new: bool = False,
     open_task=_UNSET,
@@ -266,7 +261,7 @@ def rebuild_work_items(
     before and every one is announced (the old items need not be read, only removed).
     ``open_task``: the open step when the caller knows it (None: the process has ended).
     """
-    case_type = _case_type(case)
+    case_type = case_content_type(case)
     existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
     before = set() if step_is_new else set(existing.values_list("task_id", "role", "organisation_id", "user_id"))
     existing.delete()

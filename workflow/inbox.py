@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from . import policy, registry
 from .deadlines import provisional_due
-from .models import CaseDeadline, WorkItem
+from .models import CaseDeadline, WorkItem, case_content_type
 
 _FAR_FUTURE = dt.datetime.max.replace(tzinfo=dt.UTC)
 #: The API's largest page; the web inbox pages through up to :data:`UI_LIMIT` items.
@@ -215,13 +215,12 @@ def open_deadlines_of(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[
 
 
 def _case_type_ids(process_keys: set[str]) -> dict[str, int]:
-    from django.contrib.contenttypes.models import ContentType
 
     ids = {}
     for key in process_keys:
         spec = registry.get(key)
         if spec is not None:
-            ids[key] = ContentType.objects.get_for_model(spec.model, for_concrete_model=True).pk
+            ids[key] = case_content_type(spec.model).pk
     return ids
 
 

@@ -19,6 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .api.parsing import looks_like_id, parse_id
+from .models import case_content_type
 
 UNKNOWN_USER = _("未知用户 Unknown user: %(ref)s")
 UNKNOWN_USERS = _("未知用户 Unknown users: %(refs)s")
@@ -149,12 +150,11 @@ class CaseField(_Offering, serializers.ChoiceField):
 
 def case_documents(case):
     """The current documents of ``case`` (latest versions), newest first."""
-    from django.contrib.contenttypes.models import ContentType
 
     from .documents.models import Document
 
     return Document.objects.filter(
-        case_type=ContentType.objects.get_for_model(case, for_concrete_model=True), case_id=case.pk,
+        case_type=case_content_type(case), case_id=case.pk,
         next_version__isnull=True,
     ).order_by("-pk")
 
@@ -174,7 +174,6 @@ class DocumentListField(_Offering, serializers.MultipleChoiceField):
         return [(str(d.pk), f"{d.name} (v{d.version})") for d in case_documents(case)[:MAX_OFFERED]]
 
     def to_internal_value(self, data):
-        from django.contrib.contenttypes.models import ContentType
 
         from .documents.models import Document
 
@@ -189,7 +188,7 @@ class DocumentListField(_Offering, serializers.MultipleChoiceField):
                 d.pk: d
                 for d in Document.objects.filter(
                     pk__in=[i for i in ids if i is not None],
-                    case_type=ContentType.objects.get_for_model(case, for_concrete_model=True), case_id=case.pk,
+                    case_type=case_content_type(case), case_id=case.pk,
                 )
             }
         missing = [str(r) for r, i in zip(refs, ids, strict=True) if i not in docs]

@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import AuditEvent, Organisation
+from ..models import AuditEvent, Organisation, case_content_type
 
 GENESIS_HASH = "0" * 64
 
@@ -132,7 +131,7 @@ def record_event(
         raise RuntimeError("record_event must run inside the transaction that makes the change.")
     actor = actor or Actor()
     meta = meta or RequestMeta()
-    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    case_type = case_content_type(case)
     last = (
         AuditEvent.objects.filter(case_type=case_type, case_id=case.pk)
         .order_by("-seq")
@@ -202,7 +201,7 @@ def verify_events(events: Iterable[AuditEvent]) -> ChainBreak | None:
 
 
 def case_events(case):
-    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    case_type = case_content_type(case)
     return AuditEvent.objects.filter(case_type=case_type, case_id=case.pk).order_by("seq")
 
 

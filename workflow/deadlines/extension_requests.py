@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +21,7 @@ from .. import registry
 from ..api.parsing import parse_id
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
-from ..models import CaseDeadline, ExtensionConsent, ExtensionRequest
+from ..models import CaseDeadline, ExtensionConsent, ExtensionRequest, case_content_type
 from ..notifications.models import NotificationKind
 from ..notifications.services import notify
 from ..services import get_visible_case
@@ -284,7 +283,7 @@ def _notify_after_commit(case, user_ids, title) -> None:
 def extension_request_list(*, process, case_id, user) -> list[ExtensionRequest]:
     """The extension requests of a case ``user`` may see (404 otherwise), newest first."""
     case = get_visible_case(process=_spec(process), case_id=case_id, user=user)
-    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    case_type = case_content_type(case)
     return list(
         ExtensionRequest.objects.filter(case_type=case_type, case_id=case.pk)
         .select_related("requested_by", "deadline")

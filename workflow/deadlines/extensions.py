@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +27,7 @@ from .. import flowkit, messages, policy, registry
 from ..api.parsing import strict_int
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from ..models import CaseDeadline
+from ..models import CaseDeadline, case_content_type
 from ..services import get_visible_case
 from . import rules
 from .rules import Extension
@@ -55,7 +54,7 @@ CONSENT_REQUIRED = _(
 def _open_row(case, rule_id: str) -> CaseDeadline | None:
     if not isinstance(rule_id, str) or not rule_id or len(rule_id) > 60:
         return None
-    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    case_type = case_content_type(case)
     return (
         CaseDeadline.objects.select_for_update()
         .filter(case_type=case_type, case_id=case.pk, rule_id=rule_id, status=CaseDeadline.Status.OPEN)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from ..models import CaseDeadline
+from ..models import CaseDeadline, case_content_type
 
 
 def _case_filter(case) -> dict:
-    return {"case_type": ContentType.objects.get_for_model(case, for_concrete_model=True), "case_id": case.pk}
+    return {"case_type": case_content_type(case), "case_id": case.pk}
 
 
 def end_of_day(day: dt.date) -> dt.datetime:

@@ -13,7 +13,6 @@ import hashlib
 import os
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +22,7 @@ from .. import messages, policy, registry, services
 from ..api.parsing import parse_id
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, InvalidInput, NotVisible, ServiceError
+from ..models import case_content_type
 from ..roles import READ_ONLY_ROLES
 from . import sniff
 from .models import Document
@@ -135,7 +135,7 @@ def store_document(
     """Store a checked upload on a locked case and audit it. Runs inside the caller's transaction."""
     doc = Document(
         process_key=process,
-        case_type=ContentType.objects.get_for_model(case, for_concrete_model=True),
+        case_type=case_content_type(case),
         case_id=case.pk,
         case_ref=getattr(case, "reference", "") or "",
         organisation_id=case.organisation_id,
@@ -195,7 +195,7 @@ def document_upload(
             raise ActionForbidden(str(messages.READ_ONLY))
         previous = None
         if previous_id not in (None, ""):
-            case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+            case_type = case_content_type(case)
             try:
                 previous = Document.objects.get(pk=parse_id(previous_id), case_type=case_type, case_id=case.pk)
             except Document.DoesNotExist:
@@ -249,7 +249,7 @@ def get_visible_document(*, document_id, user) -> Document:
 
 def case_documents(*, process: str, case_id, user) -> list[Document]:
     case = services.get_visible_case(process=process, case_id=case_id, user=user)
-    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    case_type = case_content_type(case)
     return list(
         Document.objects.filter(case_type=case_type, case_id=case.pk).select_related("uploaded_by", "next_version")
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from .. import policy, services
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, InvalidInput, ServiceError
+from ..models import case_content_type
 from ..roles import Role
 from . import sniff
 from .models import Document, Signature, SignatureMethod
@@ -87,7 +87,7 @@ def document_sign(
             raise AlreadySigned(str(ALREADY_SIGNED))
         scan_document = None
         if isinstance(scan, Document):
-            case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+            case_type = case_content_type(case)
             if (scan.case_type_id, scan.case_id) != (case_type.pk, case.pk) or scan.content_type not in sniff.SCAN_TYPES:
                 raise InvalidInput(str(SCAN_NOT_FOUND), fields={"scan": [str(SCAN_NOT_FOUND)]})
             scan_document = scan

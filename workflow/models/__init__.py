@@ -1,6 +1,6 @@
 from .anchor import AuditAnchor
 from .audit import AuditEvent
-from .case import Case, ReferenceCounter
+from .case import Case, ReferenceCounter, case_content_type
 from .congress import CongressSession, CongressTerm
 from .deadline import CaseDeadline
 from .delegation import Delegation
@@ -27,4 +27,5 @@ __all__ = [
     "ReferenceCounter",
     "RoleAssignment",
     "WorkItem",
+    "case_content_type",
 ]

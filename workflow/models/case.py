@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,3 +123,9 @@ class Case(ConcurrentTransitionMixin, models.Model):
             "id_number": profile.id_number if profile else "",
             "phone": profile.phone if profile else "",
         }
+
+
+def case_content_type(case_or_model) -> ContentType:
+    """The content type that rows about a case (deadlines, documents, votes, audit events) point to:
+    that of its concrete model, for a case or for a case model."""
+    return ContentType.objects.get_for_model(case_or_model, for_concrete_model=True)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.response import TemplateResponse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import inbox, policy, services
 from ..api.parsing import id_or_code_lookup
-from ..models import Organisation, WorkItem
+from ..models import Organisation, WorkItem, case_content_type
 from ..roles import Role
 from .views import ME, ProcessView, case_url, state_choices
 
@@ -51,7 +50,7 @@ def choice_filters(model) -> list[tuple[str, str, list[tuple[str, str]]]]:
 def open_steps(model, case_ids) -> dict[int, list[WorkItem]]:
     """The open work items of each listed case, in one query."""
     steps: dict[int, list[WorkItem]] = {}
-    case_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
+    case_type = case_content_type(model)
     for item in WorkItem.objects.filter(case_type=case_type, case_id__in=case_ids).select_related("user"):
         steps.setdefault(item.case_id, []).append(item)
     return steps
@@ -108,7 +107,7 @@ class CaseListView(ProcessView):
         return qs
 
     def items_of_type(self):
-        case_type = ContentType.objects.get_for_model(self.spec.model, for_concrete_model=True)
+        case_type = case_content_type(self.spec.model)
         return WorkItem.objects.filter(case_type=case_type)
 
     def get(self, request):
@@ -133,7 +132,7 @@ class CaseListView(ProcessView):
         page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
         cases = list(page.object_list)
         steps = open_steps(spec.model, [c.pk for c in cases])
-        case_type = ContentType.objects.get_for_model(spec.model, for_concrete_model=True)
+        case_type = case_content_type(spec.model)
         deadlines = inbox.open_deadlines_of({(case_type.pk, c.pk) for c in cases})
         rows = []
         for c in cases:

@@ -11,7 +11,6 @@ lapsed request excepted) and the case page says why.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,7 +20,7 @@ from .. import extension_requests, extensions
 from ..calendar import rules
 from ..calendar.rules import Extension, Unit
 from ..errors import NotVisible, ServiceError
-from ..models import CaseDeadline, ExtensionRequest
+from ..models import CaseDeadline, ExtensionRequest, case_content_type
 from .detail import CaseDetailView
 
 EXTENDED = _("期限已延长至 %(due)s The deadline now ends on %(due)s.")
@@ -43,7 +42,7 @@ def _pending_by_rule(case, user, spec) -> dict[str, list[dict]]:
     parties = case.parties()
     if user is None or user.pk not in parties:
         return {}
-    case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+    case_type = case_content_type(case)
     pending = (
         ExtensionRequest.objects.filter(
             case_type=case_type, case_id=case.pk, status=ExtensionRequest.Status.PENDING,
@@ -167,7 +166,7 @@ class ExtensionAnswerView(_ExtensionView):
 
     def post(self, request, pk, request_id, verb):
         service = SERVICES.get(verb)
-        case_type = ContentType.objects.get_for_model(self.spec.model, for_concrete_model=True)
+        case_type = case_content_type(self.spec.model)
         if service is None or not ExtensionRequest.objects.filter(pk=request_id, case_type=case_type, case_id=pk).exists():
             raise Http404
         self.load(pk)  # 404 for a case the reader cannot see, whatever the request id

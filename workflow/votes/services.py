@@ -24,7 +24,7 @@ from .. import policy, services
 from ..api.parsing import MAX_DB_INT, parse_id, strict_int
 from ..audit import Actor, RequestMeta, record_event
 from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from ..models import CongressTerm
+from ..models import CongressTerm, case_content_type
 from ..roles import Role
 from .models import BallotBoxCount, Choice, Elector, Turnout, Vote, VoteMethod, VoteRule, VoteStatus
 from .rules import Result, decide
@@ -182,7 +182,7 @@ def vote_open(
     organisation = case.organisation
     today = timezone.localtime(now).date()
     with transaction.atomic():
-        case_type = ContentType.objects.get_for_model(case, for_concrete_model=True)
+        case_type = case_content_type(case)
         if Vote.objects.filter(case_type=case_type, case_id=case.pk, status=VoteStatus.OPEN).exists():
             raise GuardFailed(str(ALREADY_OPEN), rule="vote.one_open")
         term = CongressTerm.current_for(organisation, on=today)
