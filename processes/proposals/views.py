@@ -1,6 +1,6 @@
 """Web pages of the proposals process: the session report with charts, and the proposal form PDF.
 
-The case pages themselves are the engine's generic ones (with ``templates/proposals/detail.html``).
+The case pages themselves are the engine's generic ones (with the package's ``templates/proposals/detail.html``).
 """
 
 from __future__ import annotations
