@@ -22,7 +22,7 @@ import inspect
 from django.core import checks
 
 from . import registry
-from .calendar.rules import get_rule
+from .deadlines.rules import get_rule
 
 
 @checks.register()

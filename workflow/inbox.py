@@ -118,11 +118,6 @@ def inbox_for(user, limit: int = 50, *, cap: int = API_LIMIT) -> list[dict]:
     return _collect(user, limit, named=True, by_role=True, cap=cap)
 
 
-def mine_for(user, limit: int = 50) -> list[dict]:
-    """Steps addressed to ``user`` by name, including those they (or a manager for them) claimed."""
-    return _collect(user, limit, named=True, by_role=False)
-
-
 def queue_for(user, limit: int = 50, *, cap: int = API_LIMIT) -> list[dict]:
     """The queue (viewflow's "queue" beside the inbox): steps addressed to a role ``user``
     holds in their scope that nobody has claimed. A claimed step is addressed to its
@@ -133,7 +128,7 @@ def queue_for(user, limit: int = 50, *, cap: int = API_LIMIT) -> list[dict]:
 def _is_optional_window(rule_id: str) -> bool:
     """A deadline whose expiry only flags it (e.g. a window to return a wrong assignment):
     once past, it no longer binds anyone, so another open deadline matters more."""
-    from .calendar.rules import _RULES
+    from .deadlines.rules import _RULES
 
     rule = _RULES.get(rule_id)
     return rule is not None and rule.on_expiry == "flag"

@@ -2,7 +2,7 @@
 
 A deadline that may be extended only by agreement (``DeadlineRule.extension == "consent_both"``,
 e.g. 《集体合同规定》 negotiations between the two sides) waits on every party who has not
-consented (:mod:`workflow.extension_requests`); each of them is asked to consent or decline
+consented (:mod:`workflow.deadlines.extension_requests`); each of them is asked to consent or decline
 on the case page. Pending requests are few at any time: they are read whole (up to
 :data:`SCAN`), and each case's parties are asked of the case itself (``Case.parties``).
 """

@@ -145,7 +145,7 @@ _REGISTRY: dict[str, ProcessSpec] = {}
 
 def register(spec: ProcessSpec) -> ProcessSpec:
     """Register ``spec``: its deadline rules join the calendar, its transitions become FSM methods."""
-    from .calendar.rules import register_rule
+    from .deadlines.rules import register_rule
 
     for rule in spec.deadline_rules:
         register_rule(rule)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from . import timers
 from .audit import anchor as audit_anchor
 from .audit import export as audit_export
 
 # Defined beside the export service (which enqueues it), registered here under its old name.
 from .audit.export import build_audit_export  # noqa: F401
+from .deadlines import timers
 from .notifications import delivery
 
 

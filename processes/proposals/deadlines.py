@@ -5,7 +5,7 @@ All are practice, not statute, so an organisation may adjust their length
 The process spec hands them to the engine (``ProcessSpec.deadline_rules``).
 """
 
-from workflow.calendar.rules import DeadlineRule, Unit
+from workflow.deadlines.rules import DeadlineRule, Unit
 
 PRACTICE = "提案工作惯例 Proposal-work practice"
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE
 
-from workflow.calendar.rules import compute_due
 from workflow.deadlines import open_deadline
+from workflow.deadlines.rules import compute_due
 from workflow.inputs import ReasonInput
 from workflow.models import CongressSession, CongressTerm
 from workflow.registry import TransitionSpec, guard, transitions

@@ -182,7 +182,7 @@ class AssignInput(serializers.Serializer):
 
     def validate_due_date(self, value):
         """An earlier reply date may be set; never later than rule proposal.reply allows, never in the past."""
-        from workflow.calendar.rules import compute_due
+        from workflow.deadlines.rules import compute_due
 
         today = self.context["ctx"].today
         latest = compute_due("proposal.reply", today, self.context["case"].organisation)

@@ -8,14 +8,14 @@
 - ``POST /api/v1/extension-requests/<id>/consent/`` | ``decline/`` ``{"reason"}`` | ``withdraw/``:
   each party answers for themself; the last consent applies the extension.
 
-Thin: one service call each in :mod:`workflow.extensions`; a case the caller cannot see is a 404.
+Thin: one service call each in :mod:`workflow.deadlines.extensions`; a case the caller cannot see is a 404.
 """
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from .. import extension_requests, extensions
+from ..deadlines import extension_requests, extensions
 from .parsing import IntegerField
 from .schema import OPEN_OBJECT, array_of
 from .views import ProcessAPIView, _payload

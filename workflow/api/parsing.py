@@ -163,14 +163,6 @@ class IntegerField(serializers.IntegerField):
         return number
 
 
-class IdField(IntegerField):
-    """A database id: an integer from 1 to 2**63 - 1."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        super().__init__(**kwargs)
-
-
 class BooleanField(serializers.BooleanField):
     """A yes/no that is given explicitly: a form body without the field does not mean false.
 

@@ -4,13 +4,6 @@ from rest_framework import serializers
 
 from ..deadlines import case_deadlines
 from ..ui import forms
-from .parsing import IntegerField
-
-
-class OrganisationRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
 
 
 def case_representation(case, spec, request=None) -> dict:
@@ -62,10 +55,6 @@ def field_descriptions(serializer_class, context: dict | None = None) -> list[di
             item["help_text"] = str(f.help_text)
         result.append(item)
     return result
-
-
-class TransitionInputSerializer(serializers.Serializer):
-    expected_version = IntegerField(required=False, min_value=1)
 
 
 class TokenRequestSerializer(serializers.Serializer):

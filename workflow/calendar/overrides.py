@@ -6,7 +6,7 @@ notice length) may be set per organisation; a statutory rule never (the refusal 
 (an administrator higher up covers it too) decides, and every change is one audit
 event on the organisation's own chain, with the length before and after. A new
 length applies to deadlines started from then on; deadlines already running keep the
-end they were given (extending one is :mod:`workflow.extensions`' business).
+end they were given (extending one is :mod:`workflow.deadlines.extensions`' business).
 """
 
 from __future__ import annotations
@@ -16,20 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import policy
 from ..audit import Actor, RequestMeta, record_event
+from ..deadlines.rules import effective_n, get_rule, rule_as_dict, rule_override_set
 from ..errors import ActionForbidden
 from ..models import Organisation
 from ..roles import Role
-from .rules import effective_n, get_rule, rule_as_dict, rule_override_set
 
 OVERRIDE_ROLES = frozenset({Role.CHAIR, Role.ADMIN})
 NOT_ALLOWED = _(
     "只有本组织的工会主席或管理员可以调整期限 Only the organisation's chair or an administrator may adjust its time limits."
 )
-
-
-def may_override(user, organisation: Organisation) -> bool:
-    """The user holds, in their own right, the chair or administrator role covering ``organisation``."""
-    return policy.grant_for_own(user, organisation, OVERRIDE_ROLES) is not None
 
 
 def organisations_to_adjust(user) -> list[Organisation]:

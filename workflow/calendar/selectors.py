@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..deadlines.rules import all_rules, rule_as_dict
 from .models import CalendarDay, CalendarYear
-from .rules import all_rules, rule_as_dict
 from .working_days import CalendarMissing
 
 

@@ -28,8 +28,8 @@ from django.utils.translation import gettext as _
 
 from ..audit import Actor, RequestMeta, record_event
 from ..deadlines import end_of_day
+from ..deadlines.rules import _RULES, DeadlineRule, Unit, is_provisional_deadline
 from ..models import CaseDeadline, WorkItem
-from .rules import _RULES, DeadlineRule, Unit, is_provisional_deadline
 from .working_days import WorkCalendar
 
 ACTION = "deadline_recomputed"

@@ -3,7 +3,7 @@
 For a rule whose ``extension`` is ``"consent_both"`` a party *requests* an extension (their
 own consent is recorded with it), every other party (``case.parties()``) consents, declines,
 or the requester withdraws. The last consent applies the extension through the same code as
-:func:`workflow.extensions.deadline_extend`, in the same transaction, and its
+:func:`workflow.deadlines.extensions.deadline_extend`, in the same transaction, and its
 ``deadline_extend`` audit event lists every consent with its time. A request whose deadline
 is no longer open lapses when touched. Each step is one audit event under the case row lock.
 """

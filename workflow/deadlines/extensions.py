@@ -1,9 +1,9 @@
 """Extending an open deadline, as its rule allows.
 
-A :class:`~workflow.calendar.rules.DeadlineRule` declares whether it may be extended
+A :class:`~workflow.deadlines.rules.DeadlineRule` declares whether it may be extended
 (``extension``): never (``"none"`` — e.g. the statutory reply period of
 《集体合同规定》第三十二条), by agreement of both parties (``"consent_both"``, requested and consented in
-:mod:`workflow.extension_requests`), or with the
+:mod:`workflow.deadlines.extension_requests`), or with the
 approval of a holder of one of ``extension_roles`` at the case's organisation
 (``"approval"``; never on a case the approver takes part in). An extension adds at most ``max_extension`` units of the rule's own
 unit, counted from the current due date (working days through the holiday calendar).

@@ -41,7 +41,7 @@ class DeadlineRule:
     ``extension``: whether an open deadline may be extended (:class:`Extension`), by at most
     ``max_extension`` units of ``unit`` at a time (``None``: no cap); under ``"approval"``
     a holder of one of ``extension_roles`` at the case's organisation decides
-    (:func:`workflow.extensions.deadline_extend`).
+    (:func:`workflow.deadlines.extensions.deadline_extend`).
     """
 
     id: str

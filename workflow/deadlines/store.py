@@ -1,4 +1,4 @@
-"""Deadlines stored on cases. (Rules: ``workflow.calendar.rules``; calendar: ``workflow.calendar.working_days``.)"""
+"""Deadlines stored on cases. (Rules: :mod:`workflow.deadlines.rules`; calendar: ``workflow.calendar.working_days``.)"""
 
 from __future__ import annotations
 

@@ -15,9 +15,9 @@ import datetime as dt
 from django.utils import timezone
 
 from ..calendar.readiness import warn_days
-from ..calendar.rules import Unit
 from ..calendar.working_days import WorkCalendar
 from ..clock import now as clock_now
+from ..deadlines.rules import Unit
 
 #: A working day spans at most this many calendar days on average, with weekends and long holidays.
 _WORKING_DAY_SPAN = 2

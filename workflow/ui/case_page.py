@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .. import services
-from ..calendar import rules
-from ..deadlines import case_deadlines
+from ..deadlines import case_deadlines, rules
 from ..models import CaseDeadline
 from . import forms
 

@@ -3,7 +3,7 @@
 Under "approval" a holder of the rule's approving role sees a "延长期限 Extend" form; under
 "both parties' consent" a party sees a "申请延长 Request extension" form and, for a pending
 request, "同意 Consent" / "拒绝 Decline" (the other parties) or "撤回 Withdraw" (the
-requester). The rules live in :mod:`workflow.extensions`; each view turns the POST into one
+requester). The rules live in :mod:`workflow.deadlines.extensions`; each view turns the POST into one
 service call with the request's metadata (channel ``ui``). A refusal changes nothing (a
 lapsed request excepted) and the case page says why.
 """
@@ -16,9 +16,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .. import extension_requests, extensions
-from ..calendar import rules
-from ..calendar.rules import Extension, Unit
+from ..deadlines import extension_requests, extensions, rules
+from ..deadlines.rules import Extension, Unit
 from ..errors import NotVisible, ServiceError
 from ..models import CaseDeadline, ExtensionRequest, case_content_type
 from .detail import CaseDetailView
