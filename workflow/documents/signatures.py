@@ -64,16 +64,7 @@ def document_sign(
     ``method="scan"``, ``scan`` is an uploaded PDF/PNG/JPEG (stored as a document of the
     case) or an existing document of the case.
     """
-    if role not in Role.values:
-        raise InvalidInput(str(BAD_ROLE), fields={"role": [str(BAD_ROLE)]})
-    if method not in SignatureMethod.values:
-        raise InvalidInput(str(BAD_METHOD), fields={"method": [str(BAD_METHOD)]})
-    scan_upload = None
-    if method == SignatureMethod.SCAN:
-        if scan is None:
-            raise InvalidInput(str(NEED_SCAN), fields={"scan": [str(NEED_SCAN)]})
-        if not isinstance(scan, Document):
-            scan_upload = validate_upload(scan, None, allowed_types=sniff.SCAN_TYPES, field="scan")
+    scan_upload = _checked_input(role, method, scan)
     now = now or timezone.now()
     with transaction.atomic():
         case = services.get_visible_case(process=document.process_key, case_id=document.case_id, user=user, lock=True)
@@ -85,18 +76,9 @@ def document_sign(
             raise HashMismatch(str(HASH_MISMATCH))
         if Signature.objects.filter(document=document, signer=user, role=role).exists():
             raise AlreadySigned(str(ALREADY_SIGNED))
-        scan_document = None
-        if isinstance(scan, Document):
-            case_type = case_content_type(case)
-            if (scan.case_type_id, scan.case_id) != (case_type.pk, case.pk) or scan.content_type not in sniff.SCAN_TYPES:
-                raise InvalidInput(str(SCAN_NOT_FOUND), fields={"scan": [str(SCAN_NOT_FOUND)]})
-            scan_document = scan
-        elif scan_upload is not None:
-            name, content_type, size = scan_upload
-            scan_document = store_document(
-                case=case, process=document.process_key, user=user, file=scan, name=name,
-                content_type=content_type, size=size, previous=None, meta=meta, now=now, role=role,
-            )
+        scan_document = _scan_document(
+            case=case, document=document, user=user, role=role, scan=scan, scan_upload=scan_upload, meta=meta, now=now
+        )
         signature = Signature.objects.create(
             document=document, signer=user, role=role, document_sha256=document.sha256, signed_at=now,
             method=method, scan_document=scan_document,
@@ -112,3 +94,35 @@ def document_sign(
             meta=meta, now=now,
         )
     return signature
+
+
+def _checked_input(role: str, method: str, scan):
+    """Refuse a bad role, method or missing scan (400) before anything is locked; the upload
+    checked as a scan (name, content type, size) when ``scan`` is a new file, else None."""
+    if role not in Role.values:
+        raise InvalidInput(str(BAD_ROLE), fields={"role": [str(BAD_ROLE)]})
+    if method not in SignatureMethod.values:
+        raise InvalidInput(str(BAD_METHOD), fields={"method": [str(BAD_METHOD)]})
+    if method != SignatureMethod.SCAN:
+        return None
+    if scan is None:
+        raise InvalidInput(str(NEED_SCAN), fields={"scan": [str(NEED_SCAN)]})
+    if isinstance(scan, Document):
+        return None
+    return validate_upload(scan, None, allowed_types=sniff.SCAN_TYPES, field="scan")
+
+
+def _scan_document(*, case, document, user, role, scan, scan_upload, meta, now) -> Document | None:
+    """The scanned signature: an existing document of this case, or the upload stored as one."""
+    if isinstance(scan, Document):
+        case_type = case_content_type(case)
+        if (scan.case_type_id, scan.case_id) != (case_type.pk, case.pk) or scan.content_type not in sniff.SCAN_TYPES:
+            raise InvalidInput(str(SCAN_NOT_FOUND), fields={"scan": [str(SCAN_NOT_FOUND)]})
+        return scan
+    if scan_upload is None:
+        return None
+    name, content_type, size = scan_upload
+    return store_document(
+        case=case, process=document.process_key, user=user, file=scan, name=name,
+        content_type=content_type, size=size, previous=None, meta=meta, now=now, role=role,
+    )
