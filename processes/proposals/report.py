@@ -86,7 +86,23 @@ def proposal_report(*, organisation: Organisation, user, term: CongressTerm | No
     by_state = Counter(p.state for p in proposals)
     by_category = Counter(p.category for p in proposals)
     by_department = Counter(p.lead_department.name for p in proposals if p.lead_department_id)
+    handling_days, replies = _handling(proposals)
+    return {
+        "organisation": {"id": organisation.pk, "code": organisation.code, "name": organisation.name},
+        "term": {"id": term.pk, "number": term.number, "starts_on": term.starts_on, "ends_on": term.ends_on},
+        "total": len(proposals),
+        "by_state": _counts(by_state, dict(ProposalState.choices)),
+        "by_category": _counts(by_category, dict(Category.choices)),
+        "by_department": _counts(by_department, {}),
+        "handled": sum(by_state[s] for s in HANDLED),
+        "handling_days": handling_days,
+        "replies": replies,
+        "satisfaction": _satisfaction(proposals),
+    }
 
+
+def _handling(proposals) -> tuple[dict, dict]:
+    """Days from assignment to the first reply, and the replies given on time."""
     handling_days, replies, on_time = [], 0, 0
     for p in proposals:
         rounds = list(p.replies.all())
@@ -94,7 +110,17 @@ def proposal_report(*, organisation: Organisation, user, term: CongressTerm | No
             handling_days.append((timezone.localtime(rounds[0].replied_at).date() - p.assigned_on).days)
         replies += len(rounds)
         on_time += sum(1 for r in rounds if r.on_time)
+    days = {
+        "count": len(handling_days),
+        "mean": round(statistics.mean(handling_days), 1) if handling_days else None,
+        "median": statistics.median(handling_days) if handling_days else None,
+        "max": max(handling_days) if handling_days else None,
+    }
+    return days, {"count": replies, "on_time": on_time, "on_time_rate": _pct(on_time, replies)}
 
+
+def _satisfaction(proposals) -> dict:
+    """The proposer's last rating of each closed proposal."""
     final_ratings = Counter()
     not_rated = 0
     for p in proposals:
@@ -109,29 +135,13 @@ def proposal_report(*, organisation: Organisation, user, term: CongressTerm | No
     rated = sum(final_ratings.values())
     satisfied = final_ratings[Rating.SATISFIED] + final_ratings[Rating.BASICALLY_SATISFIED]
     return {
-        "organisation": {"id": organisation.pk, "code": organisation.code, "name": organisation.name},
-        "term": {"id": term.pk, "number": term.number, "starts_on": term.starts_on, "ends_on": term.ends_on},
-        "total": len(proposals),
-        "by_state": _counts(by_state, dict(ProposalState.choices)),
-        "by_category": _counts(by_category, dict(Category.choices)),
-        "by_department": _counts(by_department, {}),
-        "handled": sum(by_state[s] for s in HANDLED),
-        "handling_days": {
-            "count": len(handling_days),
-            "mean": round(statistics.mean(handling_days), 1) if handling_days else None,
-            "median": statistics.median(handling_days) if handling_days else None,
-            "max": max(handling_days) if handling_days else None,
-        },
-        "replies": {"count": replies, "on_time": on_time, "on_time_rate": _pct(on_time, replies)},
-        "satisfaction": {
-            "rated": rated,
-            "satisfied": final_ratings[Rating.SATISFIED],
-            "basically_satisfied": final_ratings[Rating.BASICALLY_SATISFIED],
-            "unsatisfied": final_ratings[Rating.UNSATISFIED],
-            "not_rated": not_rated,
-            # Over rated proposals only: an unrated one is never counted as satisfied.
-            "satisfaction_rate": _pct(satisfied, rated),
-        },
+        "rated": rated,
+        "satisfied": final_ratings[Rating.SATISFIED],
+        "basically_satisfied": final_ratings[Rating.BASICALLY_SATISFIED],
+        "unsatisfied": final_ratings[Rating.UNSATISFIED],
+        "not_rated": not_rated,
+        # Over rated proposals only: an unrated one is never counted as satisfied.
+        "satisfaction_rate": _pct(satisfied, rated),
     }
 
 
