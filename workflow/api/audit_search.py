@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..audit import search
+from ..audit.anchor import anchor_values
+from ..models import AuditAnchor
 from . import parsing
 
 SEARCH_PARAMETERS = [
@@ -49,4 +51,24 @@ class AuditSearchView(APIView):
         )
 
 
-urlpatterns = [path("audit/", AuditSearchView.as_view(), name="audit-search")]
+class AuditAnchorListView(APIView):
+    """The newest anchors (at most 30), each with its Merkle root over the case chains' heads."""
+
+    @extend_schema(operation_id="v1_audit_anchors", responses=dict)
+    def get(self, request):
+        search.require_search(request.user)
+        anchors = AuditAnchor.objects.order_by("-id")[:30]
+        return Response(
+            {
+                "results": [
+                    {"id": a.pk, "anchor_hash": a.anchor_hash, "merkle_root": a.merkle_root, **anchor_values(a)}
+                    for a in anchors
+                ]
+            }
+        )
+
+
+urlpatterns = [
+    path("audit/", AuditSearchView.as_view(), name="audit-search"),
+    path("audit/anchors/", AuditAnchorListView.as_view(), name="audit-anchors"),
+]
