@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..audit import search
+from ..audit import dashboard, search
 from ..audit.anchor import anchor_values
 from ..models import AuditAnchor
 from . import parsing
@@ -68,7 +68,24 @@ class AuditAnchorListView(APIView):
         )
 
 
+class AuditDashboardView(APIView):
+    """The oversight figures (see :mod:`workflow.audit.dashboard`), for ``?organisation=`` or all the caller reads."""
+
+    @extend_schema(
+        operation_id="v1_audit_dashboard",
+        parameters=[OpenApiParameter("organisation", str, description="组织（id 或代码，含下级） Organisation")],
+        responses=dict,
+    )
+    def get(self, request):
+        scope = dashboard.dashboard_scope(user=request.user, organisation=parsing.query_text(request, "organisation"))
+        sections = dashboard.dashboard(scope)
+        return Response(
+            {"sections": [{"title": title, "figures": [f.as_dict() for f in figures]} for title, figures in sections]}
+        )
+
+
 urlpatterns = [
     path("audit/", AuditSearchView.as_view(), name="audit-search"),
     path("audit/anchors/", AuditAnchorListView.as_view(), name="audit-anchors"),
+    path("audit/dashboard/", AuditDashboardView.as_view(), name="audit-dashboard"),
 ]

@@ -25,7 +25,7 @@ from ..audit import RequestMeta, search
 from ..audit import export as audit_export
 from ..errors import InvalidInput, NotVisible, ServiceError
 from ..models import Organisation
-from .audit_oversight import AuditAnchorsPage
+from .audit_oversight import AuditAnchorsPage, AuditDashboardPage
 
 FIELDS = ("organisation", "process", "case", "actor", "action", "state", "date_from", "date_to", "on_behalf", "restricted")
 NEED_ORG_AND_DATES = _("导出需要选择组织 Choose an organisation to export.")
@@ -106,6 +106,7 @@ app_patterns = (
         path("", AuditSearchPage.as_view(), name="search"),
         path("export/", AuditSearchExport.as_view(), name="search-export"),
         path("anchors/", AuditAnchorsPage.as_view(), name="anchors"),
+        path("dashboard/", AuditDashboardPage.as_view(), name="dashboard"),
     ],
     "audit",
 )

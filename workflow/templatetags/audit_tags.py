@@ -1,0 +1,13 @@
+"""``{% load audit_tags %}``: whether the menu offers the auditors' workspace (search, dashboard, anchors)."""
+
+from django import template
+
+from workflow.audit.search import may_search
+
+register = template.Library()
+
+
+@register.filter
+def may_search_audit(user) -> bool:
+    """``{% if request.user|may_search_audit %}``: an auditor, administrator or chair somewhere."""
+    return may_search(user)
