@@ -80,6 +80,8 @@ class AuditSearchExport(View):
 
     def post(self, request):
         _require(request.user)
+        if not audit_export.may_export(request.user):
+            raise PermissionDenied(str(audit_export.NOT_AN_AUDITOR))
         try:
             filters = search.parse_filters(request.POST)
             organisation = audit_export.find_organisation(user=request.user, ref=filters.organisation or "")

@@ -59,4 +59,4 @@ def test_chair_may_search_but_not_export(client, people, cases):
     client.force_login(people.chair)
     post = {"organisation": "acme", "date_from": "2026-03-01", "date_to": "2026-03-31"}
     r = client.post("/audit/export/", post)
-    assert r.status_code == 302 and not AuditExport.objects.exists()
+    assert r.status_code == 403 and not AuditExport.objects.exists()
