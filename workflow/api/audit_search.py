@@ -16,6 +16,7 @@ from ..audit import dashboard, search
 from ..audit.anchor import anchor_values
 from ..models import AuditAnchor
 from . import parsing
+from .schema import error_responses
 
 SEARCH_PARAMETERS = [
     OpenApiParameter("organisation", str, description="组织（id 或代码，含下级） Organisation (id or code, with its subtree)"),
@@ -34,7 +35,9 @@ SEARCH_PARAMETERS = [
 
 
 class AuditSearchView(APIView):
-    @extend_schema(operation_id="v1_audit_search", parameters=SEARCH_PARAMETERS, responses=dict)
+    @extend_schema(
+        operation_id="v1_audit_search", parameters=SEARCH_PARAMETERS, responses={200: dict, **error_responses("404")}
+    )
     def get(self, request):
         search.require_search(request.user)
         filters = search.parse_filters(request.query_params)
@@ -74,7 +77,7 @@ class AuditDashboardView(APIView):
     @extend_schema(
         operation_id="v1_audit_dashboard",
         parameters=[OpenApiParameter("organisation", str, description="组织（id 或代码，含下级） Organisation")],
-        responses=dict,
+        responses={200: dict, **error_responses("404")},
     )
     def get(self, request):
         scope = dashboard.dashboard_scope(user=request.user, organisation=parsing.query_text(request, "organisation"))
