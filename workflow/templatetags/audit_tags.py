@@ -11,3 +11,12 @@ register = template.Library()
 def may_search_audit(user) -> bool:
     """``{% if request.user|may_search_audit %}``: an auditor, administrator or chair somewhere."""
     return may_search(user)
+
+
+@register.filter
+def export_progress(export):
+    """``{{ export|export_progress }}``: percent of its chains a running export has verified, or ""."""
+    from workflow.audit.progress import percent
+
+    value = percent(export)
+    return "" if value is None else value

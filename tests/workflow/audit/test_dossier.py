@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.support.pdf import text_of
 from workflow.audit.verify import Broken, verify_dossier
 from workflow.documents.services import document_upload
 from workflow.models import AuditEvent
@@ -67,7 +68,7 @@ def test_dossier_holds_events_documents_manifest_and_pdf(dossier, cases, with_do
         names = set(archive.namelist())
         manifest = json.loads(archive.read("manifest.json"))
         lines = archive.read("events.jsonl").decode().splitlines()
-        assert archive.read("dossier.pdf").startswith(b"%PDF")
+        pdf = text_of(archive.read("dossier.pdf"))
     assert {"manifest.json", "events.jsonl", "dossier.pdf"} <= names
     events = AuditEvent.objects.filter(case_ref=cases.april.reference).order_by("seq")
     assert manifest["case_ref"] == cases.april.reference and manifest["event_count"] == events.count() == len(lines)
@@ -75,6 +76,9 @@ def test_dossier_holds_events_documents_manifest_and_pdf(dossier, cases, with_do
     assert manifest["software_version"] and manifest["checkpoint"] is None
     [doc] = manifest["documents"]
     assert doc["sha256"] == with_document.sha256 and doc["path"] in names
+    # The timeline for people: the case, each step with its actor and hash, and the document's hash.
+    assert cases.april.reference in pdf and "案件卷宗" in pdf and "submit" in pdf and "m1" in pdf
+    assert events.last().hash in pdf and with_document.sha256 in pdf
     assert verify_dossier(dossier).startswith(f"OK {cases.april.reference}: {events.count()} events, 1 documents")
 
 

@@ -60,3 +60,19 @@ def test_chair_may_search_but_not_export(client, people, cases):
     post = {"organisation": "acme", "date_from": "2026-03-01", "date_to": "2026-03-31"}
     r = client.post("/audit/export/", post)
     assert r.status_code == 403 and not AuditExport.objects.exists()
+
+
+def test_exports_page_shows_a_running_export_progress_and_its_filters(client, people, orgs):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    AuditExport.objects.create(
+        requested_by=people.auditor, requested_at=now, role="auditor", organisation=orgs.acme,
+        date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 31), status=ExportStatus.RUNNING, started_at=now,
+        chains_total=400, chains_checked=100, filters={"action": "approve"},
+    )
+    client.force_login(people.auditor)
+    text = client.get("/audit-exports/").content.decode()
+    assert 'value="25"' in text and "100/400" in text and "action=approve" in text
