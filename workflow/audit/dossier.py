@@ -6,8 +6,12 @@ the chain hashes, plus ``hash``), ``documents/`` (every version of every documen
 checkpoint that covers the case with its inclusion proof, the software version) and
 ``dossier.pdf``, the same timeline for people (actor, role, time, reason, hashes).
 
-Who may download it: whoever may see the case (its history is theirs to read already); anyone
-else is told it does not exist (404). Building it only reads.
+Who may download it: the readers of the audit log (:data:`.search.SEARCH_ROLES` — auditors and
+administrators over their subtree, a chair over their own organisation) for a case they may see.
+The events carry every field their hashes cover, the actors' addresses and browsers included,
+which the history page and the CSV export leave out: so a participant or a case handler who may
+see the case is refused (403), and whoever may not see it is told it does not exist (404).
+Building it only reads.
 """
 
 from __future__ import annotations
@@ -21,11 +25,15 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from .. import policy
+from ..errors import ActionForbidden
 from ..services import get_visible_case
 from .anchor import anchor_values
 from .chain import _json_default, case_events, event_values
 from .checkpoint import case_inclusion
+from .search import SEARCH_ROLES
 from .verify import EVENTS, FORMAT, MANIFEST
 
 
@@ -63,9 +71,21 @@ def _checkpoint(case) -> dict | None:
     }
 
 
+NOT_A_READER = _(
+    "只有经费审查、管理员或工会主席可以下载案件卷宗 Only an auditor, an administrator or the chair may download a case dossier."
+)
+
+
+def may_take_dossier(user, case) -> bool:
+    """An audit reader's role covering the case's organisation (the case must be visible as well)."""
+    return policy.grant_for(user, case.organisation, SEARCH_ROLES) is not None
+
+
 def build_dossier(*, process, case_id, user) -> tuple[object, bytes]:
     """The case (404 unless ``user`` may see it) and its dossier zip's bytes."""
     case = get_visible_case(process=process, case_id=case_id, user=user)
+    if not may_take_dossier(user, case):
+        raise ActionForbidden(str(NOT_A_READER))
     events = list(case_events(case))
     documents = _documents(case)
     manifest = {

@@ -20,3 +20,11 @@ def export_progress(export):
 
     value = percent(export)
     return "" if value is None else value
+
+
+@register.filter
+def may_take_dossier(case, user) -> bool:
+    """``{% if case|may_take_dossier:request.user %}``: the case page offers its dossier."""
+    from workflow.audit.dossier import may_take_dossier as allowed
+
+    return allowed(user, case)
