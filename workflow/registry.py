@@ -135,6 +135,9 @@ class ProcessSpec:
     #: Inbox items beyond the flow's open step (a countersign expected of a co-department…):
     #: ``fn(user, limit) -> list`` of :func:`workflow.inbox.source_item` (see ``workflow.inbox``).
     inbox_sources: tuple = ()
+    #: The process's own oversight figures beyond the engine's (``workflow.audit.dashboard``):
+    #: ``fn(spec, scope) -> list[Figure]``. None: the figures derived from this spec only.
+    dashboard: Callable | None = None
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)

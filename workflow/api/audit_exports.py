@@ -10,8 +10,9 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..audit import RequestMeta
+from ..audit import RequestMeta, search
 from ..audit import export as audit_export
+from ..audit.progress import percent
 from ..models import AuditExport, ExportStatus
 from ..services import validate_input
 from .parsing import LimitOffsetPagination
@@ -30,6 +31,7 @@ class AuditExportSerializer(serializers.ModelSerializer):
     requested_by = serializers.CharField(source="requested_by.get_username")
     status_label = serializers.CharField(source="get_status_display")
     download_url = serializers.SerializerMethodField()
+    progress = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditExport
@@ -37,8 +39,13 @@ class AuditExportSerializer(serializers.ModelSerializer):
             "id", "organisation", "organisation_name", "date_from", "date_to", "status", "status_label",
             "requested_by", "requested_at", "role", "started_at", "finished_at", "rows", "chains_checked",
             "broken_chains", "broken_case_refs", "sha256", "error", "download_count", "downloaded_at", "download_url",
+            "filters", "chains_total", "progress",
         ]
         read_only_fields = fields
+
+    def get_progress(self, obj) -> int | None:
+        """Percent of the chains verified while the export runs (100 when done)."""
+        return percent(obj)
 
     def get_download_url(self, obj) -> str | None:
         if obj.status != ExportStatus.DONE:
@@ -72,7 +79,7 @@ class AuditExportListView(APIView):
         organisation = audit_export.find_organisation(user=request.user, ref=data["organisation"])
         export = audit_export.request_export(
             user=request.user, organisation=organisation, date_from=data["date_from"], date_to=data["date_to"],
-            meta=RequestMeta.from_request(request, "api"),
+            meta=RequestMeta.from_request(request, "api"), filters=search.parse_filters(request.data),
         )
         export.refresh_from_db()  # a task run eagerly may have built it already
         return Response(AuditExportSerializer(export).data, status=status.HTTP_202_ACCEPTED)

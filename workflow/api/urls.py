@@ -85,6 +85,8 @@ urlpatterns = [
     path("v1/", include("workflow.calendar.api_urls")),
     path("v1/", include("workflow.api.delegations")),
     path("v1/", include("workflow.api.audit_exports")),
+    path("v1/", include("workflow.api.audit_search")),
+    path("v1/", include("workflow.api.dossier")),
     path(
         "v1/extension-requests/<str:request_id>/consent/",
         extension_views.ExtensionConsentView.as_view(),

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from ..models import AuditAnchor, AuditEvent
 from .chain import canonical_bytes
+from .checkpoint import root_of
 
 #: Rows fetched per round trip while streaming; keeps memory flat at millions of events.
 CHUNK_SIZE = 2000
@@ -49,8 +50,9 @@ def _timestamp(value: dt.datetime) -> str:
 
 
 def anchor_values(anchor: AuditAnchor) -> dict:
-    """The fields an anchor hash covers, including the link to the previous anchor."""
-    return {
+    """The fields an anchor hash covers, including the link to the previous anchor, and its
+    Merkle root when it has one (anchors made before checkpoints keep the hash they had)."""
+    values = {
         "created_at": _timestamp(anchor.created_at),
         "last_event_id": anchor.last_event_id,
         "events": anchor.events,
@@ -58,6 +60,9 @@ def anchor_values(anchor: AuditAnchor) -> dict:
         "digest": anchor.digest,
         "prev_digest": anchor.prev_digest,
     }
+    if anchor.merkle_root:
+        values["merkle_root"] = anchor.merkle_root
+    return values
 
 
 def compute_anchor_hash(anchor: AuditAnchor) -> str:
@@ -125,6 +130,7 @@ def create_anchor(*, now: dt.datetime | None = None) -> AuditAnchor:
             chains=chains,
             digest=hasher.hexdigest(),
             prev_digest=previous.anchor_hash if previous is not None else "",
+            merkle_root=root_of(last_event_id),
         )
         anchor.anchor_hash = compute_anchor_hash(anchor)
         try:

@@ -9,7 +9,6 @@ its chain needs no global lock.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,14 +21,9 @@ from django.utils import timezone
 
 from ..models import AuditEvent, Organisation, case_content_type
 
-GENESIS_HASH = "0" * 64
-
-#: The fields a hash covers, in the canonical encoding (sorted keys).
-HASHED_FIELDS = (
-    "case_type", "case_id", "case_ref", "organisation_id", "seq", "action", "from_state", "to_state",
-    "actor_id", "actor_name", "actor_role", "on_behalf_of_id", "on_behalf_of_name", "created_at",
-    "channel", "ip", "user_agent", "payload", "prev_hash",
-)
+# The hashing itself lives in .hashing (standard library only), shared with the offline verifier.
+from .hashing import GENESIS_HASH, HASHED_FIELDS, event_hash  # noqa: F401  (re-exported)
+from .hashing import canonical_bytes as _canonical_bytes
 
 
 @dataclass
@@ -74,9 +68,7 @@ def normalise_payload(payload: dict | None) -> dict:
 
 
 def canonical_bytes(values: dict) -> bytes:
-    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default).encode(
-        "utf-8"
-    )
+    return _canonical_bytes(values, default=_json_default)
 
 
 def _ts(value: dt.datetime) -> str:
@@ -108,7 +100,7 @@ def event_values(event: AuditEvent) -> dict:
 
 
 def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical_bytes(event_values(event))).hexdigest()
+    return event_hash(event_values(event), default=_json_default)
 
 
 def record_event(

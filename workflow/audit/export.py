@@ -55,7 +55,9 @@ from ..errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, Tra
 from ..models import AuditExport, ExportStatus, Organisation
 from ..roles import Role
 from .chain import RequestMeta
-from .export_file import EXPORT_TZ, ExportFile, write_export_file
+from .export_file import EXPORT_TZ, ExportFile, chains_to_export, write_export_file
+from .progress import ProgressReporter
+from .search import AuditFilters, export_filters, match_q, stored_filters
 
 log = logging.getLogger(__name__)
 
@@ -169,9 +171,13 @@ def _pending_q(now: dt.datetime) -> Q:
 
 
 def request_export(
-    *, user, organisation: Organisation, date_from: dt.date, date_to: dt.date, meta: RequestMeta | None = None
+    *, user, organisation: Organisation, date_from: dt.date, date_to: dt.date, meta: RequestMeta | None = None,
+    filters: AuditFilters | None = None,
 ) -> AuditExport:
     """Queue an export of ``organisation``'s subtree from ``date_from`` to ``date_to`` (inclusive).
+
+    ``filters``: an audit search's further filters (process, case, actor, action, state, on
+    behalf, restricted reads); only matching events are written, every case touched is verified.
 
     403 without an export role, 404 for an organisation outside the user's scope, 400 naming
     the date field at fault, 409 with three exports already queued or running. The task is
@@ -196,6 +202,7 @@ def request_export(
             organisation=organisation,
             date_from=date_from,
             date_to=date_to,
+            filters=export_filters(filters) if filters is not None else {},
         )
         export_id = export.pk
         transaction.on_commit(lambda: build_audit_export.delay(export_id))
@@ -302,7 +309,11 @@ def build_export(export_id: int) -> AuditExport | None:
     stored = None
     try:
         start, end = export_window(export.date_from, export.date_to)
-        result = write_export_file(export, start=start, end=end)
+        match = match_q(stored_filters(export.filters)) if export.filters else None
+        total = chains_to_export(export.organisation, start, end, match)
+        _ours(export, started).update(chains_total=total)
+        with ProgressReporter(export.pk, started) as progress:
+            result = write_export_file(export, start=start, end=end, match=match, progress=progress)
         stored = result.name
         if not _finish_done(export, started, result):
             # Another run took this export over; its result stands, ours is dropped.

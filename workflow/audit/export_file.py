@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
 from ..acting import role_labels
 from ..exports import CSV_ENCODING, csv_cell
@@ -27,6 +27,8 @@ from .chain import verify_events
 
 #: Rows fetched per round trip while streaming; keeps memory flat at any number of events.
 CHUNK_SIZE = 2000
+#: Chains verified between two progress reports of a running export.
+PROGRESS_EVERY = 500
 #: How many broken chains are named on the export (all are counted).
 BROKEN_REFS_KEPT = 100
 #: The dates of an export are calendar dates in this zone, and its times are shown in it.
@@ -72,17 +74,30 @@ def _row(event: AuditEvent) -> list:
     return [csv_cell(v) for v in values]
 
 
-def events_to_export(organisation: Organisation, start, end) -> Iterator[AuditEvent]:
+def events_to_export(organisation: Organisation, start, end, match: Q | None = None) -> Iterator[AuditEvent]:
     """The whole chain of every case with an event in ``[start, end)`` in ``organisation``'s
-    subtree, by case then ``seq``: one query, so one consistent snapshot, read in chunks."""
+    subtree, by case then ``seq``: one query, so one consistent snapshot, read in chunks.
+
+    ``match`` (an audit search's further filters) narrows the cases to those with a matching
+    event in range, and marks each event ``matches`` (only those are written; all are verified)."""
     subtree = Organisation.objects.filter(path__startswith=organisation.path).values("pk")
     in_range = AuditEvent.objects.filter(organisation_id__in=subtree, created_at__gte=start, created_at__lt=end)
+    if match is not None:
+        in_range = in_range.filter(match)
     touched = in_range.filter(case_type_id=OuterRef("case_type_id"), case_id=OuterRef("case_id"))
-    return (
-        AuditEvent.objects.filter(Exists(touched))
-        .order_by("case_type_id", "case_id", "seq")
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+    events = AuditEvent.objects.filter(Exists(touched))
+    if match is not None:
+        events = events.annotate(matches=ExpressionWrapper(match, output_field=BooleanField()))
+    return events.order_by("case_type_id", "case_id", "seq").iterator(chunk_size=CHUNK_SIZE)
+
+
+def chains_to_export(organisation: Organisation, start, end, match: Q | None = None) -> int:
+    """How many cases an export will verify: the progress indicator's 100 %."""
+    subtree = Organisation.objects.filter(path__startswith=organisation.path).values("pk")
+    in_range = AuditEvent.objects.filter(organisation_id__in=subtree, created_at__gte=start, created_at__lt=end)
+    if match is not None:
+        in_range = in_range.filter(match)
+    return in_range.order_by().values("case_type_id", "case_id").distinct().count()
 
 
 class _Exporting:
@@ -110,11 +125,12 @@ class _Exporting:
             pass
 
 
-def _write_rows(raw, organisation: Organisation, start, end) -> ExportFile:
+def _write_rows(raw, organisation: Organisation, start, end, match=None, progress=None) -> ExportFile:
     subtree_ids = set(Organisation.objects.filter(path__startswith=organisation.path).values_list("pk", flat=True))
 
     def exported(event: AuditEvent) -> bool:
-        return start <= event.created_at < end and event.organisation_id in subtree_ids
+        in_range = start <= event.created_at < end and event.organisation_id in subtree_ids
+        return in_range and getattr(event, "matches", True)
 
     result = ExportFile()
     text = io.TextIOWrapper(raw, encoding=CSV_ENCODING, newline="")
@@ -122,13 +138,15 @@ def _write_rows(raw, organisation: Organisation, start, end) -> ExportFile:
         writer = csv.writer(text)
         writer.writerow([f"{HEADERS[c]} {c}" for c in COLUMNS])
         # Closed even on an error, so the server-side cursor ends with this run, not at garbage collection.
-        with closing(events_to_export(organisation, start, end)) as stream:
+        with closing(events_to_export(organisation, start, end, match)) as stream:
             for _case, events in itertools.groupby(stream, key=lambda e: (e.case_type_id, e.case_id)):
                 chain = _Exporting(events, exported, writer)
                 found = verify_events(chain)
                 chain.drain()
                 result.rows += chain.written
                 result.chains_checked += 1
+                if progress is not None and result.chains_checked % PROGRESS_EVERY == 0:
+                    progress(result.chains_checked)
                 if found is not None:
                     result.broken_chains += 1
                     if len(result.broken_case_refs) < BROKEN_REFS_KEPT:
@@ -147,7 +165,7 @@ def _sha256(raw) -> str:
     return digest.hexdigest()
 
 
-def write_export_file(export: AuditExport, *, start, end) -> ExportFile:
+def write_export_file(export: AuditExport, *, start, end, match: Q | None = None, progress=None) -> ExportFile:
     """Write the export's CSV to a temporary file, then store it complete; nothing is stored on error."""
     with tempfile.TemporaryFile() as raw:
         with transaction.atomic():
@@ -157,7 +175,7 @@ def write_export_file(export: AuditExport, *, start, end) -> ExportFile:
                 # instead of seconds. Inside a transaction the cursor also streams without WITH HOLD.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-            result = _write_rows(raw, export.organisation, start, end)
+            result = _write_rows(raw, export.organisation, start, end, match, progress)
         result.sha256 = _sha256(raw)
         raw.seek(0)
         name = f"audit-{export.organisation.code}-{export.date_from}-{export.date_to}-{export.pk}.csv"

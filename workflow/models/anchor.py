@@ -25,6 +25,9 @@ class AuditAnchor(models.Model):
     # Unique: two anchors can never follow the same predecessor, so the anchors form one chain.
     prev_digest = models.CharField(_("上一锚点 Previous anchor"), max_length=64, blank=True, unique=True)
     anchor_hash = models.CharField(_("锚点哈希 Anchor hash"), max_length=64, unique=True)
+    #: RFC 6962 Merkle root over the head hash of every case chain (one leaf per chain, by case):
+    #: proves one case's inclusion offline (``workflow.audit.checkpoint``). Null on older anchors.
+    merkle_root = models.CharField(_("默克尔根 Merkle root"), max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["id"]

@@ -41,7 +41,14 @@ class AuditEvent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case_type", "case_id", "seq"], name="audit_one_seq_per_case"),
         ]
-        indexes = [models.Index(fields=["case_type", "case_id", "seq"], name="audit_case_seq")]
+        indexes = [
+            models.Index(fields=["case_type", "case_id", "seq"], name="audit_case_seq"),
+            # The audit search (workflow.audit.search): newest first, cut by (created_at, id).
+            models.Index(fields=["created_at", "id"], name="audit_time"),
+            models.Index(fields=["organisation_id", "created_at", "id"], name="audit_org_time"),
+            models.Index(fields=["case_type", "created_at", "id"], name="audit_process_time"),
+            models.Index(fields=["action", "created_at", "id"], name="audit_action_time"),
+        ]
         verbose_name = _("审计事件 Audit event")
         verbose_name_plural = _("审计事件 Audit events")
 

@@ -58,6 +58,10 @@ class AuditExport(models.Model):
     error = models.TextField(_("错误 Error"), blank=True)
     downloaded_at = models.DateTimeField(_("最近下载 Last downloaded"), null=True, blank=True)
     download_count = models.PositiveIntegerField(_("下载次数 Downloads"), default=0)
+    #: The audit search's filters beyond organisation and dates (``workflow.audit.search.AuditFilters``).
+    filters = models.JSONField(_("筛选条件 Filters"), default=dict, blank=True)
+    #: The cases to verify and export, known once the run starts: ``chains_checked`` of it is the progress.
+    chains_total = models.PositiveIntegerField(_("待校验链数 Chains to check"), default=0)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -14,6 +14,7 @@ def process_page_patterns():
 urlpatterns = [
     path("", include("workflow.ui.delegations")),
     path("", include("workflow.ui.audit_exports")),
+    path("", include("workflow.ui.audit_search")),
     *process_page_patterns(),
     path("", get_site().urls),
 ]
