@@ -71,6 +71,8 @@ def ensure_database(url: str) -> None:
 def setup_django(url: str) -> None:
     from bench.run import setup_django as setup
 
+    # DATABASE_URL set means production to the settings: a key is required (this one signs nothing).
+    os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
     setup(url)
 
 
