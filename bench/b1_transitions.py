@@ -56,6 +56,8 @@ def parse_args(argv=None):
     p.add_argument("--actions", type=int, default=160, help="actions timed per worker count and process")
     p.add_argument("--raw-seconds", type=int, default=8, help="pgbench run length per worker count")
     p.add_argument("--demo-scale", action="store_true", help="the demo federation only (the bench's own test)")
+    p.add_argument("--profile", type=int, default=0, metavar="N",
+                   help="instead: profile N actions in this process (cProfile) and print where the time goes")
     p.add_argument("--results-dir", default=None)
     return p.parse_args(argv)
 
@@ -200,6 +202,25 @@ def queries_per_action(plan, case_id: int) -> tuple[int, list[str]]:
     return len(ctx.captured_queries), [q["sql"][:160] for q in ctx.captured_queries]
 
 
+def profile(plan, count: int) -> None:
+    """Where one action's time goes: cProfile over ``count`` actions, by cumulative time."""
+    import cProfile
+    import pstats
+
+    from django.contrib.auth import get_user_model
+
+    from bench import replay
+
+    ids = replay.prepare(plan, count)
+    user = get_user_model().objects.get(pk=plan.act.actor_id) if plan.act.actor_id else None
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for pk in ids:
+        replay.act(plan, pk, user)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"workflow|processes|viewflow|django/db/backends", 45)
+
+
 def bench_process(plan, args, workers: list[int]) -> dict:
 
     need = args.actions * len(workers) + 1
@@ -251,8 +272,13 @@ def main(argv=None) -> dict:
             figures["processes"][spec.key] = {"skipped": "no demo case to replay"}
             continue
         print(f"{spec.key}: {plan.describe()}")
+        if args.profile:
+            profile(plan, args.profile)
+            continue
         figures["processes"][spec.key] = bench_process(plan, args, workers)
     purge_broker()
+    if args.profile:
+        return figures
     save("b1_transitions", figures, results_dir=args.results_dir)
     return figures
 
