@@ -16,7 +16,8 @@ the whole request path without the network) and reports the median and p99:
   page a process puts in its menu (e.g. the proposals report).
 
 For every call the SQL it sent is captured once and each SELECT is explained: a sequential scan
-over a table of more than 10,000 rows is listed. Target: every call < 20 ms median, < 50 ms p99.
+over a table of more than 10,000 rows is listed. A call over 500 ms is timed 10 times.
+Target: every call < 20 ms median, < 50 ms p99.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.common import database_url, ensure_database, save, setup_django  # noqa: E402
 
 TARGET_MEDIAN_MS, TARGET_P99_MS, BIG_TABLE = 20, 50, 10_000
+SLOW_MS = 500  # a call this slow is timed 10 times, not --repeat
 
 
 def parse_args(argv=None):
@@ -99,14 +101,18 @@ def measure(client, url: str, repeat: int) -> dict:
     if response.status_code != 200:
         return {"url": url, "error": f"HTTP {response.status_code}"}
     for _ in range(3):  # warm: templates, plans, caches, as a running server has them
+        start = time.perf_counter()
         client.get(url)
+        first_ms = (time.perf_counter() - start) * 1000
+    if first_ms > SLOW_MS:  # far over its target already: ten calls show it, a hundred only take minutes
+        repeat = min(repeat, 10)
     samples = []
     for _ in range(repeat):
         start = time.perf_counter()
         client.get(url)
         samples.append((time.perf_counter() - start) * 1000)
     median, high = statistics.median(samples), p99(samples)
-    return {"url": url, "median_ms": round(median, 2), "p99_ms": round(high, 2), "queries": len(captured),
+    return {"url": url, "calls": repeat, "median_ms": round(median, 2), "p99_ms": round(high, 2), "queries": len(captured),
             "seq_scans": seq_scans(captured),
             "met": median < TARGET_MEDIAN_MS and high < TARGET_P99_MS}
 
@@ -166,10 +172,15 @@ def main(argv=None) -> dict:
     args = parse_args(argv)
     ensure_database(args.database_url)
     setup_django(args.database_url)
+    from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
 
     from bench import data
+
+    # Pages name their static files without a collected manifest (no collectstatic for a benchmark).
+    settings.STORAGES = {**settings.STORAGES,
+                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
     call_command("migrate", verbosity=0)
     if args.demo_scale:

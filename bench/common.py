@@ -73,6 +73,7 @@ def setup_django(url: str) -> None:
 
     # DATABASE_URL set means production to the settings: a key is required (this one signs nothing).
     os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40)
+    os.environ.setdefault("SECURE", "0")  # ...and would redirect the in-process client to HTTPS
     setup(url)
 
 
