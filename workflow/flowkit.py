@@ -308,9 +308,11 @@ def _notify_added(case, added: list) -> None:
         return
     from django.db import transaction
 
-    from .notifications.events import notify_new_work_items, safely
+    from .notifications.announce import enqueue_announcement
+    from .notifications.events import safely
 
-    transaction.on_commit(safely(lambda: notify_new_work_items(case=case, items=_still_open(added))))
+    # A worker announces them (``announce_work_items``): the caller does not wait for messages to others.
+    transaction.on_commit(safely(lambda: enqueue_announcement(case, added)))
 
 
 def _still_open(items: list) -> list:

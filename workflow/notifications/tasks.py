@@ -37,3 +37,7 @@ def send_notification_emails(notification_ids: list[int]) -> int:
     if delivery.RETRY in outcomes:
         raise EmailNotSent(f"{outcomes.count(delivery.RETRY)} of {len(outcomes)} e-mails failed; retrying")
     return sent
+
+
+# Registered with the worker, which imports each app's ``tasks`` module (autodiscovery).
+from .announce import announce_work_items  # noqa: E402,F401
