@@ -1,0 +1,9 @@
+"""API routes of the contracts process, mounted under /api/v1/ (``ProcessSpec.api_urls``)."""
+
+from django.urls import path
+
+from .api import ContractRegisterAPIView
+
+urlpatterns = [
+    path("contracts/register/", ContractRegisterAPIView.as_view(), name="contracts-register"),
+]

@@ -1,0 +1,9 @@
+"""Web UI routes of the contracts process, mounted at the site root (``ProcessSpec.ui_urls``)."""
+
+from django.urls import path
+
+from .views import ContractRegisterPage
+
+urlpatterns = [
+    path("contracts/register/", ContractRegisterPage.as_view(), name="contracts-register-page"),
+]
