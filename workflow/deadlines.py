@@ -20,21 +20,31 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
 
 
-def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
+def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date, calendar=None) -> bool:
     from .calendar.rules import is_provisional_deadline
 
-    return is_provisional_deadline(rule_id, counted_from, due_on)
+    return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)
 
 
-def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> CaseDeadline:
+#: Deadlines opened on a case object during this transition, by rule: the work items read
+#: their due time from here instead of reading back the row just written.
+_OPENED = "_opened_deadlines"
+
+
+def set_deadline(
+    case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None, replace: bool = True
+) -> CaseDeadline:
     """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced.
 
     It is provisional when it counted on a year whose holiday notice is not loaded.
+    ``replace=False``: the caller has just closed that rule's deadline (or none was ever
+    opened), so there is nothing to replace and no statement is spent looking.
     """
-    CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
-        status=CaseDeadline.Status.CANCELLED
-    )
-    return CaseDeadline.objects.create(
+    if replace:
+        CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
+            status=CaseDeadline.Status.CANCELLED
+        )
+    row = CaseDeadline.objects.create(
         **_case_filter(case),
         case_ref=case.reference,
         organisation_id=case.organisation_id,
@@ -42,8 +52,10 @@ def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> 
         starts_on=starts_on,
         due_on=due_on,
         due_at=end_of_day(due_on),
-        provisional=_provisional(rule_id, starts_on, due_on),
+        provisional=_provisional(rule_id, starts_on, due_on, calendar),
     )
+    case.__dict__.setdefault(_OPENED, {})[rule_id] = row
+    return row
 
 
 def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
@@ -67,6 +79,7 @@ def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
 
 
 def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) -> None:
+    case.__dict__.get(_OPENED, {}).pop(rule_id, None)
     CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
         status=status
     )
@@ -82,7 +95,7 @@ def open_deadline(case, rule_id: str) -> CaseDeadline | None:
 
 
 def due_at_for(case, rule_id: str):
-    row = open_deadline(case, rule_id)
+    row = case.__dict__.get(_OPENED, {}).get(rule_id) or open_deadline(case, rule_id)
     return row.due_at if row is not None else None
 
 

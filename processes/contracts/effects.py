@@ -13,7 +13,6 @@ from workflow.calendar.rules import add_months, start_deadline
 from workflow.deadlines import close_deadline
 from workflow.documents.models import Signature, SignatureMethod
 from workflow.models import CaseDeadline
-from workflow.notifications.events import safely
 
 from . import deadlines as d
 from .models import ContractRepresentative, ContractRound
@@ -40,6 +39,7 @@ def set_teams(ctx):
                 chief=m["user"] is not None and m["user"].pk == chief.pk,
             ))
     ContractRepresentative.objects.bulk_create(rows)
+    case.team_user_ids = sorted({r.user_id for r in rows if r.user_id})
     case.union_chief, case.employer_chief = data["union_chief"], data["employer_chief"]
     case.delegation = data.get("delegation")
     ctx.payload["teams"] = {
@@ -50,7 +50,7 @@ def set_teams(ctx):
 
 def send_offer(ctx):
     """第三十二条: the reply is due within 20 days of receipt (``delivered_on``)."""
-    row = start_deadline(ctx.case, d.OFFER_REPLY.id, ctx.data["delivered_on"], payload=ctx.payload)
+    row = start_deadline(ctx.case, d.OFFER_REPLY.id, ctx.data["delivered_on"], payload=ctx.payload, replace=False)
     ctx.case.reply_due_on = row.due_on
 
 
@@ -78,7 +78,9 @@ def record_round(ctx):
 
 def suspend(ctx):
     """第三十五条: the agreed date to resume is a timer; both chiefs are reminded the day before."""
-    start_deadline(ctx.case, d.SUSPENSION.id, ctx.today, payload=ctx.payload, due_on=ctx.data["resume_on"])
+    start_deadline(
+        ctx.case, d.SUSPENSION.id, ctx.today, payload=ctx.payload, due_on=ctx.data["resume_on"], replace=False
+    )
 
 
 def resume(ctx):
@@ -87,7 +89,7 @@ def resume(ctx):
 
 def request_coordination(ctx):
     """第四十九条: the labour administration coordinates within 30 days (extendable once by ≤ 15)."""
-    start_deadline(ctx.case, d.COORDINATION.id, ctx.today, payload=ctx.payload)
+    start_deadline(ctx.case, d.COORDINATION.id, ctx.today, payload=ctx.payload, replace=False)
 
 
 def end_coordination(ctx):
@@ -109,7 +111,7 @@ def submit_to_congress(ctx) -> int:
         method=ctx.data.get("method") or "electronic", meta=ctx.meta, now=ctx.now,
     )
     ctx.payload["vote"] = vote.pk
-    ctx.payload["draft"] = _doc(case.draft)
+    ctx.payload["draft"] = {"id": case.draft_id, "sha256": case.union_agreed_sha256}
     return vote.pk
 
 
@@ -118,7 +120,7 @@ def sign(ctx):
     case = ctx.case
     side = "union_chief" if ctx.user.pk == case.union_chief_id else "employer_chief"
     Signature.objects.create(
-        document=case.passed_document, signer=ctx.user, role=side, document_sha256=case.passed_sha256,
+        document_id=case.passed_document_id, signer=ctx.user, role=side, document_sha256=case.passed_sha256,
         signed_at=ctx.now, method=SignatureMethod.PASSWORD,
     )
     ctx.payload["signed"] = {"as": side, "sha256": case.passed_sha256}
@@ -129,7 +131,8 @@ def sign(ctx):
 
 def _start_filing(ctx):
     """第四十二条: filed within 10 days of the signature (reminders T−3 and T−1, then flagged overdue)."""
-    row = start_deadline(ctx.case, d.FILING.id, ctx.today, payload=ctx.payload)
+    # The last filing deadline was closed when the contract was filed: nothing to replace.
+    row = start_deadline(ctx.case, d.FILING.id, ctx.today, payload=ctx.payload, replace=False)
     ctx.case.filing_due_on = row.due_on
 
 
@@ -139,7 +142,7 @@ def file(ctx):
     due = case.filing_due_on
     on_time = due is None or ctx.data["filed_on"] <= due
     close_deadline(case, d.FILING.id)
-    row = start_deadline(case, d.REVIEW.id, ctx.data["filed_on"], payload=ctx.payload)
+    row = start_deadline(case, d.REVIEW.id, ctx.data["filed_on"], payload=ctx.payload, replace=False)
     case.review_due_on = row.due_on
     ctx.payload["on_time"] = on_time
 
@@ -149,26 +152,33 @@ def object_(ctx):
 
 
 def take_effect(ctx):
-    """第四十七条 and 第三十八条: effective the day after the review period; the term and renewal timers start."""
+    """第四十七条 and 第三十八条: effective the day after the review period; the term starts then.
+
+    A varied contract (第四十条) keeps the term it already runs: its timers are left as they are.
+    """
     case = ctx.case
     close_deadline(case, d.REVIEW.id, EXPIRED)
+    if case.expires_on is not None:
+        return
     case.effective_on = case.review_due_on + dt.timedelta(days=1)
     case.expires_on = add_months(case.effective_on, 12 * (case.term_years or 1)) - dt.timedelta(days=1)
     case.renewal_opens_on = add_months(case.expires_on, -d.RENEWAL_MONTHS) + dt.timedelta(days=1)
     start_deadline(case, d.TERM.id, case.effective_on, payload=ctx.payload, due_on=case.expires_on)
-    start_deadline(
-        case, d.RENEWAL.id, case.effective_on, payload=ctx.payload,
-        due_on=case.renewal_opens_on - dt.timedelta(days=1),
-    )
+
+
+def publish(ctx):
+    """第四十八条: published to all; the renewal window's timer runs to the day before it opens (第三十八条)."""
+    case = ctx.case
+    if case.renewal_opens_on is not None:
+        start_deadline(
+            case, d.RENEWAL.id, case.published_on or ctx.today, payload=ctx.payload,
+            due_on=case.renewal_opens_on - dt.timedelta(days=1),
+        )
 
 
 def open_renewal(ctx):
-    """第三十八条: the union's negotiators are told the renewal window is open (after commit)."""
-    from .notices import notify_renewal_window
-
-    case = ctx.case
-    close_deadline(case, d.RENEWAL.id, EXPIRED)
-    ctx.after_commit.append(safely(lambda: notify_renewal_window(case=case)))
+    """第三十八条: the window is open; the union's negotiators get the renewal as their step (see flows)."""
+    close_deadline(ctx.case, d.RENEWAL.id, EXPIRED)
 
 
 def expire(ctx):
@@ -176,17 +186,12 @@ def expire(ctx):
     close_deadline(ctx.case, d.RENEWAL.id, CANCELLED)
 
 
-def _end_term(case):
-    close_deadline(case, d.TERM.id, CANCELLED)
-    close_deadline(case, d.RENEWAL.id, CANCELLED)
-
-
 def vary(ctx):
-    """A varied contract is re-filed within 10 days (rule contract.filing)."""
-    _end_term(ctx.case)
+    """第四十条: the varied text is re-filed within 10 days (rule contract.filing); the term runs on."""
     ctx.payload["document"] = _doc(ctx.data["document"])
     _start_filing(ctx)
 
 
 def terminate(ctx):
-    _end_term(ctx.case)
+    close_deadline(ctx.case, d.TERM.id, CANCELLED)
+    close_deadline(ctx.case, d.RENEWAL.id, CANCELLED)

@@ -16,7 +16,9 @@ from .states import ContractState as S
 
 chair = by_role(Role.CHAIR)
 union_chief = case_users(lambda c: [c.union_chief_id])
+employer_chief = case_users(lambda c: [c.employer_chief_id])
 chiefs = case_users(lambda c: c.chief_ids())
+union_team = case_users(lambda c: sorted(set(c.union_team_user_ids()) | {c.union_chief_id} - {None}))
 
 #: The step each waiting state opens; every other state is terminal and ends the process.
 STEP_FOR_STATE = {
@@ -48,11 +50,15 @@ class ContractFlow(CaseFlowMixin, flow.Flow):
     draft_agreed = CaseStep(_("提交职代会审议 Put the draft to the congress"), who=[chair]).Next(this.route)
     congress_vote = CaseStep(_("职代会表决 Congress vote"), who=[]).Next(this.route)
     passed = CaseStep(_("双方首席代表签字 Both chiefs sign"), who=[chiefs]).Next(this.route)
-    signed = CaseStep(_("报送劳动保障行政部门 File with the labour administration"), who=[chiefs],
+    # 第四十二条: the employer files (the union may monitor and file too).
+    signed = CaseStep(_("报送劳动保障行政部门 File with the labour administration"), who=[employer_chief],
                       deadline=d.FILING.id).Next(this.route)
-    filed = CaseStep(_("审查期 Under review"), who=[chiefs], deadline=d.REVIEW.id).Next(this.route)
+    # The labour administration reviews: nobody on either side has a step to take meanwhile.
+    filed = CaseStep(_("审查期 Under review"), who=[], deadline=d.REVIEW.id).Next(this.route)
     objected = CaseStep(_("就异议重新协商 Renegotiate the objected items"), who=[chiefs]).Next(this.route)
     effective = CaseStep(_("向全体职工公布 Publish to all workers"), who=[chiefs]).Next(this.route)
     in_force = CaseStep(_("履行中 In force"), who=[], deadline=d.RENEWAL.id).Next(this.route)
-    renewal_window = CaseStep(_("发起续订 Start the renewal"), who=[union_chief], deadline=d.TERM.id).Next(this.route)
+    # 第三十八条: the union's negotiators are told (as their new step) that a renewal may be started.
+    renewal_window = CaseStep(_("续订期：发起续订 Renewal window: start the renewal"), who=[union_team],
+                              deadline=d.TERM.id).Next(this.route)
     end = flow.End()

@@ -51,6 +51,9 @@ class Contract(Case):
     union_chief = _user(_("职工方首席代表 Union chief"))
     employer_chief = _user(_("企业方首席代表 Employer chief"))
     delegation = _doc(_("书面委托书 Written delegation"))
+    #: The negotiators with an account (both sides), kept with the case so that checking who
+    #: takes part reads no other table; the rows are :class:`ContractRepresentative`.
+    team_user_ids = models.JSONField(default=list, blank=True, editable=False)
 
     # 第三十二条: the offer (要约) and the written reply.
     topics = models.TextField(_("协商议题 Topics"), blank=True)
@@ -106,10 +109,7 @@ class Contract(Case):
     # Who takes part ------------------------------------------------------------
     def participant_ids(self) -> set[int]:
         """The creator, both chiefs and every named negotiator see the case."""
-        ids = {self.created_by_id, self.union_chief_id, self.employer_chief_id} - {None}
-        if self.pk:
-            ids |= set(self.representatives.exclude(user=None).values_list("user_id", flat=True))
-        return ids
+        return ({self.created_by_id, self.union_chief_id, self.employer_chief_id} | set(self.team_user_ids)) - {None}
 
     @classmethod
     def participant_q(cls, user) -> Q:
@@ -126,7 +126,7 @@ class Contract(Case):
         return [r for r in self.representatives.all() if r.side == side]
 
     def union_team_user_ids(self) -> list[int]:
-        return [r.user_id for r in self.team(Side.UNION) if r.user_id]
+        return [r.user_id for r in self.representatives.all() if r.side == Side.UNION and r.user_id]
 
     def chief_ids(self) -> list[int]:
         return [i for i in (self.union_chief_id, self.employer_chief_id) if i]
@@ -207,10 +207,12 @@ class Contract(Case):
         self.publish_channel = ctx.data["channel"]
 
     def vary(self, ctx):
+        """第四十条: the varied text, agreed and signed by both sides, replaces the one in force."""
         self.draft = ctx.data["document"]
         self.passed_document, self.passed_sha256 = self.draft, self.draft.sha256
         self.end_grounds = ctx.data["grounds"]
         self.signed_on = ctx.today
+        self.filed_on = self.review_due_on = None
 
     def terminate(self, ctx):
         self.end_grounds = ctx.data["grounds"]

@@ -22,6 +22,7 @@ def prefill_from(ctx, case, old) -> None:
         for r in old.representatives.all()
     ])
     case.union_chief_id, case.employer_chief_id = old.union_chief_id, old.employer_chief_id
+    case.team_user_ids = list(old.team_user_ids)
     text = old.passed_document or old.draft
     if text is not None:
         copy = Document(
@@ -33,5 +34,5 @@ def prefill_from(ctx, case, old) -> None:
         copy.save(force_insert=True)
         case.draft = copy
         ctx.payload["copied_text"] = {"from": text.pk, "document": copy.pk, "sha256": copy.sha256}
-    case.save(update_fields=["union_chief", "employer_chief", "draft"])
+    case.save(update_fields=["union_chief", "employer_chief", "team_user_ids", "draft"])
     ctx.payload["renewal_of"] = old.reference

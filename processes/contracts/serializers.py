@@ -80,6 +80,13 @@ def _people_at(case, *roles):
 class SingleDocumentField(DocumentListField):
     """One document of this case (its exact version), by id; forms offer the case's documents."""
 
+    def bind(self, field_name, parent):
+        # The service validates with ``ctx`` in the context: no form to fill, so no choices to read.
+        if "ctx" in (getattr(parent, "context", None) or {}):
+            serializers.MultipleChoiceField.bind(self, field_name, parent)
+            return
+        super().bind(field_name, parent)
+
     def to_internal_value(self, data):
         if not isinstance(data, (list, tuple)):
             data = [data]
@@ -89,11 +96,21 @@ class SingleDocumentField(DocumentListField):
         return docs[0]
 
 
+class ChiefField(UserField):
+    """A chief representative by username or id; forms offer the people who may be one."""
+
+    def bind(self, field_name, parent):
+        if "ctx" in (getattr(parent, "context", None) or {}):
+            serializers.ChoiceField.bind(self, field_name, parent)
+            return
+        super().bind(field_name, parent)
+
+
 class SetTeamsInput(serializers.Serializer):
     union_team = _team_field(_("职工方代表 Union side"))
     employer_team = _team_field(_("企业方代表 Employer side"))
-    union_chief = UserField(label=_("职工方首席代表 Union chief"), offer=lambda c, u: _people_at(c, "chair", "representative"))
-    employer_chief = UserField(label=_("企业方首席代表 Employer chief"), offer=lambda c, u: _people_at(c, "employer_rep"))
+    union_chief = ChiefField(label=_("职工方首席代表 Union chief"), offer=lambda c, u: _people_at(c, "chair", "representative"))
+    employer_chief = ChiefField(label=_("企业方首席代表 Employer chief"), offer=lambda c, u: _people_at(c, "employer_rep"))
     delegation = SingleDocumentField(
         label=_("书面委托书 Written delegation"), required=False,
         help_text=_("主席不任首席代表时必须附上 Needed when the chair is not the union's chief"),

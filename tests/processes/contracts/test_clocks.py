@@ -82,7 +82,8 @@ def test_filing_reminders_then_overdue_on_day_11_and_a_late_filing_is_marked(wal
     assert case.signed_on == dt.date(2026, 3, 4) and case.filing_due_on == dt.date(2026, 3, 16)
     sweep(now=at(dt.date(2026, 3, 13)))  # T−3
     sweep(now=at(dt.date(2026, 3, 15)))  # T−1
-    assert Notification.objects.filter(user=people.chair, kind="deadline_approaching").count() == 2
+    # 第四十二条: the employer files, so its chief is reminded.
+    assert Notification.objects.filter(user=people.employer1, kind="deadline_approaching").count() == 2
     sweep(now=at(dt.date(2026, 3, 16), hour=23))
     assert deadline(case, "contract.filing").status == "open"
     sweep(now=at(dt.date(2026, 3, 17), hour=0))
