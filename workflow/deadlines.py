@@ -20,10 +20,10 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
 
 
-def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date, calendar=None) -> bool:
+def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
     from .calendar.rules import is_provisional_deadline
 
-    return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)
+    return is_provisional_deadline(rule_id, counted_from, due_on)
 
 
 #: Deadlines opened on a case object during this transition, by rule: the work items read
@@ -52,7 +52,7 @@ def set_deadline(
         starts_on=starts_on,
         due_on=due_on,
         due_at=end_of_day(due_on),
-        provisional=_provisional(rule_id, starts_on, due_on, calendar),
+        provisional=_provisional_on(calendar, rule_id, starts_on, due_on),
     )
     case.__dict__.setdefault(_OPENED, {})[rule_id] = row
     return row
@@ -146,3 +146,12 @@ def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
         if rule is not None and rule.roll_to_working_day and not calendar.is_working_day(row.due_on):
             result.append(row)
     return result
+
+
+def _provisional_on(calendar, rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
+    """:func:`_provisional`, reading the years from ``calendar`` when the caller has one already."""
+    if calendar is None:
+        return _provisional(rule_id, counted_from, due_on)
+    from workflow.calendar.rules import is_provisional_deadline
+
+    return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)

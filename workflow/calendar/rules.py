@@ -236,10 +236,8 @@ def start_deadline(
     deadline of the rule can exist (see :func:`workflow.deadlines.set_deadline`).
     """
     from ..deadlines import set_deadline
-    from .working_days import WorkCalendar
 
-    # One calendar for the due date and the provisional check: each year is read once.
-    calendar = WorkCalendar()
+    calendar = one_calendar()  # for the due date and the provisional check: each year is read once
     due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
     row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar, replace=replace)
     if payload is not None:
@@ -250,3 +248,10 @@ def start_deadline(
             }
         )
     return row
+
+
+def one_calendar():
+    """A calendar to share between the computations of one deadline (each year is read once)."""
+    from workflow.calendar.working_days import WorkCalendar
+
+    return WorkCalendar()
