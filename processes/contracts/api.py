@@ -9,8 +9,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from workflow import services
 from workflow.api.parsing import organisation_from_input
-from workflow.exports import csv_response
+from workflow.exports import csv_response, pdf_response
 
 from .register import CSV_HEADER, contract_register, register_csv_rows
 
@@ -37,3 +38,18 @@ class ContractRegisterAPIView(APIView):
     def get(self, request):
         register = register_for_request(request)
         return export_response(request, register) or Response(register)
+
+
+def filing_pdf_response(request, pk):
+    from .pdf import filing_package_pdf
+
+    case = services.get_visible_case(process="contracts", case_id=pk, user=request.user)
+    return pdf_response(filing_package_pdf(case), f"{case.reference}-filing.pdf")
+
+
+class ContractFilingPDFAPIView(APIView):
+    """报送材料 as PDF (contract text, congress vote, signatures), for anyone who may see the contract."""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request, pk):
+        return filing_pdf_response(request, pk)

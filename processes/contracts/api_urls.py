@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from .api import ContractRegisterAPIView
+from .api import ContractFilingPDFAPIView, ContractRegisterAPIView
 
 urlpatterns = [
     path("contracts/register/", ContractRegisterAPIView.as_view(), name="contracts-register"),
+    path("contracts/<int:pk>/filing.pdf", ContractFilingPDFAPIView.as_view(), name="contracts-filing-pdf"),
 ]

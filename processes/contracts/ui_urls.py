@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from .views import ContractRegisterPage
+from .views import ContractFilingPDFPage, ContractRegisterPage
 
 urlpatterns = [
     path("contracts/register/", ContractRegisterPage.as_view(), name="contracts-register-page"),
+    path("contracts/<int:pk>/filing.pdf", ContractFilingPDFPage.as_view(), name="contracts-filing-pdf-page"),
 ]

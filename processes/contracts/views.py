@@ -6,14 +6,15 @@ The case pages themselves are the engine's generic ones (with ``contracts/detail
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import Http404
 from django.shortcuts import render
 from django.views import View
 
 from workflow import policy
-from workflow.errors import ServiceError
+from workflow.errors import NotVisible, ServiceError
 from workflow.models import Organisation
 
-from .api import export_response, register_for_request
+from .api import export_response, filing_pdf_response, register_for_request
 from .permissions import REGISTER_ROLES
 
 
@@ -43,3 +44,11 @@ class ContractRegisterPage(LoginRequiredMixin, View):
         for k in register["rollup"]["by_kind"]:
             k["width"] = round(100 * k["count"] / top)
         return render(request, "contracts/register.html", {"register": register, "query": request.GET.urlencode()})
+
+
+class ContractFilingPDFPage(LoginRequiredMixin, View):
+    def get(self, request, pk):
+        try:
+            return filing_pdf_response(request, pk)
+        except NotVisible:
+            raise Http404 from None

@@ -86,3 +86,17 @@ def test_the_register_page_shows_the_chart(people, walk, client):
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="uf-by-kind"' in html and 'id="uf-in-force"' in html
+
+
+def test_the_filing_package_pdf_has_the_text_the_vote_and_both_signatures(people, walk, api, client):
+    from tests.support.pdf import text_of
+
+    case = walk("signed")
+    r = api(people.employer1).get(f"/api/v1/contracts/{case.pk}/filing.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    text = text_of(r.content)
+    assert "集体合同草案v1" in text and "roundedup=4" in text and "roundedup=3" in text
+    assert "职工方首席代表" in text and "企业方首席代表" in text and case.passed_sha256[:16] in text
+    assert api(people.beta_chair).get(f"/api/v1/contracts/{case.pk}/filing.pdf").status_code == 404
+    client.force_login(people.chair)
+    assert client.get(reverse("contracts-filing-pdf-page", kwargs={"pk": case.pk})).status_code == 200
