@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from workflow.api.parsing import IntegerField
 from workflow.inputs import note_field, reason_field
 from workflow.models import RoleAssignment
 from workflow.pickers import CaseField, DocumentListField, UserField
@@ -175,7 +176,7 @@ class CoordinationResultInput(serializers.Serializer):
 
 class AgreeDraftInput(serializers.Serializer):
     document = SingleDocumentField(label=_("草案版本 Draft version"))
-    term_years = serializers.IntegerField(
+    term_years = IntegerField(
         label=_("合同期限（年） Term (years)"), min_value=TERM_YEARS_RANGE[0], max_value=TERM_YEARS_RANGE[1],
         required=False, help_text=_("第三十八条：1至3年 Art. 38: 1 to 3 years"),
     )
