@@ -32,7 +32,8 @@ COORDINATION = DeadlineRule(
     reminders=(3, 1),
     extension=Extension.APPROVAL,
     max_extension=15,
-    extension_roles=("chair",),
+    # A union committee member outside the teams records the labour administration's extension.
+    extension_roles=("union_committee",),
     statutory=True,
 )
 
