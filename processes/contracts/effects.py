@@ -64,16 +64,32 @@ def record_reply(ctx):
     ctx.payload["on_time"] = due is None or ctx.data["received_on"] <= due
 
 
+def _side(ctx) -> str:
+    return "union" if ctx.user.pk == ctx.case.union_chief_id else "employer"
+
+
 def record_round(ctx):
+    """The minutes of a round, signed by the chief who records them (the other signs with ``sign_minutes``)."""
     case = ctx.case
     number = case.rounds.count() + 1
     ContractRound.objects.create(
         contract=case, number=number, held_on=ctx.today, minutes=ctx.data["minutes"],
         positions=ctx.data.get("positions", ""), union_present=ctx.data.get("union_present", []),
         employer_present=ctx.data.get("employer_present", []), document=ctx.data.get("document"),
-        recorded_by=ctx.user, recorded_at=ctx.now,
+        recorded_by=ctx.user, recorded_at=ctx.now, **{f"{_side(ctx)}_signed_at": ctx.now},
     )
     ctx.payload["round"] = number
+
+
+def unsigned_rounds(ctx):
+    """The rounds whose minutes the acting chief's side has not signed yet."""
+    return ctx.case.rounds.filter(**{f"{_side(ctx)}_signed_at": None})
+
+
+def sign_minutes(ctx):
+    rounds = unsigned_rounds(ctx)
+    ctx.payload["rounds"] = list(rounds.values_list("number", flat=True))
+    rounds.update(**{f"{_side(ctx)}_signed_at": ctx.now})
 
 
 def suspend(ctx):

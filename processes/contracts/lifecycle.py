@@ -80,6 +80,7 @@ REVIEW_OPEN = _("审查期限至 %(day)s 尚未届满 The review period runs unt
 REPLY_OPEN = _("答复期限至 %(day)s 尚未届满 The reply period runs until %(day)s.")
 WINDOW_NOT_OPEN = _("续订期自 %(day)s 开始 The renewal window opens on %(day)s.")
 TERM_NOT_OVER = _("合同期限至 %(day)s 尚未届满 The contract runs until %(day)s.")
+NOTHING_TO_SIGN = _("没有待您签字的协商记录 There are no minutes waiting for your signature.")
 FILED_BEFORE_SIGNING = _("报送日期不能早于签字日期 The filing date cannot be before the signing date.")
 
 
@@ -141,6 +142,13 @@ def teams_named(ctx):
 
 
 # Guards: dates and versions -----------------------------------------------------------------
+@guard("contract.minutes")
+def minutes_to_sign(ctx):
+    """第三十四条: both chiefs sign the minutes; this one has signed every round already."""
+    if not effects.unsigned_rounds(ctx).exists():
+        return str(NOTHING_TO_SIGN)
+
+
 @guard("contract.offer_delivered")
 def delivered_not_future(ctx):
     if ctx.data["delivered_on"] > ctx.today:
@@ -234,6 +242,9 @@ def build_transitions() -> dict[str, TransitionSpec]:
           apply=Contract.record_reply, **CHIEF),
         T("record_round", _("记录协商会议 Record a round"), S.NEGOTIATING, None, input=RoundInput,
           effect=effects.record_round, **CHIEF),
+        T("sign_minutes", _("签署会议记录 Sign the minutes"), [S.NEGOTIATING, S.SUSPENDED, S.COORDINATION], None,
+          guards=(minutes_to_sign,), effect=effects.sign_minutes, **CHIEF,
+          description=_("另一方首席代表签署尚未签字的协商记录 The other chief signs the minutes not yet signed.")),
         T("suspend", _("中止协商 Suspend"), S.NEGOTIATING, S.SUSPENDED, input=SuspendInput, effect=effects.suspend,
           apply=Contract.suspend, **CHIEF),
         T("resume", _("恢复协商 Resume"), S.SUSPENDED, S.NEGOTIATING, effect=effects.resume, apply=Contract.resume,

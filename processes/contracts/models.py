@@ -252,6 +252,9 @@ class ContractRound(models.Model):
     document = _doc(_("记录文件 Minutes document"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间 Recorded at"))
+    #: Both chiefs sign the minutes: the recording chief when recording, the other with ``sign_minutes``.
+    union_signed_at = models.DateTimeField(_("职工方首席签字 Union chief signed"), null=True, blank=True)
+    employer_signed_at = models.DateTimeField(_("企业方首席签字 Employer chief signed"), null=True, blank=True)
 
     class Meta:
         unique_together = [("contract", "number")]

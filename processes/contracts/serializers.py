@@ -276,7 +276,8 @@ class ContractDetailSerializer(serializers.ModelSerializer):
         return [
             {"label": f"{r.number}. {r.held_on:%Y-%m-%d}", "number": r.number, "held_on": r.held_on,
              "minutes": r.minutes, "positions": r.positions, "union_present": r.union_present,
-             "employer_present": r.employer_present, "recorded_by": _user(r.recorded_by)}
+             "employer_present": r.employer_present, "recorded_by": _user(r.recorded_by),
+             "union_signed_at": r.union_signed_at, "employer_signed_at": r.employer_signed_at}
             for r in obj.rounds.select_related("recorded_by")
         ]
 

@@ -85,6 +85,11 @@ def contract_record_round(*, case: Contract, actor, minutes: str, positions: str
     return _do("record_round", case=case, actor=actor, data=data, now=now)
 
 
+def contract_sign_minutes(*, case: Contract, actor, now=None) -> Contract:
+    """The other chief signs every round's minutes their side has not signed yet."""
+    return _do("sign_minutes", case=case, actor=actor, now=now)
+
+
 def contract_suspend(*, case: Contract, actor, resume_on: dt.date, now=None) -> Contract:
     return _do("suspend", case=case, actor=actor, data={"resume_on": _day(resume_on)}, now=now)
 

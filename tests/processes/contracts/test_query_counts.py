@@ -59,6 +59,7 @@ def _cases(people, upload):
             case=c, actor=u, received_on=DAY0)),
         "record_round": ("negotiating", chair, lambda c, u: svc.contract_record_round(
             case=c, actor=u, minutes="记录 Minutes")),
+        "sign_minutes": ("round", employer, lambda c, u: svc.contract_sign_minutes(case=c, actor=u)),
         "suspend": ("negotiating", chair, lambda c, u: svc.contract_suspend(
             case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))),
         "request_coordination": ("negotiating", chair, lambda c, u: svc.contract_request_coordination(
@@ -80,8 +81,11 @@ def _cases(people, upload):
     }
 
 
-NAMES = ["set_teams", "send_offer", "lapse_offer", "record_reply", "record_round", "suspend", "request_coordination",
-         "agree_draft", "submit_to_congress", "sign", "file", "object", "take_effect", "publish", "terminate", "vary"]
+NAMES = [
+    "set_teams", "send_offer", "lapse_offer", "record_reply", "record_round", "sign_minutes", "suspend",
+    "request_coordination", "agree_draft", "submit_to_congress", "sign", "file", "object", "take_effect", "publish",
+    "terminate", "vary",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -27,6 +27,7 @@ TABLE = {
     "escalate": (["no_reply"], None),
     "record_reply": (["offer_sent", "no_reply"], "negotiating"),
     "record_round": (["negotiating"], None),
+    "sign_minutes": (["negotiating", "suspended", "coordination"], None),
     "suspend": (["negotiating"], "suspended"),
     "resume": (["suspended"], "negotiating"),
     "request_coordination": (["negotiating"], "coordination"),
@@ -152,3 +153,18 @@ def test_termination_ends_the_contract_and_its_timers(walk, people, api):
                                {"grounds": "merger", "reason": "企业被兼并"}, format="json")
     assert r.status_code == 200 and r.json()["state"] == "terminated"
     assert not CaseDeadline.objects.filter(case_id=case.pk, status="open").exists()
+
+
+def test_both_chiefs_sign_the_minutes_of_a_round(walk, people, api):
+    """第三十四条: the recording chief signs with the record; the other signs once, a second time is refused."""
+    case = walk("round")  # recorded by the chair
+    rnd = case.rounds.get()
+    assert rnd.union_signed_at is not None and rnd.employer_signed_at is None
+    r = api(people.chair).post(f"/api/v1/contracts/{case.pk}/transitions/sign_minutes/", {}, format="json")
+    assert r.status_code == 409 and r.json()["rule"] == "contract.minutes"
+    r = api(people.employer1).post(f"/api/v1/contracts/{case.pk}/transitions/sign_minutes/", {}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "negotiating"
+    assert case.rounds.get().employer_signed_at is not None
+    assert case_events(case).last().payload["rounds"] == [1]
+    r = api(people.employer1).post(f"/api/v1/contracts/{case.pk}/transitions/sign_minutes/", {}, format="json")
+    assert r.status_code == 409
