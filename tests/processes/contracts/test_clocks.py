@@ -183,3 +183,18 @@ def test_a_renewal_starts_from_the_old_case_with_its_teams_and_text_once(walk, p
                                                        "renewal_of": case.reference}, format="json")
     assert r.status_code == 409 and new.reference in r.json()["detail"]
     assert Contract.objects.filter(renewed_from=old).count() == 1
+
+
+def test_the_filing_clock_across_new_year_counts_on_the_statute_when_the_notice_is_missing(walk):
+    """Signed 28 December 2026: day 10 is Thursday 7 January 2027; without the 2027 notice the deadline is
+    counted on the statutory holidays and shown as provisional."""
+    from workflow.calendar.models import CalendarYear
+
+    case = walk("signed", on=dt.date(2026, 12, 28))
+    row = deadline(case, "contract.filing")
+    assert row.due_on == case.filing_due_on == dt.date(2027, 1, 7)
+    assert row.provisional == (not CalendarYear.objects.filter(year=2027).exists())
+    sweep(now=at(dt.date(2027, 1, 7), hour=23))
+    assert deadline(case, "contract.filing").status == "open"
+    sweep(now=at(dt.date(2027, 1, 8), hour=0))
+    assert deadline(case, "contract.filing").status == "expired"
