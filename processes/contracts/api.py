@@ -13,7 +13,7 @@ from workflow import services
 from workflow.api.parsing import organisation_from_input
 from workflow.exports import csv_response, pdf_response
 
-from .register import CSV_HEADER, contract_register, register_csv_rows
+from .register import CSV_HEADER, contract_register, published_contract, register_csv_rows
 
 
 def register_for_request(request):
@@ -53,3 +53,11 @@ class ContractFilingPDFAPIView(APIView):
     @extend_schema(responses={(200, "application/pdf"): bytes})
     def get(self, request, pk):
         return filing_pdf_response(request, pk)
+
+
+class ContractPublishedAPIView(APIView):
+    """第四十八条: a contract in force, as shown to every member of its organisation."""
+
+    @extend_schema(responses=dict)
+    def get(self, request, pk):
+        return Response(published_contract(contract_id=pk, user=request.user))

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from .api import ContractFilingPDFAPIView, ContractRegisterAPIView
+from .api import ContractFilingPDFAPIView, ContractPublishedAPIView, ContractRegisterAPIView
 
 urlpatterns = [
     path("contracts/register/", ContractRegisterAPIView.as_view(), name="contracts-register"),
+    path("contracts/<int:pk>/published/", ContractPublishedAPIView.as_view(), name="contracts-published"),
     path("contracts/<int:pk>/filing.pdf", ContractFilingPDFAPIView.as_view(), name="contracts-filing-pdf"),
 ]

@@ -85,3 +85,34 @@ def register_csv_rows(register: dict) -> list[list]:
     rows = register["in_force"] + register["expiring"] + register["expired"]
     return [[r["reference"], r["organisation"], r["kind"], r["state"], r["effective_on"] or "", r["expires_on"] or "",
              r["status"]] for r in rows]
+
+
+NOT_PUBLISHED = _("该合同未在履行中，或您不是该组织的成员 The contract is not in force, or you are not a member here.")
+
+
+def published_contract(*, contract_id, user) -> dict:
+    """第四十八条: a contract in force is shown to every member of its organisation (text, term, hash).
+
+    Anyone else, or a contract not (or no longer) in force, is a 404 (nothing is said about it).
+    """
+    from workflow.api.parsing import parse_id
+    from workflow.documents.services import read_bytes
+    from workflow.errors import NotVisible
+
+    pk = parse_id(contract_id)
+    case = (
+        Contract.objects.select_related("organisation", "passed_document").filter(pk=pk).first()
+        if pk is not None else None
+    )
+    if case is None or case.state not in IN_FORCE_STATES or not (
+        policy.roles_at(user, case.organisation) & (REGISTER_ROLES | {"auditor", "admin"})
+    ):
+        raise NotVisible(str(NOT_PUBLISHED))
+    doc = case.passed_document
+    text = read_bytes(doc).decode("utf-8", errors="replace") if doc is not None and doc.is_text else ""
+    return {
+        "id": case.pk, "reference": case.reference, "organisation": case.organisation.name,
+        "kind": case.kind, "kind_label": str(case.get_kind_display()), "effective_on": case.effective_on,
+        "expires_on": case.expires_on, "published_on": case.published_on,
+        "document": {"name": doc.name, "version": doc.version, "sha256": doc.sha256} if doc else None, "text": text,
+    }

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from .views import ContractFilingPDFPage, ContractRegisterPage
+from .views import ContractFilingPDFPage, ContractPublishedPage, ContractRegisterPage
 
 urlpatterns = [
     path("contracts/register/", ContractRegisterPage.as_view(), name="contracts-register-page"),
+    path("contracts/<int:pk>/published/", ContractPublishedPage.as_view(), name="contracts-published-page"),
     path("contracts/<int:pk>/filing.pdf", ContractFilingPDFPage.as_view(), name="contracts-filing-pdf-page"),
 ]

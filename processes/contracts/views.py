@@ -16,6 +16,7 @@ from workflow.models import Organisation
 
 from .api import export_response, filing_pdf_response, register_for_request
 from .permissions import REGISTER_ROLES
+from .register import published_contract
 
 
 def _default_organisation(user):
@@ -52,3 +53,14 @@ class ContractFilingPDFPage(LoginRequiredMixin, View):
             return filing_pdf_response(request, pk)
         except NotVisible:
             raise Http404 from None
+
+
+class ContractPublishedPage(LoginRequiredMixin, View):
+    """The text of a contract in force, for every member of its organisation (第四十八条)."""
+
+    def get(self, request, pk):
+        try:
+            contract = published_contract(contract_id=pk, user=request.user)
+        except NotVisible:
+            raise Http404 from None
+        return render(request, "contracts/published.html", {"contract": contract})

@@ -100,3 +100,18 @@ def test_the_filing_package_pdf_has_the_text_the_vote_and_both_signatures(people
     assert api(people.beta_chair).get(f"/api/v1/contracts/{case.pk}/filing.pdf").status_code == 404
     client.force_login(people.chair)
     assert client.get(reverse("contracts-filing-pdf-page", kwargs={"pk": case.pk})).status_code == 200
+
+
+def test_a_contract_in_force_is_shown_to_every_member_and_nothing_before(people, walk, api, client):
+    """第四十八条: once published, every member reads it; before that (or elsewhere) it is a 404."""
+    case = walk("effective")
+    assert api(people.member).get(f"/api/v1/contracts/{case.pk}/published/").status_code == 404
+    case = walk("in_force")
+    r = api(people.member).get(f"/api/v1/contracts/{case.pk}/published/")
+    assert r.status_code == 200 and "集体合同草案 v1" in r.json()["text"]
+    assert r.json()["document"]["sha256"] == case.passed_sha256
+    assert api(people.beta_chair).get(f"/api/v1/contracts/{case.pk}/published/").status_code == 404
+    assert api(people.member).get(f"/api/v1/contracts/{case.pk}/").status_code == 404  # the case file stays closed
+    client.force_login(people.member)
+    page = client.get(reverse("contracts-published-page", kwargs={"pk": case.pk}))
+    assert page.status_code == 200 and "集体合同草案 v1" in page.content.decode()
