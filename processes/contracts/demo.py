@@ -140,7 +140,8 @@ class _Seeder:
         self.system(case, "lapse_offer", 8)  # no_reply
         self.negotiating(12)
         case = self.negotiating(20)
-        svc.contract_suspend(case=case, actor=u["employer1"], resume_on=self.day(-10), now=self.at(4))  # suspended
+        for who in ("employer1", "chair"):  # suspended by mutual agreement (第三十五条)
+            svc.contract_suspend(case=case, actor=u[who], resume_on=self.day(-10), now=self.at(4))
         case = self.negotiating(25)
         svc.contract_request_coordination(case=case, actor=u["chair"], reason="工资增幅分歧 The wage rise is in dispute",
                                           now=self.at(5))  # coordination

@@ -93,10 +93,15 @@ def sign_minutes(ctx):
 
 
 def suspend(ctx):
-    """第三十五条: the agreed date to resume is a timer; both chiefs are reminded the day before."""
-    start_deadline(
-        ctx.case, d.SUSPENSION.id, ctx.today, payload=ctx.payload, due_on=ctx.data["resume_on"], replace=False
-    )
+    """第三十五条: once both sides agree, the date to resume is a timer; both chiefs are reminded the day before."""
+    case = ctx.case
+    side = "union" if ctx.user.pk == case.union_chief_id else "employer"
+    if case.suspension_proposed_by not in ("", side) and case.resume_on == ctx.data["resume_on"]:
+        start_deadline(case, d.SUSPENSION.id, ctx.today, payload=ctx.payload, due_on=ctx.data["resume_on"],
+                       replace=False)
+        ctx.payload["agreed"] = True
+    else:
+        ctx.payload["proposed_by"] = side
 
 
 def resume(ctx):

@@ -67,6 +67,8 @@ class Contract(Case):
     escalated_to = models.CharField(_("已报请 Escalated to"), max_length=20, blank=True)
 
     resume_on = models.DateField(_("恢复协商日期 Resume on"), null=True, blank=True)
+    #: 第三十五条: a suspension is agreed by both sides; the first chief's proposal waits here.
+    suspension_proposed_by = models.CharField(max_length=10, blank=True, editable=False)
 
     # The draft: both chiefs confirm one exact version (its hash).
     draft = _doc(_("合同草案 Draft"))
@@ -147,7 +149,12 @@ class Contract(Case):
         self.escalated_to = ctx.data["to"]
 
     def suspend(self, ctx):
+        """第三十五条: suspended once both chiefs name the same resume date; the first proposal waits."""
+        side = "union" if ctx.user.pk == self.union_chief_id else "employer"
+        agreed = self.suspension_proposed_by not in ("", side) and self.resume_on == ctx.data["resume_on"]
         self.resume_on = ctx.data["resume_on"]
+        self.suspension_proposed_by = "" if agreed else side
+        return S.SUSPENDED if agreed else S.NEGOTIATING
 
     def resume(self, ctx):
         self.resume_on = None

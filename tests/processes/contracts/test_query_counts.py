@@ -60,8 +60,9 @@ def _cases(people, upload):
         "record_round": ("negotiating", chair, lambda c, u: svc.contract_record_round(
             case=c, actor=u, minutes="记录 Minutes")),
         "sign_minutes": ("round", employer, lambda c, u: svc.contract_sign_minutes(case=c, actor=u)),
-        "suspend": ("negotiating", chair, lambda c, u: svc.contract_suspend(
-            case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))),
+        "suspend": ("negotiating", lambda c: (svc.contract_suspend(
+            case=c, actor=people.employer1, resume_on=DAY0 + dt.timedelta(days=7)), fresh(people.chair))[1],
+            lambda c, u: svc.contract_suspend(case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))),
         "request_coordination": ("negotiating", chair, lambda c, u: svc.contract_request_coordination(
             case=c, actor=u, reason="工资增幅分歧 Wage rise in dispute")),
         "agree_draft": ("round", lambda c: (fresh(people.chair), upload(c, people.chair)),

@@ -28,7 +28,7 @@ TABLE = {
     "record_reply": (["offer_sent", "no_reply"], "negotiating"),
     "record_round": (["negotiating"], None),
     "sign_minutes": (["negotiating", "suspended", "coordination"], None),
-    "suspend": (["negotiating"], "suspended"),
+    "suspend": (["negotiating"], ("negotiating", "suspended")),
     "resume": (["suspended"], "negotiating"),
     "request_coordination": (["negotiating"], "coordination"),
     "end_coordination": (["coordination"], "negotiating"),
@@ -101,6 +101,11 @@ def test_the_transitions_list_offers_the_chair_the_teams_form(walk, people, api)
 def test_suspension_reminds_the_day_before_resuming_and_resume_reopens_talks(walk, people, clock):
     case = walk("negotiating")
     svc.contract_suspend(case=case, actor=people.employer1, resume_on=DAY0 + D(10))
+    assert Contract.objects.get(pk=case.pk).state == "negotiating"  # 第三十五条: the union must agree
+    svc.contract_suspend(case=case, actor=people.chair, resume_on=DAY0 + D(11))
+    assert Contract.objects.get(pk=case.pk).state == "negotiating"  # another date: now the employer must agree
+    svc.contract_suspend(case=case, actor=people.employer1, resume_on=DAY0 + D(10))
+    svc.contract_suspend(case=case, actor=people.chair, resume_on=DAY0 + D(10))
     assert Contract.objects.get(pk=case.pk).state == "suspended"
     sweep(now=at(DAY0 + D(9)))
     assert Notification.objects.filter(user=people.chair, kind="deadline_approaching").exists()
