@@ -37,6 +37,22 @@ class CreateInput(serializers.Serializer):
         help_text=_("可选：续订期内的原合同编号 Optional: the contract in its renewal window"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.context.get("user")
+        if user is not None and "ctx" not in self.context:
+            # The form offers the contracts in their renewal window where the reader may start one.
+            from workflow import policy
+
+            from .permissions import CREATE_ROLES
+            from .states import ContractState
+
+            orgs = [g.organisation_id for g in policy.grants(user) if g.role in CREATE_ROLES]
+            window = Contract.objects.filter(state=ContractState.RENEWAL_WINDOW, organisation_id__in=orgs)
+            self.fields["renewal_of"].choices = [
+                (c.reference, f"{c.reference} · {c.get_kind_display()}") for c in window.order_by("reference")
+            ]
+
 
 @extend_schema_field({"type": "object", "properties": {
     "name": {"type": "string"}, "username": {"type": "string"}, "expert": {"type": "boolean"}}})

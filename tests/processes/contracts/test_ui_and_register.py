@@ -115,3 +115,16 @@ def test_a_contract_in_force_is_shown_to_every_member_and_nothing_before(people,
     client.force_login(people.member)
     page = client.get(reverse("contracts-published-page", kwargs={"pk": case.pk}))
     assert page.status_code == 200 and "集体合同草案 v1" in page.content.decode()
+
+
+def test_the_new_contract_form_offers_the_contracts_in_their_renewal_window(people, walk, client):
+    case = walk("in_force")
+    sweep(now=at(dt.date(2026, 12, 18), hour=1))
+    client.force_login(people.chair)
+    form = client.get(reverse("ui:contracts:create")).content.decode()
+    assert f'value="{case.reference}"' in form
+    r = client.post(reverse("ui:contracts:create"), {"organisation": str(case.organisation_id), "kind": "wage",
+                                                    "renewal_of": case.reference})
+    assert r.status_code == 302
+    renewal = Contract.objects.get(renewed_from=case)
+    assert renewal.representatives.count() == 6 and case_events(renewal).first().channel == "ui"
