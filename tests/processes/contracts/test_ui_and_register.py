@@ -128,3 +128,18 @@ def test_the_new_contract_form_offers_the_contracts_in_their_renewal_window(peop
     assert r.status_code == 302
     renewal = Contract.objects.get(renewed_from=case)
     assert renewal.representatives.count() == 6 and case_events(renewal).first().channel == "ui"
+
+
+def test_the_page_links_the_draft_to_its_diff_with_the_previous_version(people, walk, upload, client):
+    from processes.contracts import services as svc
+
+    case = walk("round")
+    v1 = upload(case, people.chair, "第一条 工资增长3%")
+    v2 = upload(case, people.employer1, "第一条 工资增长5%", previous=v1)
+    svc.contract_agree_draft(case=case, actor=people.chair, document=v2)
+    client.force_login(people.employer1)
+    html = page(client, case).content.decode()
+    diff_url = reverse("documents:diff", kwargs={"pk": v1.pk, "other_pk": v2.pk})
+    assert diff_url in html
+    diff = client.get(diff_url).content.decode()
+    assert "工资增长3%" in diff and "工资增长5%" in diff
