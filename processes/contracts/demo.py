@@ -136,8 +136,8 @@ class _Seeder:
         self.new(1, kind="women")  # preparing, no teams yet
         self.teams(2, kind="safety")  # preparing, teams named
         self.offered(6)  # offer_sent: the reply is due in 15 days
-        case = self.offered(30, kind="comprehensive")
-        self.system(case, "lapse_offer", 8)  # no_reply
+        case = self.offered(45, kind="comprehensive")  # no reply within 20 days (rolled past any holiday)
+        self.system(case, "lapse_offer", (self.today - Contract.objects.get(pk=case.pk).reply_due_on).days - 1)
         self.negotiating(12)
         case = self.negotiating(20)
         for who in ("employer1", "chair"):  # suspended by mutual agreement (第三十五条)
