@@ -25,15 +25,25 @@ def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
     return is_provisional_deadline(rule_id, counted_from, due_on)
 
 
-def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> CaseDeadline:
+#: Deadlines opened on a case object during this transition, by rule: the work items read
+#: their due time from here instead of reading back the row just written.
+_OPENED = "_opened_deadlines"
+
+
+def set_deadline(
+    case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None, replace: bool = True
+) -> CaseDeadline:
     """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced.
 
     It is provisional when it counted on a year whose holiday notice is not loaded.
+    ``replace=False``: the caller has just closed that rule's deadline (or none was ever
+    opened), so there is nothing to replace and no statement is spent looking.
     """
-    CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
-        status=CaseDeadline.Status.CANCELLED
-    )
-    return CaseDeadline.objects.create(
+    if replace:
+        CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
+            status=CaseDeadline.Status.CANCELLED
+        )
+    row = CaseDeadline.objects.create(
         **_case_filter(case),
         case_ref=case.reference,
         organisation_id=case.organisation_id,
@@ -41,8 +51,10 @@ def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> 
         starts_on=starts_on,
         due_on=due_on,
         due_at=end_of_day(due_on),
-        provisional=_provisional(rule_id, starts_on, due_on),
+        provisional=_provisional_on(calendar, rule_id, starts_on, due_on),
     )
+    case.__dict__.setdefault(_OPENED, {})[rule_id] = row
+    return row
 
 
 def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
@@ -66,6 +78,7 @@ def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
 
 
 def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) -> None:
+    case.__dict__.get(_OPENED, {}).pop(rule_id, None)
     CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
         status=status
     )
@@ -81,7 +94,7 @@ def open_deadline(case, rule_id: str) -> CaseDeadline | None:
 
 
 def due_at_for(case, rule_id: str):
-    row = open_deadline(case, rule_id)
+    row = case.__dict__.get(_OPENED, {}).get(rule_id) or open_deadline(case, rule_id)
     return row.due_at if row is not None else None
 
 
@@ -132,3 +145,12 @@ def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
         if rule is not None and rule.roll_to_working_day and not calendar.is_working_day(row.due_on):
             result.append(row)
     return result
+
+
+def _provisional_on(calendar, rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
+    """:func:`_provisional`, reading the years from ``calendar`` when the caller has one already."""
+    if calendar is None:
+        return _provisional(rule_id, counted_from, due_on)
+    from workflow.calendar.rules import is_provisional_deadline
+
+    return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)

@@ -13,6 +13,7 @@ from ..audit import RequestMeta
 from ..errors import InvalidInput
 from . import services
 from .signatures import document_sign
+from .sniff import ALLOWED
 
 MISSING_CASE = "请提供 process 与 case 参数 The process and case parameters are required."
 
@@ -120,13 +121,15 @@ def content_response(doc) -> FileResponse:
 
 
 class DocumentContentView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    # The stored bytes come back with the type they were uploaded as (see sniff.ALLOWED).
+    @extend_schema(responses={(200, ct): bytes for ct in ("application/octet-stream", *sorted(set(ALLOWED.values())))})
     def get(self, request, pk):
         return content_response(services.get_visible_document(document_id=pk, user=request.user))
 
 
 class DocumentDiffView(APIView):
-    @extend_schema(responses=dict)
+    # 400: the two are not versions of text documents of one case (services.document_diff).
+    @extend_schema(responses={200: dict, **error_responses("400")})
     def get(self, request, pk, other_pk):
         doc = services.get_visible_document(document_id=pk, user=request.user)
         other = services.get_visible_document(document_id=other_pk, user=request.user)

@@ -181,7 +181,8 @@ def vote_open(
     now = now or timezone.now()
     organisation = case.organisation
     today = timezone.localtime(now).date()
-    with transaction.atomic():
+    # Inside the transition's transaction, whose failure undoes it all: no savepoint of its own.
+    with transaction.atomic(savepoint=False):
         case_type = case_content_type(case)
         if Vote.objects.filter(case_type=case_type, case_id=case.pk, status=VoteStatus.OPEN).exists():
             raise GuardFailed(str(ALREADY_OPEN), rule="vote.one_open")

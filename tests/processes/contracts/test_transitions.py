@@ -1,0 +1,175 @@
+"""The transition table as declared, who may take each step (denied roles change nothing), and the
+side paths: suspension, coordination (with its one extension of at most 15 days), variation, termination."""
+
+import datetime as dt
+
+import pytest
+
+from processes.contracts import services as svc
+from processes.contracts.lifecycle import build_transitions
+from processes.contracts.models import Contract
+from workflow.audit import case_events
+from workflow.errors import InvalidInput
+from workflow.extensions import deadline_extend
+from workflow.models import CaseDeadline
+from workflow.notifications.models import Notification
+from workflow.timers import sweep
+
+from .conftest import DAY0, at
+
+pytestmark = pytest.mark.django_db
+D = dt.timedelta
+
+TABLE = {
+    "set_teams": (["preparing"], None),
+    "send_offer": (["preparing"], "offer_sent"),
+    "lapse_offer": (["offer_sent"], "no_reply"),
+    "escalate": (["no_reply"], None),
+    "record_reply": (["offer_sent", "no_reply"], "negotiating"),
+    "record_round": (["negotiating"], None),
+    "sign_minutes": (["negotiating", "suspended", "coordination"], None),
+    "suspend": (["negotiating"], ("negotiating", "suspended")),
+    "resume": (["suspended"], "negotiating"),
+    "request_coordination": (["negotiating"], "coordination"),
+    "end_coordination": (["coordination"], "negotiating"),
+    "agree_draft": (["negotiating"], ("negotiating", "draft_agreed")),
+    "submit_to_congress": (["draft_agreed"], "congress_vote"),
+    "pass_congress": (["congress_vote"], "passed"),
+    "fail_congress": (["congress_vote"], "negotiating"),
+    "sign": (["passed"], ("passed", "signed")),
+    "file": (["signed"], "filed"),
+    "object": (["filed"], "objected"),
+    "renegotiate": (["objected"], "negotiating"),
+    "take_effect": (["filed"], "effective"),
+    "publish": (["effective"], "in_force"),
+    "open_renewal": (["in_force"], "renewal_window"),
+    "expire": (["signed", "filed", "effective", "in_force", "renewal_window"], "expired"),
+    "vary": (["in_force", "renewal_window"], "signed"),
+    "terminate": (["in_force", "renewal_window"], "terminated"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_each_transition_is_declared_once_with_its_source_and_target(name):
+    spec = build_transitions()[name]
+    sources, target = TABLE[name]
+    assert sorted(spec.sources) == sorted(sources)
+    allowed = getattr(spec.target, "allowed_states", None)
+    assert (tuple(sorted(allowed)) if allowed else spec.target) == (tuple(sorted(target)) if isinstance(
+        target, tuple) else target)
+
+
+def test_the_engine_alone_takes_the_clock_and_vote_steps():
+    specs = build_transitions()
+    assert {n for n, s in specs.items() if s.system_only} == {
+        "lapse_offer", "pass_congress", "fail_congress", "take_effect", "open_renewal", "expire"}
+
+
+@pytest.mark.parametrize(
+    "state, action, data, who",
+    [
+        ("teams", "send_offer", {"topics": "工资", "delivered_on": "2026-03-02"}, ["employer1", "rep1", "committee"]),
+        ("negotiating", "record_round", {"minutes": "记录"}, ["rep1", "committee", "member", "auditor"]),
+        ("round", "agree_draft", {"document": 1}, ["rep1", "committee", "auditor"]),
+        ("signed", "file", {"filed_on": "2026-03-02"}, ["rep1", "member", "auditor"]),
+        ("effective", "publish", {"channel": "notice_board", "published_on": "2026-03-02"}, ["rep2", "committee"]),
+    ],
+)
+def test_denied_people_change_nothing(walk, people, api, state, action, data, who):
+    case = walk(state)
+    before = (case.state, case.version, case_events(case).count())
+    for username in who:
+        r = api(getattr(people, username)).post(f"/api/v1/contracts/{case.pk}/transitions/{action}/", data,
+                                                format="json")
+        assert r.status_code in (403, 404), (username, r.status_code)
+        fresh = Contract.objects.get(pk=case.pk)
+        assert (fresh.state, fresh.version, case_events(fresh).count()) == before
+
+
+def test_the_transitions_list_offers_the_chair_the_teams_form(walk, people, api):
+    case = walk("preparing")
+    r = api(people.chair).get(f"/api/v1/contracts/{case.pk}/transitions/")
+    assert r.status_code == 200
+    body = r.json()
+    rows = body["transitions"] if isinstance(body, dict) else body
+    names = {t["name"]: t for t in rows}
+    assert "set_teams" in names
+    fields = {f["name"] for f in names["set_teams"]["fields"]}
+    assert {"union_team", "employer_team", "union_chief", "employer_chief", "delegation"} <= fields
+
+
+def test_suspension_reminds_the_day_before_resuming_and_resume_reopens_talks(walk, people, clock):
+    case = walk("negotiating")
+    svc.contract_suspend(case=case, actor=people.employer1, resume_on=DAY0 + D(10))
+    assert Contract.objects.get(pk=case.pk).state == "negotiating"  # 第三十五条: the union must agree
+    svc.contract_suspend(case=case, actor=people.chair, resume_on=DAY0 + D(11))
+    assert Contract.objects.get(pk=case.pk).state == "negotiating"  # another date: now the employer must agree
+    svc.contract_suspend(case=case, actor=people.employer1, resume_on=DAY0 + D(10))
+    svc.contract_suspend(case=case, actor=people.chair, resume_on=DAY0 + D(10))
+    assert Contract.objects.get(pk=case.pk).state == "suspended"
+    sweep(now=at(DAY0 + D(9)))
+    assert Notification.objects.filter(user=people.chair, kind="deadline_approaching").exists()
+    clock.set(DAY0 + D(10))
+    svc.contract_resume(case=case, actor=people.chair)
+    case = Contract.objects.get(pk=case.pk)
+    assert case.state == "negotiating" and case.resume_on is None
+    assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.suspension").status == "met"
+
+
+def test_coordination_runs_30_days_and_is_extended_by_at_most_15(walk, people, clock):
+    case = walk("negotiating")
+    svc.contract_request_coordination(case=case, actor=people.chair, reason="工资增幅分歧")
+    row = CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.coordination", status="open")
+    assert row.due_on == dt.date(2026, 4, 1)  # 2 March + 30 days, a Wednesday
+    with pytest.raises(InvalidInput):
+        deadline_extend(process="contracts", case_id=case.pk, rule_id="contract.coordination", user=people.committee,
+                        days=16, reason="案情复杂")
+    deadline_extend(process="contracts", case_id=case.pk, rule_id="contract.coordination", user=people.committee,
+                    days=15, reason="案情复杂")
+    row = CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.coordination", status="open")
+    assert row.due_on > DAY0 + D(30)
+    svc.contract_end_coordination(case=case, actor=people.employer1, result="双方同意增幅5% Agreed on 5%")
+    assert Contract.objects.get(pk=case.pk).state == "negotiating"
+
+
+def test_a_varied_contract_is_refiled_within_10_days_and_keeps_its_term(walk, people, upload, clock):
+    case = walk("in_force")
+    expires = case.expires_on
+    clock.set(DAY0 + D(40))
+    varied = upload(case, people.chair, "变更后文本 v2", previous=case.passed_document)
+    svc.contract_vary(case=case, actor=people.employer1, grounds="agreed", document=varied)
+    case = Contract.objects.get(pk=case.pk)
+    assert case.state == "signed" and case.passed_sha256 == varied.sha256
+    assert case.filing_due_on == DAY0 + D(50)
+    svc.contract_file(case=case, actor=people.employer1, filed_on=DAY0 + D(40))
+    review_due = Contract.objects.get(pk=case.pk).review_due_on
+    sweep(now=at(review_due + D(1), hour=1))
+    case = Contract.objects.get(pk=case.pk)
+    assert case.state == "effective" and case.expires_on == expires
+    assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.term", status="open").due_on == expires
+
+
+def test_termination_ends_the_contract_and_its_timers(walk, people, api):
+    case = walk("in_force")
+    r = api(people.chair).post(f"/api/v1/contracts/{case.pk}/transitions/terminate/", {"grounds": "nonsense"},
+                               format="json")
+    assert r.status_code == 400 and "grounds" in r.json()["fields"]
+    r = api(people.chair).post(f"/api/v1/contracts/{case.pk}/transitions/terminate/",
+                               {"grounds": "merger", "reason": "企业被兼并"}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "terminated"
+    assert not CaseDeadline.objects.filter(case_id=case.pk, status="open").exists()
+
+
+def test_both_chiefs_sign_the_minutes_of_a_round(walk, people, api):
+    """第三十四条: the recording chief signs with the record; the other signs once, a second time is refused."""
+    case = walk("round")  # recorded by the chair
+    rnd = case.rounds.get()
+    assert rnd.union_signed_at is not None and rnd.employer_signed_at is None
+    r = api(people.chair).post(f"/api/v1/contracts/{case.pk}/transitions/sign_minutes/", {}, format="json")
+    assert r.status_code == 409 and r.json()["rule"] == "contract.minutes"
+    r = api(people.employer1).post(f"/api/v1/contracts/{case.pk}/transitions/sign_minutes/", {}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "negotiating"
+    assert case.rounds.get().employer_signed_at is not None
+    assert case_events(case).last().payload["rounds"] == [1]
+    r = api(people.employer1).post(f"/api/v1/contracts/{case.pk}/transitions/sign_minutes/", {}, format="json")
+    assert r.status_code == 409
