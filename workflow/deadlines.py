@@ -20,16 +20,18 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
 
 
-def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
+def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date, calendar=None) -> bool:
     from .calendar.rules import is_provisional_deadline
 
-    return is_provisional_deadline(rule_id, counted_from, due_on)
+    return is_provisional_deadline(rule_id, counted_from, due_on, calendar)
 
 
-def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> CaseDeadline:
+def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None) -> CaseDeadline:
     """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced.
 
     It is provisional when it counted on a year whose holiday notice is not loaded.
+    ``calendar``: the :class:`~workflow.calendar.working_days.WorkCalendar` the due date was
+    computed with, so the years it loaded are not read again.
     """
     CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
         status=CaseDeadline.Status.CANCELLED
@@ -42,7 +44,7 @@ def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> 
         starts_on=starts_on,
         due_on=due_on,
         due_at=end_of_day(due_on),
-        provisional=_provisional(rule_id, starts_on, due_on),
+        provisional=_provisional(rule_id, starts_on, due_on, calendar),
     )
 
 

@@ -64,8 +64,7 @@ def accept(ctx):
 def decline(ctx):
     """Not accepted: recorded, and the applicant is told in writing (《企业劳动争议协商调解规定》)."""
     case = ctx.case
-    close_deadline(case, d.ACCEPTANCE.id)
-    close_deadline(case, d.ARBITRATION_RIGHT.id, CANCELLED)
+    _close_open(case, CANCELLED, (d.ACCEPTANCE, d.ARBITRATION_RIGHT))
     case.notice = notices.decline_notice(case, reason_label=str(DeclineReason(ctx.data["reason"]).label))
     text = case.notice
     ctx.after_commit.append(safely(lambda: notices.notify_parties(case=case, text=text)))
@@ -179,8 +178,7 @@ def sign_agreement(ctx) -> bool:
     complete = all(signed.get(p) for p in (Party.APPLICANT, Party.RESPONDENT, Party.MEDIATOR))
     ctx.payload["signature"] = {"as": capacity, "document": doc.pk, "version": doc.version, "sha256": doc.sha256}
     if complete:
-        close_deadline(case, d.MEDIATION.id)
-        close_deadline(case, d.ARBITRATION_RIGHT.id)
+        _close_open(case, CaseDeadline.Status.MET, (d.MEDIATION, d.ARBITRATION_RIGHT))
         ctx.payload["agreed"] = True
     return complete
 
@@ -199,7 +197,6 @@ def _failed(ctx, reason: str, status: str) -> None:
     """Mediation ended without agreement: the notice of the right to arbitrate and of the limitation date."""
     case = ctx.case
     close_deadline(case, d.MEDIATION.id, status)
-    close_deadline(case, d.ACCEPTANCE.id, CANCELLED)
     case.failure_reason = reason
     case.failed_on = ctx.today
     case.limitation_ends_on = notices.limitation_end(ctx.today)
@@ -219,9 +216,16 @@ def expire(ctx):
     ctx.case.failure_reason = EXPIRED_REASON
 
 
+def _close_open(case, status: str, rules=d.RULES) -> None:
+    """Close every open deadline of ``rules`` on the case at once (one statement)."""
+    CaseDeadline.objects.filter(
+        case_type=ContentType.objects.get_for_model(case, for_concrete_model=True), case_id=case.pk,
+        rule_id__in=[r.id for r in rules], status=CaseDeadline.Status.OPEN,
+    ).update(status=status)
+
+
 def withdraw(ctx):
-    for rule in d.RULES:
-        close_deadline(ctx.case, rule.id, CANCELLED)
+    _close_open(ctx.case, CANCELLED)
 
 
 def case_documents(case) -> list:
@@ -232,5 +236,4 @@ def case_documents(case) -> list:
 def refer_to_arbitration(ctx):
     """The papers go with the referral: every document of the case, each with its hash."""
     ctx.payload["papers"] = [{"id": doc.pk, "name": doc.name, "sha256": doc.sha256} for doc in case_documents(ctx.case)]
-    for rule in d.RULES:
-        close_deadline(ctx.case, rule.id, CANCELLED)
+    _close_open(ctx.case, CANCELLED)

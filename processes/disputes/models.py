@@ -19,6 +19,8 @@ from workflow.models import Case
 from .states import Category, DeclineReason, DisputeState
 
 S = DisputeState
+#: Mediators are assigned from ``accepted`` on, moving the case to ``mediating``: before that none exist.
+NO_MEDIATORS_YET = frozenset({S.APPLIED, S.ACCEPTED, S.DECLINED})
 
 
 class Dispute(Case):
@@ -83,7 +85,7 @@ class Dispute(Case):
     # Who takes part ------------------------------------------------------------------
     def active_mediator_ids(self) -> list[int]:
         """The mediators assigned and not recused (they act and read the confidential minutes)."""
-        if not self.pk:
+        if not self.pk or self.state in NO_MEDIATORS_YET:
             return []
         cached = getattr(self, "_active_mediators", None)
         if cached is None:

@@ -197,18 +197,19 @@ def is_provisional_deadline(rule_id: str, counted_from: dt.date, due_on: dt.date
     return rule.roll_to_working_day and calendar.is_provisional(due_on.year)
 
 
-def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None = None) -> dt.date:
+def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None = None, *, calendar=None) -> dt.date:
     """The last day of the period that starts on ``start`` (the start day itself not counted).
 
     Working-day periods count only working days (of the notice, or else of the
     statute); other periods end on the same-numbered day and, if the rule says so,
-    roll to the next working day (:func:`roll_forward`).
+    roll to the next working day (:func:`roll_forward`). ``calendar``: a
+    :class:`~.working_days.WorkCalendar` to count on (and to keep the years it loads).
     """
     from .working_days import WorkCalendar
 
     rule = get_rule(rule_id)
     length = n if n is not None else effective_n(rule, organisation)
-    calendar = WorkCalendar()
+    calendar = calendar if calendar is not None else WorkCalendar()
     if rule.unit == Unit.WORKING_DAYS:
         return calendar.add_working_days(start, length)
     if rule.unit == Unit.CALENDAR_DAYS:
@@ -233,9 +234,12 @@ def start_deadline(
     an event); either way the payload names the rule and its source.
     """
     from ..deadlines import set_deadline
+    from .working_days import WorkCalendar
 
-    due = due_on or compute_due(rule_id, start, case.organisation, n=n)
-    row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due)
+    # One calendar for the due date and the provisional check: each year is read once.
+    calendar = WorkCalendar()
+    due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
+    row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar)
     if payload is not None:
         payload.setdefault("deadlines", []).append(
             {
