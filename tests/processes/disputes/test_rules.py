@@ -148,7 +148,8 @@ def test_a_recused_mediator_can_no_longer_act(people, walk):
     svc.dispute_decide_recusal(case=case, actor=people.chair, granted=True, reason="理由成立 Well founded.",
                                now=at(DAY0))
     with pytest.raises(ActionForbidden):
-        svc.dispute_record_session(case=case, actor=people.mediator1, attendance="双方 Both.", minutes="笔录 Minutes.", now=at(DAY0))
+        svc.dispute_record_session(case=case, actor=people.mediator1, attendance="双方 Both.", minutes="笔录 Minutes.",
+                                   now=at(DAY0))
     with pytest.raises(GuardFailed) as exc:  # and is not assigned again
         svc.dispute_assign_mediators(case=case, actor=people.chair, mediators=[people.mediator1], now=at(DAY0))
     assert exc.value.detail == str(lc.MEDIATOR_RECUSED % {"names": "mediator1"})
@@ -170,7 +171,8 @@ def test_an_undeclared_mediator_first_declares_no_conflict(people, walk):
     case = walk("accepted")
     svc.dispute_assign_mediators(case=case, actor=people.chair, mediators=[people.mediator1], now=at(DAY0))
     with pytest.raises(GuardFailed) as exc:
-        svc.dispute_record_session(case=case, actor=people.mediator1, attendance="双方 Both.", minutes="笔录 Minutes.", now=at(DAY0))
+        svc.dispute_record_session(case=case, actor=people.mediator1, attendance="双方 Both.", minutes="笔录 Minutes.",
+                                   now=at(DAY0))
     assert exc.value.detail == str(lc.NOT_DECLARED)
 
 
