@@ -300,6 +300,10 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+# Labour disputes: the weekly report of open group disputes, Mondays 07:00 Asia/Shanghai.
+CELERY_BEAT_SCHEDULE["disputes-weekly-group-report"] = {
+    "task": "processes.disputes.tasks.weekly_group_report", "schedule": crontab(day_of_week=1, hour=7, minute=0),
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

@@ -253,3 +253,25 @@ class DisputeSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dispute} #{self.number}"
+
+
+class GroupDisputeReport(models.Model):
+    """The weekly report of open group disputes as generated on a Monday (第七条; weekly reporting duty).
+
+    One per organisation and week: generating it again that week replaces its rows.
+    """
+
+    organisation = models.ForeignKey("workflow.Organisation", on_delete=models.PROTECT, related_name="+")
+    week_of = models.DateField(_("周一 Week of"))
+    generated_at = models.DateTimeField(_("生成时间 Generated at"))
+    count = models.PositiveIntegerField(_("未结集体争议 Open group disputes"), default=0)
+    rows = models.JSONField(_("明细 Rows"), default=list)
+
+    class Meta:
+        ordering = ["-week_of", "organisation"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "week_of"], name="group_report_once_a_week")]
+        verbose_name = _("集体争议周报 Weekly group-dispute report")
+        verbose_name_plural = _("集体争议周报 Weekly group-dispute reports")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.week_of}"

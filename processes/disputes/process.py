@@ -15,6 +15,7 @@ from .flows import DisputeFlow
 from .lifecycle import build_transitions
 from .models import Dispute, DisputeWorker
 from .notices import limitation_end
+from .report import REPORT_ROLES
 from .serializers import CreateInput, DisputeDetailSerializer
 from .states import Category, DisputeState
 
@@ -97,6 +98,9 @@ def register() -> ProcessSpec:
             search_fields=("reference", "respondent"),
             deadline_rules=d.RULES,
             closed_states=frozenset({DisputeState.CLOSED, DisputeState.REFERRED}),
+            # The weekly report of open group disputes (第七条), with its CSV.
+            menu=({"label": _("集体争议周报 Group-dispute report"), "url_name": "disputes-group-report-page",
+                   "roles": REPORT_ROLES},),
             seed_demo=_seed_demo,
             detail_template="disputes/detail.html",
             api_urls="processes.disputes.api_urls",

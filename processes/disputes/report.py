@@ -72,3 +72,47 @@ def report_csv_rows(report: dict):
         yield [r["reference"], r["organisation"], r["respondent"], r["category"], r["workers"],
                "、".join(r["representatives"]), r["state_label"], r["received_on"], r["mediation_ends_on"] or "",
                r["arbitration_open_on"] or ""]
+
+
+def generate_weekly_reports(now=None) -> int:
+    """Store this week's report for every organisation with disputes, and tell its chair (idempotent).
+
+    Run every Monday by the beat (:func:`.tasks.weekly_group_report`); running it again the same
+    week replaces the stored rows and notifies nobody twice.
+    """
+    from django.db import transaction
+    from django.utils import timezone
+
+    from workflow.models import Organisation
+    from workflow.notifications.models import NotificationKind
+    from workflow.notifications.services import notify
+
+    from .models import GroupDisputeReport
+
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    made = 0
+    org_ids = Dispute.objects.values_list("organisation_id", flat=True).distinct()
+    for organisation in Organisation.objects.filter(pk__in=org_ids).order_by("code"):
+        report = build_report(organisation, today)
+        with transaction.atomic():
+            row, created = GroupDisputeReport.objects.update_or_create(
+                organisation=organisation, week_of=week_start(today),
+                defaults={"generated_at": now, "count": report["count"], "rows": report["rows"]},
+            )
+            if created and report["count"]:
+                notify(role=Role.CHAIR, organisation=organisation, kind=NotificationKind.DECISION,
+                       title=str(WEEKLY_TITLE % {"n": report["count"], "week": row.week_of.isoformat()}),
+                       url="/disputes/group-report/?organisation=" + organisation.code)
+        made += 1
+    return made
+
+
+WEEKLY_TITLE = _("集体争议周报：%(n)s 件未结（%(week)s） Weekly report: %(n)s open group disputes (week of %(week)s)")
+
+
+def stored_report(organisation, today: dt.date):
+    """This week's stored report of ``organisation``, if the Monday run made one."""
+    from .models import GroupDisputeReport
+
+    return GroupDisputeReport.objects.filter(organisation=organisation, week_of=week_start(today)).first()

@@ -32,8 +32,16 @@ class GroupReportPage(LoginRequiredMixin, View):
             report = report_for_request(request)
         except ServiceError as exc:
             return render(request, "disputes/group_report.html", {"error": exc.detail}, status=exc.status)
+        from django.utils import timezone
+
+        from workflow.models import Organisation
+
+        from .report import stored_report
+
+        stored = stored_report(Organisation.objects.get(code=report["organisation"]["code"]), timezone.localdate())
         return export_response(request, report) or render(
-            request, "disputes/group_report.html", {"report": report, "query": request.GET.urlencode()}
+            request, "disputes/group_report.html",
+            {"report": report, "stored": stored, "query": request.GET.urlencode()},
         )
 
 
