@@ -234,10 +234,8 @@ def start_deadline(
     an event); either way the payload names the rule and its source.
     """
     from ..deadlines import set_deadline
-    from .working_days import WorkCalendar
 
-    # One calendar for the due date and the provisional check: each year is read once.
-    calendar = WorkCalendar()
+    calendar = one_calendar()  # for the due date and the provisional check: each year is read once
     due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
     row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar)
     if payload is not None:
@@ -248,3 +246,11 @@ def start_deadline(
             }
         )
     return row
+
+
+def one_calendar():
+    """A :class:`~workflow.calendar.working_days.WorkCalendar` to share between the computations of one
+    deadline (it keeps the years it has read)."""
+    from workflow.calendar.working_days import WorkCalendar
+
+    return WorkCalendar()
