@@ -185,12 +185,19 @@ class AgreementInput(serializers.Serializer):
 
 class SignInput(serializers.Serializer):
     sha256 = serializers.RegexField(
-        r"^[0-9a-fA-F]{64}$", label=_("协议书 SHA-256 Agreement SHA-256"),
+        r"^[0-9a-fA-F]{64}$", max_length=64, label=_("协议书 SHA-256 Agreement SHA-256"),
         help_text=_("所签版本的哈希（见协议书） The hash of the version you sign (shown with the agreement)"),
     )
     password = serializers.CharField(
         label=_("密码（确认签署） Password (to confirm)"), max_length=200, style={"input_type": "password"},
     )
+
+    def __init__(self, *args, **kwargs):
+        """The form offers the hash of the version the case holds now: the signer confirms what they read."""
+        super().__init__(*args, **kwargs)
+        case = self.context.get("case")
+        if case is not None and case.agreement_document_id:
+            self.fields["sha256"].initial = case.agreement_document.sha256
 
 
 class BreachInput(serializers.Serializer):
