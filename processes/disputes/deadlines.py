@@ -45,7 +45,8 @@ ARBITRATION_RIGHT = DeadlineRule(
     n=15,
     unit=Unit.CALENDAR_DAYS,
     starts_from="create",
-    on_expiry="flag",
+    # Both parties are told then, even while the committee's own period still runs (rules A2).
+    on_expiry="transition:arbitration_open",
     reminders=(),
     statutory=True,
     # The day from which a party may go to arbitration: it is not moved to a working day.

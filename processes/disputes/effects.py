@@ -206,6 +206,15 @@ def _failed(ctx, reason: str, status: str) -> None:
     ctx.after_commit.append(safely(lambda: notices.notify_parties(case=case, text=text)))
 
 
+def arbitration_open(ctx):
+    """第十四条: 15 days after receipt without agreement, either party may apply for arbitration: both are
+    told in writing (the committee's own period may still run)."""
+    case = ctx.case
+    text = notices.arbitration_open_notice(case)
+    ctx.payload["notice"] = text
+    ctx.after_commit.append(safely(lambda: notices.notify_parties(case=case, text=text)))
+
+
 def fail(ctx):
     _failed(ctx, ctx.data["reason"], CANCELLED)
 

@@ -214,6 +214,8 @@ def build_transitions() -> dict[str, TransitionSpec]:
           input=FailInput, effect=effects.fail, apply=Dispute.fail, destructive=True),
         T("expire", _("调解期满未达成协议 Period ended without agreement"), list(MEDIATION_STATES), S.FAILED,
           system_only=True, effect=effects.expire),
+        T("arbitration_open", _("告知可申请仲裁 Tell the parties they may go to arbitration"),
+          [S.APPLIED, *MEDIATION_STATES], None, system_only=True, effect=effects.arbitration_open),
         T("withdraw", _("撤回申请 Withdraw"), list(BEFORE_AGREEMENT), S.WITHDRAWN, actor=p.is_applicant,
           input=WithdrawInput, effect=effects.withdraw, apply=Dispute.withdraw, destructive=True),
         T("refer_to_arbitration", _("转仲裁 Refer to arbitration"), [S.FAILED, S.BREACHED], S.REFERRED,

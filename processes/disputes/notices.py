@@ -35,6 +35,17 @@ def failure_notice(case, *, on: dt.date, reason: str) -> str:
     ) % params
 
 
+def arbitration_open_notice(case) -> str:
+    params = {"ref": case.reference, "received": case.received_on.isoformat(),
+              "day": (case.arbitration_open_on or case.received_on).isoformat()}
+    return _(
+        "%(ref)s：调解委员会于 %(received)s 收到申请，至今未达成调解协议。依据《劳动争议调解仲裁法》第十四条，"
+        "自 %(day)s 起当事人可以依法申请仲裁；调解仍可继续。 "
+        "%(ref)s: the committee received the application on %(received)s and there is no agreement yet. Under "
+        "Art.14 either party may apply for arbitration from %(day)s; mediation may go on."
+    ) % params
+
+
 def decline_notice(case, *, reason_label: str) -> str:
     params = {"ref": case.reference, "reason": reason_label}
     return _(

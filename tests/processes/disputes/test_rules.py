@@ -221,3 +221,24 @@ def test_only_a_mediator_records_someone_elses_application(people, orgs):
 def test_a_limitation_that_looks_expired_is_flagged_not_refused(arose, category, flag, people, orgs):
     case = apply(people, orgs, arose_on=arose, category=category)
     assert case.state == "applied" and case.limitation_flag is flag
+
+
+def test_fifteen_days_after_receipt_both_parties_are_told_they_may_go_to_arbitration(
+    people, orgs, walk, django_capture_on_commit_callbacks
+):
+    """Received 2 March, accepted 4 March: on 17 March (day 15 after receipt) nothing yet; after it the
+    parties are told (第十四条) while mediation goes on until 19 March."""
+    case = consented(people, orgs, DAY0)
+    case = svc.dispute_accept(case=case, actor=people.mediator1, now=at(DAY0 + dt.timedelta(days=2)))
+    with django_capture_on_commit_callbacks(execute=True):
+        timers.sweep(now=at(dt.date(2026, 3, 17), 23))
+    assert not [e for e in case_events(case) if e.action == "arbitration_open"]
+    with django_capture_on_commit_callbacks(execute=True):
+        timers.sweep(now=at(dt.date(2026, 3, 18), 0))
+    case = Dispute.objects.get(pk=case.pk)
+    assert case.state == "accepted"
+    event = list(case_events(case))[-1]
+    assert event.action == "arbitration_open" and "第十四条" in event.payload["notice"]
+    told = set(Notification.objects.filter(case_id=case.pk, title__contains="书面告知")
+               .values_list("user__username", flat=True))
+    assert told == {"member1", "employer1"}
