@@ -37,6 +37,7 @@ REPRESENTATIVES_REQUIRED = _(
     "%(high)s representatives (Art.7)."
 )
 REPRESENTATIVE_NOT_WORKER = _("代表须是所列劳动者之一 A representative must be one of the workers: %(names)s")
+UNKNOWN_APPLICANT = _("未知用户 Unknown user: %(ref)s")
 NOT_A_MEDIATOR = _("须为本单位调解委员会的调解员 Must be a mediator of this organisation's committee: %(names)s")
 MEDIATORS_DISTINCT = _("调解员不能重复 Each mediator may be named only once.")
 NOT_CASE_MEDIATOR = _("不是本案的调解员 Not a mediator of this case: %(name)s")
@@ -92,7 +93,11 @@ class CreateInput(serializers.Serializer):
     received_on = serializers.DateField(label=_("收到申请日 Application received on"), required=False)
     oral = BooleanField(label=_("口头申请 Oral application"), required=False, default=False)
     respondent = serializers.CharField(label=_("被申请人（用人单位） Respondent (employer)"), max_length=200)
-    applicant = UserField(label=_("申请人（口头申请时） Applicant (oral application)"), required=False)
+    # A username typed by the mediator who records an oral application (the create form knows no case to offer from).
+    applicant = serializers.CharField(
+        label=_("申请人用户名（代为记录口头申请时） Applicant's username (oral application recorded for them)"),
+        max_length=150, required=False, allow_blank=True,
+    )
     workers = serializers.ListField(
         label=_("劳动者（集体争议，申请人在先） Workers (group dispute, applicant first)"),
         child=serializers.CharField(max_length=100), required=False, max_length=2000,
@@ -100,6 +105,14 @@ class CreateInput(serializers.Serializer):
     representatives = serializers.ListField(
         label=_("代表 Representatives"), child=serializers.CharField(max_length=100), required=False, max_length=5,
     )
+
+    def validate_applicant(self, value):
+        if not value:
+            return None
+        user = get_user_model().objects.filter(username=value.strip(), is_active=True).first()
+        if user is None:
+            raise serializers.ValidationError(str(UNKNOWN_APPLICANT % {"ref": value}))
+        return user
 
     def validate(self, attrs):
         today = self.context["ctx"].today

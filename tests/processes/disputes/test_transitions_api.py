@@ -125,3 +125,24 @@ def test_bad_create_input_is_a_clear_400(field, value, people, api):
     r = api(people.member).post("/api/v1/disputes/", body, format="json")
     assert r.status_code == 400 and field in r.json()["fields"], r.content
     assert not Dispute.objects.exists()
+
+
+def test_a_mediator_records_an_oral_application_on_the_create_page(people, client):
+    """第十二条 in the UI: the mediator types the applicant's username and ticks 口头申请."""
+    client.force_login(people.mediator1)
+    form = client.get("/disputes/new/")
+    assert form.status_code == 200 and 'name="applicant"' in form.content.decode()
+    r = client.post("/disputes/new/", {
+        "organisation": "acme", "category": "injury", "claims": "停工留薪期工资 9800", "facts": "工伤后停发工资。",
+        "arose_on": "2026-02-01", "oral": "on", "respondent": "艾克米机械有限公司", "applicant": "member1",
+    })
+    assert r.status_code in (302, 303), r.content.decode()[-2000:]
+    case = Dispute.objects.get()
+    assert case.oral and case.applicant == people.member and case.created_by == people.mediator1
+
+
+def test_an_unknown_applicant_is_a_400(people, api):
+    body = {"organisation": "acme", "category": "pay", "claims": CLAIMS, "facts": "F", "arose_on": "2026-01-31",
+            "respondent": "ACME", "oral": True, "applicant": "nobody"}
+    r = api(people.mediator1).post("/api/v1/disputes/", body, format="json")
+    assert r.status_code == 400 and "applicant" in r.json()["fields"]
