@@ -64,3 +64,21 @@ def test_a_signing_password_never_reaches_the_audit_trail(people, walk):
     for event in case_events(case):
         if event.action == "sign_agreement":
             assert event.payload["input"]["password"] == SEALED
+
+
+def test_evidence_is_attached_to_the_session_by_its_hash(people, walk, api):
+    """Evidence uploaded to the case is named in the session with its hash; the audit event names only its id."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workflow.documents.services import document_upload
+
+    case = walk("mediating")
+    doc = document_upload(process="disputes", case_id=case.pk, user=people.member,
+                          file=SimpleUploadedFile("考勤记录.txt", "1月加班40小时".encode()), now=at(DAY0))
+    r = api(people.mediator1).post(f"/api/v1/disputes/{case.pk}/transitions/record_session/",
+                                   {"attendance": "双方 Both.", "minutes": MINUTES, "evidence": [doc.pk]}, format="json")
+    assert r.status_code == 200, r.content
+    session = api(people.member).get(f"/api/v1/disputes/{case.pk}/").json()["sessions"][0]
+    assert session["evidence"] == [{"id": doc.pk, "name": "考勤记录.txt", "version": 1, "sha256": doc.sha256}]
+    event = list(case_events(case))[-1]
+    assert event.payload["evidence"] == [doc.pk]
