@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workflow.api.parsing import BooleanField
@@ -47,6 +48,10 @@ AMOUNT_MAX = Decimal("100000000")
 _CLAIM_LINE = re.compile(r"^(?P<text>.+?)[\s:：,，]+(?:¥|￥|RMB)?\s*(?P<amount>-?[\d.,]+)\s*(?:元)?$")
 
 
+@extend_schema_field({
+    "type": "object", "required": ["text", "amount"],
+    "properties": {"text": {"type": "string", "maxLength": 500}, "amount": {"type": "string", "example": "3200.00"}},
+})
 class ClaimField(serializers.Field):
     """One claim: ``{"text", "amount"}``, or in a form one line "text amount" (请求事项及金额)."""
 
@@ -87,9 +92,10 @@ class CreateInput(serializers.Serializer):
     claims = serializers.ListField(
         label=_("请求事项 Claims"), child=ClaimField(), min_length=1, max_length=50,
         help_text=_("每行一项：内容 金额 One per line: text amount"),
+        style={"example": [{"text": "补发加班工资 Overtime pay", "amount": "3200"}]},
     )
     facts = serializers.CharField(label=_("事实与理由 Facts and reasons"), max_length=20000)
-    arose_on = serializers.DateField(label=_("争议发生日 Dispute arose on"))
+    arose_on = serializers.DateField(label=_("争议发生日 Dispute arose on"), style={"example": "2026-01-01"})
     received_on = serializers.DateField(label=_("收到申请日 Application received on"), required=False)
     oral = BooleanField(label=_("口头申请 Oral application"), required=False, default=False)
     respondent = serializers.CharField(label=_("被申请人（用人单位） Respondent (employer)"), max_length=200)

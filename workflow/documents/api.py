@@ -111,6 +111,13 @@ class DocumentDetailView(APIView):
         return Response(document_representation(doc, detail=True))
 
 
+def content_types_schema() -> dict:
+    """A document's content is served with its own type: every type an upload may have (PDF, images…)."""
+    from .sniff import ALLOWED
+
+    return {(200, t): bytes for t in ["application/octet-stream", *sorted(set(ALLOWED.values()))]}
+
+
 def content_response(doc) -> FileResponse:
     """The stored bytes, always as a download: an upload is never rendered inline by the browser."""
     response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name, content_type=doc.content_type)
@@ -120,13 +127,13 @@ def content_response(doc) -> FileResponse:
 
 
 class DocumentContentView(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @extend_schema(responses=content_types_schema())
     def get(self, request, pk):
         return content_response(services.get_visible_document(document_id=pk, user=request.user))
 
 
 class DocumentDiffView(APIView):
-    @extend_schema(responses=dict)
+    @extend_schema(responses={200: dict, **error_responses("400")})  # 400: not two text documents of one case
     def get(self, request, pk, other_pk):
         doc = services.get_visible_document(document_id=pk, user=request.user)
         other = services.get_visible_document(document_id=other_pk, user=request.user)
