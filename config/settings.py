@@ -300,6 +300,15 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+# Labour disputes: their categories differ from the proposals' (both API fields are named "category").
+SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {}).update({
+    "CategoryEnum": "processes.proposals.states.Category",  # the proposals' name, as before
+    "DisputeCategoryEnum": "processes.disputes.states.Category",
+})
+# Labour disputes: the weekly report of open group disputes, Mondays 07:00 Asia/Shanghai.
+CELERY_BEAT_SCHEDULE["disputes-weekly-group-report"] = {
+    "task": "processes.disputes.tasks.weekly_group_report", "schedule": crontab(day_of_week=1, hour=7, minute=0),
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

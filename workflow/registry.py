@@ -81,6 +81,9 @@ class TransitionSpec:
     system_only: bool = False
     description: str | Promise = ""
     destructive: bool = False  # ends or sends back the case (reject, return, merge): pages style it as such
+    #: Input fields the audit trail records as ``"[sealed]"``, never their content (confidential
+    #: minutes, a password re-entered to sign): see :mod:`workflow.sealing`.
+    sealed: tuple = ()
 
     @property
     def method_name(self) -> str:

@@ -32,6 +32,7 @@ from .errors import (
     TransitionNotAllowed,
 )
 from .models import Organisation
+from .sealing import sealed_input
 
 
 @dataclass
@@ -200,7 +201,10 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
     _call_transition(case, tspec.method_name, ctx)
     case.version += 1
     case.save()
-    payload = {"input": _json_safe(ctx.data), **ctx.payload}
+    recorded, sealed = sealed_input(tspec, ctx.data)
+    payload = {"input": _json_safe(recorded), **ctx.payload}
+    if sealed:
+        payload["sealed"] = sealed
     if actor.on_behalf_of is not None:
         payload["delegation"] = {"on_behalf_of": actor.on_behalf_of.get_username()}
     record_event(

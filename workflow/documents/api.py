@@ -112,6 +112,13 @@ class DocumentDetailView(APIView):
         return Response(document_representation(doc, detail=True))
 
 
+def content_types_schema() -> dict:
+    """A document's content is served with its own type: every type an upload may have (PDF, images…)."""
+    from .sniff import ALLOWED
+
+    return {(200, t): bytes for t in ["application/octet-stream", *sorted(set(ALLOWED.values()))]}
+
+
 def content_response(doc) -> FileResponse:
     """The stored bytes, always as a download: an upload is never rendered inline by the browser."""
     response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name, content_type=doc.content_type)

@@ -19,7 +19,7 @@ TEXTAREA_MIN_LENGTH = 200
 class UIField:
     name: str
     label: str
-    kind: str  # text, textarea, select, multiselect, list, number, date, datetime, checkbox
+    kind: str  # text, textarea, select, multiselect, list, number, date, datetime, checkbox, password
     required: bool = False
     choices: list[tuple[str, str]] = field(default_factory=list)
     help_text: str = ""
@@ -101,6 +101,8 @@ def _kind(f) -> tuple[str, dict]:
         return "datetime", {}
     if isinstance(f, serializers.DateField):
         return "date", {}
+    if isinstance(f, serializers.CharField) and (getattr(f, "style", None) or {}).get("input_type") == "password":
+        return "password", {}  # a secret re-entered (to sign): masked, never echoed back
     if isinstance(f, serializers.CharField):
         long_text = f.max_length is None or f.max_length > TEXTAREA_MIN_LENGTH
         return ("textarea" if long_text else "text"), {}
