@@ -81,6 +81,9 @@ class TransitionSpec:
     system_only: bool = False
     description: str | Promise = ""
     destructive: bool = False  # ends or sends back the case (reject, return, merge): pages style it as such
+    #: Input fields of this transition that are restricted personal data: the audit event records
+    #: ``"[restricted]"`` in their place (see :func:`restricted_input_names`).
+    restricted_input: tuple = ()
 
     @property
     def method_name(self) -> str:
@@ -135,6 +138,13 @@ class ProcessSpec:
     #: Inbox items beyond the flow's open step (a countersign expected of a co-department…):
     #: ``fn(user, limit) -> list`` of :func:`workflow.inbox.source_item` (see ``workflow.inbox``).
     inbox_sources: tuple = ()
+    #: Input fields (of the creation and of every transition) that are restricted personal data
+    #: (an aid applicant's ID number, income, bank account): the audit trail records
+    #: ``"[restricted]"`` instead of the value; the case keeps it for :meth:`Case.restricted_data`.
+    restricted_fields: frozenset = frozenset()
+    #: Roles that may open the case's restricted personal data (each read audited); ``None``:
+    #: the engine's default :data:`workflow.roles.RESTRICTED_DATA_ROLES`.
+    restricted_roles: frozenset | None = None
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)
@@ -197,3 +207,22 @@ def for_model(model) -> ProcessSpec | None:
 
 def unregister(key: str) -> None:
     _REGISTRY.pop(key, None)
+
+
+#: What the audit trail records in place of a restricted input value.
+RESTRICTED_MARK = "[restricted]"
+
+
+def restricted_input_names(process: ProcessSpec, tspec: TransitionSpec | None = None) -> frozenset:
+    """The input field names whose values never reach the audit trail (creation: ``tspec=None``)."""
+    names = set(process.restricted_fields or ())
+    if tspec is not None:
+        names |= set(tspec.restricted_input or ())
+    return frozenset(names)
+
+
+def mask_restricted_input(data: dict, names) -> dict:
+    """``data`` with the value of each restricted field (present and not empty) replaced by the mark."""
+    if not names:
+        return data
+    return {k: (RESTRICTED_MARK if k in names and v not in (None, "", [], {}) else v) for k, v in data.items()}
