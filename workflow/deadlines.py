@@ -20,21 +20,31 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
 
 
-def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
+def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date, calendar=None) -> bool:
     from .calendar.rules import is_provisional_deadline
 
-    return is_provisional_deadline(rule_id, counted_from, due_on)
+    return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)
 
 
-def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> CaseDeadline:
+def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None,
+                 closes: tuple = ()) -> CaseDeadline:
     """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced.
 
-    It is provisional when it counted on a year whose holiday notice is not loaded.
+    It is provisional when it counted on a year whose holiday notice is not loaded
+    (``calendar``: the :class:`WorkCalendar` the due date was computed on, so no year is read twice).
+    ``closes``: rules whose open deadlines the same step has met (closed as ``met`` in the same
+    statement that replaces the old row).
     """
-    CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
-        status=CaseDeadline.Status.CANCELLED
+    from django.db.models import Case as Choose
+    from django.db.models import Value, When
+
+    status = CaseDeadline.Status
+    rules = [rule_id, *closes]
+    CaseDeadline.objects.filter(**_case_filter(case), rule_id__in=rules, status=status.OPEN).update(
+        status=Choose(When(rule_id=rule_id, then=Value(status.CANCELLED)), default=Value(status.MET))
+        if closes else status.CANCELLED
     )
-    return CaseDeadline.objects.create(
+    row = CaseDeadline.objects.create(
         **_case_filter(case),
         case_ref=case.reference,
         organisation_id=case.organisation_id,
@@ -42,8 +52,15 @@ def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date) -> 
         starts_on=starts_on,
         due_on=due_on,
         due_at=end_of_day(due_on),
-        provisional=_provisional(rule_id, starts_on, due_on),
+        provisional=_provisional(rule_id, starts_on, due_on, calendar),
     )
+    # The step this transition opens reads its due date from here, not from the table again.
+    case.__dict__.setdefault(_OPENED_DEADLINES, {})[rule_id] = row
+    return row
+
+
+#: Deadlines opened on a case instance in this transaction (read back by :func:`due_at_for`).
+_OPENED_DEADLINES = "_deadlines_opened_here"
 
 
 def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
@@ -67,6 +84,7 @@ def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
 
 
 def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) -> None:
+    case.__dict__.get(_OPENED_DEADLINES, {}).pop(rule_id, None)
     CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
         status=status
     )
@@ -82,7 +100,7 @@ def open_deadline(case, rule_id: str) -> CaseDeadline | None:
 
 
 def due_at_for(case, rule_id: str):
-    row = open_deadline(case, rule_id)
+    row = case.__dict__.get(_OPENED_DEADLINES, {}).get(rule_id) or open_deadline(case, rule_id)
     return row.due_at if row is not None else None
 
 

@@ -33,8 +33,7 @@ def submit(ctx):
 
 
 def precheck(ctx):
-    close_deadline(ctx.case, d.PRECHECK.id)
-    start_deadline(ctx.case, d.VISIT.id, ctx.today, payload=ctx.payload)
+    start_deadline(ctx.case, d.VISIT.id, ctx.today, payload=ctx.payload, closes=(d.PRECHECK.id,))
 
 
 def return_for_info(ctx):
@@ -43,7 +42,7 @@ def return_for_info(ctx):
 
 def record_visit(ctx):
     case = ctx.case
-    case.visitors.set(ctx.data["visitors"])
+    case.visitor_ids = [u.pk for u in ctx.data["visitors"]]
     case.visit_report = ctx.data["report"]
     case.visited_on = ctx.today
     close_deadline(case, d.VISIT.id)
@@ -68,14 +67,14 @@ def assess_tier(ctx):
     ctx.payload["proposed_amount"] = str(case.proposed_amount)
 
 
-def _publish(ctx, rule_id: str, amount) -> None:
+def _publish(ctx, rule_id: str, amount, closes: tuple = ()) -> None:
     case = ctx.case
     case.notice_text = notices.notice_text(case, amount)
     case.notice_hash = notices.text_hash(case.notice_text)
     case.notice_published_on = ctx.today
     case.notice_taken_down_on = None
     n = notice_days(case.organisation) if rule_id == d.NOTICE.id else None
-    row = start_deadline(case, rule_id, ctx.today, payload=ctx.payload, n=n)
+    row = start_deadline(case, rule_id, ctx.today, payload=ctx.payload, n=n, closes=closes)
     case.notice_ends_on = row.due_on
     ctx.payload["notice"] = {"hash": case.notice_hash, "published_on": ctx.today.isoformat(),
                              "ends_on": row.due_on.isoformat(), "channel": "notice_page"}
@@ -95,12 +94,12 @@ def object_(ctx):
     objection = AidObjection.objects.create(
         case=case, objector_id=ctx.data["objector"], grounds=ctx.data["grounds"], filed_at=ctx.now
     )
-    close_deadline(case, d.NOTICE.id, CANCELLED)
-    start_deadline(case, d.OBJECTION_REVIEW.id, ctx.today, payload=ctx.payload)
+    # The notice's own row is closed (met: it ran until the objection) in the same statement.
+    start_deadline(case, d.OBJECTION_REVIEW.id, ctx.today, payload=ctx.payload, closes=(d.NOTICE.id,))
     ctx.payload["objection"] = objection.pk
 
 
-def _decide_objection(ctx, outcome: str) -> None:
+def _decide_objection(ctx, outcome: str, *, close: bool = True) -> None:
     objection = ctx.case.objections.select_for_update().filter(outcome=AidObjection.Outcome.OPEN).first()
     if objection is not None:
         objection.outcome = outcome
@@ -108,7 +107,8 @@ def _decide_objection(ctx, outcome: str) -> None:
         objection.decision = ctx.data["reason"]
         objection.save(update_fields=["outcome", "decided_at", "decision"])
         ctx.payload["objection"] = objection.pk
-    close_deadline(ctx.case, d.OBJECTION_REVIEW.id)
+    if close:
+        close_deadline(ctx.case, d.OBJECTION_REVIEW.id)
 
 
 def uphold_objection(ctx):
@@ -118,8 +118,8 @@ def uphold_objection(ctx):
 
 def dismiss_objection(ctx):
     """The objection fails: a fresh notice period starts (rules.md A4: back to PUBLIC_NOTICE)."""
-    _decide_objection(ctx, AidObjection.Outcome.DISMISSED)
-    publish_notice(ctx)
+    _decide_objection(ctx, AidObjection.Outcome.DISMISSED, close=False)
+    _publish(ctx, d.NOTICE.id, ctx.case.proposed_amount, closes=(d.OBJECTION_REVIEW.id,))
 
 
 def close_notice(ctx):
@@ -128,6 +128,7 @@ def close_notice(ctx):
 
 
 def escalate(ctx):
+    """The aid centre's level gets its own approval period (the committee's is replaced)."""
     ctx.case.proposed_amount = ctx.data["amount"]
     start_deadline(ctx.case, d.APPROVAL.id, ctx.today, payload=ctx.payload)
     ctx.payload["committee_limit"] = str(rules.committee_limit(ctx.case.organisation, ctx.case.aid_type))
@@ -172,8 +173,8 @@ def disburse(ctx):
         case=ctx.case, actor=ctx.actor, amount=ctx.case.approved_amount, transaction_ref=ctx.data["transaction_ref"],
         paid_on=ctx.data["paid_on"], now=ctx.now, meta=ctx.meta,
     )
-    ctx.payload["ledger_entry"] = entry.pk
-    ctx.payload["balance_after"] = str(entry.balance_after)
+    ctx.payload["ledger_entry"] = {"id": entry.pk, "fund": entry.fund.reference, "amount": str(entry.amount),
+                                   "balance_after": str(entry.balance_after)}
 
 
 def archive(ctx):

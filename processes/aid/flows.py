@@ -15,9 +15,7 @@ from . import deadlines as d
 from .states import AidState as S
 
 filer = case_users(lambda c: sorted(c.participant_ids()))
-checkers = [by_role(Role.VERIFIER), by_role(Role.UNION_COMMITTEE)]
 committee = by_role(Role.UNION_COMMITTEE)
-union = [committee, by_role(Role.CHAIR)]
 centre = by_role(Role.AID_CENTRE, organisation=lambda c: c.organisation.parent or c.organisation)
 
 STEP_FOR_STATE = {
@@ -37,11 +35,11 @@ class AidFlow(CaseFlowMixin, flow.Flow):
     start = flow.StartHandle(this.start_case).Next(this.route)
     route = route_by_state(STEP_FOR_STATE)
     draft = CaseStep(_("完善并提交申请 Complete and submit"), who=[filer]).Next(this.route)
-    submitted = CaseStep(_("初审 Pre-check"), who=checkers, deadline=d.PRECHECK.id).Next(this.route)
+    submitted = CaseStep(_("初审 Pre-check"), who=[by_role(Role.VERIFIER)], deadline=d.PRECHECK.id).Next(this.route)
     returned = CaseStep(_("补充材料后重新提交 Add the missing items and resubmit"), who=[filer]).Next(this.route)
     prechecked = CaseStep(_("入户核查 Home visit"), who=[by_role(Role.VERIFIER)], deadline=d.VISIT.id).Next(this.route)
-    verified = CaseStep(_("评定困难档次 Assess the tier"), who=checkers).Next(this.route)
-    assessed = CaseStep(_("发布公示 Publish the notice"), who=union).Next(this.route)
+    verified = CaseStep(_("评定困难档次 Assess the tier"), who=[committee]).Next(this.route)
+    assessed = CaseStep(_("发布公示 Publish the notice"), who=[committee]).Next(this.route)
     public_notice = CaseStep(_("公示中 On public notice"), who=[], deadline=d.NOTICE.id).Next(this.route)
     objection_review = CaseStep(
         _("复核异议 Review the objection"), who=[committee], deadline=d.OBJECTION_REVIEW.id
@@ -51,7 +49,7 @@ class AidFlow(CaseFlowMixin, flow.Flow):
         this.route
     )
     approved = CaseStep(_("发放 Pay"), who=[by_role(Role.FINANCE)]).Next(this.route)
-    disbursed = CaseStep(_("建档（紧急救助先公示） File (emergencies: publish first)"), who=union).Next(this.route)
+    disbursed = CaseStep(_("建档（紧急救助先公示） File (emergencies: publish first)"), who=[committee]).Next(this.route)
     post_notice = CaseStep(_("事后公示中 Notice after payment"), who=[], deadline=d.POST_NOTICE.id).Next(this.route)
     archived = CaseStep(_("已建档，待年度复核 Filed; annual review"), who=[]).Next(this.route)
     annual_review = CaseStep(_("复核结论 Review outcome"), who=[committee]).Next(this.route)

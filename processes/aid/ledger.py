@@ -41,12 +41,14 @@ def _locked_fund(organisation, year: int) -> AidFund:
     fund = AidFund.objects.select_for_update().filter(organisation=organisation, year=year).first()
     if fund is None:
         raise GuardFailed(str(NO_FUND % {"year": year}), rule="aid.fund_balance")
+    fund.organisation = organisation  # already in hand: its code labels the fund
     return fund
 
 
 def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booked_on: dt.date, meta=None,
-          **fields) -> AidLedgerEntry:
-    """Write one entry, move the balance and record the entry in the fund's audit chain."""
+          audit: bool = True, **fields) -> AidLedgerEntry:
+    """Write one entry, move the balance and record the entry in the fund's audit chain (``audit``;
+    a disbursement is recorded instead by the case's ``disburse`` event, in the same transaction)."""
     sign = -1 if kind == EntryKind.DISBURSEMENT else 1
     balance = fund.balance + sign * amount
     if balance < 0:
@@ -57,6 +59,8 @@ def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booke
         fund=fund, kind=kind, amount=amount, booked_on=booked_on, balance_after=balance, created_by=actor.user,
         created_at=now, **fields,
     )
+    if not audit:
+        return entry
     payload = {"entry": entry.pk, "kind": kind, "amount": str(amount), "balance_after": str(balance)}
     if entry.case_id:
         payload["case"] = fields["case"].reference
@@ -72,7 +76,7 @@ def ledger_disburse(*, case, actor: Actor, amount: Decimal, transaction_ref: str
     fund = _locked_fund(case.organisation, paid_on.year)
     return _book(
         fund, kind=EntryKind.DISBURSEMENT, amount=amount, actor=actor, now=now, booked_on=paid_on, meta=meta,
-        case=case, aid_type=case.aid_type, tier=case.tier, transaction_ref=transaction_ref,
+        audit=False, case=case, aid_type=case.aid_type, tier=case.tier, transaction_ref=transaction_ref,
     )
 
 

@@ -48,7 +48,8 @@ class AidCase(Case):
     medical_details = models.TextField(_("病情 Medical details"), blank=True)
 
     missing_items = models.TextField(_("需补充材料 Missing items"), blank=True)
-    visitors = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("入户人员 Visitors"))
+    #: The verifiers who made the home visit (user ids): none of them may approve the case.
+    visitor_ids = models.JSONField(_("入户人员 Visitors"), default=list, blank=True)
     visit_report = models.TextField(_("入户调查报告 Visit report"), blank=True)
     visited_on = models.DateField(_("入户日期 Visited on"), null=True, blank=True)
 
@@ -104,6 +105,12 @@ class AidCase(Case):
             "medical_details": self.medical_details,
             "bank_account": self.bank_account,
         }
+
+    @property
+    def visitors(self) -> list:
+        from django.contrib.auth import get_user_model
+
+        return list(get_user_model().objects.filter(pk__in=self.visitor_ids).order_by("username"))
 
     @property
     def id_number_masked(self) -> str:

@@ -17,7 +17,7 @@ def not_a_visitor(case, user, acting_for):
     """Approver ≠ verifier (rules.md A4 "Process 2": approver ≠ verifier ≠ applicant)."""
     from .lifecycle import APPROVER_VISITED
 
-    ids = set(case.visitors.values_list("pk", flat=True)) if case.pk else set()
+    ids = set(case.visitor_ids or ())
     if user.pk in ids or (acting_for and acting_for in ids):
         return str(APPROVER_VISITED)
     return None

@@ -115,7 +115,14 @@ class VisitInput(serializers.Serializer):
             raise serializers.ValidationError(str(TWO_VISITORS))
         if any(u.pk in case.participant_ids() for u in value):
             raise serializers.ValidationError(str(VISITOR_IS_APPLICANT))
-        outsiders = [u.get_username() for u in value if Role.VERIFIER not in roles_at(u, case.organisation, own_only=True)]
+        from workflow.models import RoleAssignment
+
+        verifiers = set(
+            RoleAssignment.objects.current().filter(
+                user__in=value, role=Role.VERIFIER, organisation=case.organisation
+            ).values_list("user_id", flat=True)
+        )
+        outsiders = [u.get_username() for u in value if u.pk not in verifiers]
         if outsiders:
             raise serializers.ValidationError(str(NOT_A_VERIFIER % {"names": ", ".join(outsiders)}))
         return value
@@ -192,7 +199,7 @@ class AidDetailSerializer(serializers.ModelSerializer):
         return "***"
 
     def get_visitors(self, obj):
-        return [u.get_username() for u in obj.visitors.all()] if obj.pk else []
+        return [u.get_username() for u in obj.visitors]
 
     def get_tier_rule(self, obj):
         """The rule, 低保 used and outcome; the income figures stay restricted."""

@@ -197,7 +197,7 @@ def is_provisional_deadline(rule_id: str, counted_from: dt.date, due_on: dt.date
     return rule.roll_to_working_day and calendar.is_provisional(due_on.year)
 
 
-def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None = None) -> dt.date:
+def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None = None, *, calendar=None) -> dt.date:
     """The last day of the period that starts on ``start`` (the start day itself not counted).
 
     Working-day periods count only working days (of the notice, or else of the
@@ -208,7 +208,7 @@ def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None =
 
     rule = get_rule(rule_id)
     length = n if n is not None else effective_n(rule, organisation)
-    calendar = WorkCalendar()
+    calendar = calendar or WorkCalendar()
     if rule.unit == Unit.WORKING_DAYS:
         return calendar.add_working_days(start, length)
     if rule.unit == Unit.CALENDAR_DAYS:
@@ -224,18 +224,22 @@ def compute_due(rule_id: str, start: dt.date, organisation=None, n: int | None =
 
 def start_deadline(
     case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None,
-    due_on: dt.date | None = None,
+    due_on: dt.date | None = None, closes: tuple = (),
 ):
     """Open the deadline of ``rule_id`` on the case and record it in the audit payload if given.
 
     The due date is the rule's from ``start`` (with ``n`` instead of the rule's length if
     given), or ``due_on`` when the process has fixed it otherwise (a window cut short by
-    an event); either way the payload names the rule and its source.
+    an event); either way the payload names the rule and its source. ``closes``: rules whose
+    open deadlines this step met (closed in the same statement, see :func:`set_deadline`).
     """
     from ..deadlines import set_deadline
+    from .working_days import WorkCalendar
 
-    due = due_on or compute_due(rule_id, start, case.organisation, n=n)
-    row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due)
+    # One calendar for the due date and the provisional check: each year is read once.
+    calendar = WorkCalendar()
+    due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
+    row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar, closes=tuple(closes))
     if payload is not None:
         payload.setdefault("deadlines", []).append(
             {
