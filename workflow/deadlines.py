@@ -20,10 +20,10 @@ def end_of_day(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=tz)
 
 
-def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date, calendar=None) -> bool:
+def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
     from .calendar.rules import is_provisional_deadline
 
-    return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)
+    return is_provisional_deadline(rule_id, counted_from, due_on)
 
 
 def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None,
@@ -52,7 +52,7 @@ def set_deadline(case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, cal
         starts_on=starts_on,
         due_on=due_on,
         due_at=end_of_day(due_on),
-        provisional=_provisional(rule_id, starts_on, due_on, calendar),
+        provisional=_provisional_on(calendar, rule_id, starts_on, due_on),
     )
     # The step this transition opens reads its due date from here, not from the table again.
     case.__dict__.setdefault(_OPENED_DEADLINES, {})[rule_id] = row
@@ -151,3 +151,10 @@ def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
         if rule is not None and rule.roll_to_working_day and not calendar.is_working_day(row.due_on):
             result.append(row)
     return result
+
+
+def _provisional_on(calendar, rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
+    """:func:`_provisional`, on the calendar the due date was computed on when there is one."""
+    from workflow.calendar.rules import is_provisional_deadline
+
+    return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)

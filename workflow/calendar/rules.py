@@ -234,10 +234,9 @@ def start_deadline(
     open deadlines this step met (closed in the same statement, see :func:`set_deadline`).
     """
     from ..deadlines import set_deadline
-    from .working_days import WorkCalendar
 
     # One calendar for the due date and the provisional check: each year is read once.
-    calendar = WorkCalendar()
+    calendar = _one_calendar()
     due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
     row = set_deadline(case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar, closes=tuple(closes))
     if payload is not None:
@@ -248,3 +247,10 @@ def start_deadline(
             }
         )
     return row
+
+
+def _one_calendar():
+    """A fresh :class:`WorkCalendar` (each year read once, on first use)."""
+    from workflow.calendar.working_days import WorkCalendar
+
+    return WorkCalendar()
