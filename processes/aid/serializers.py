@@ -174,6 +174,7 @@ class AidDetailSerializer(serializers.ModelSerializer):
     rigid_expenses = serializers.SerializerMethodField()
     visitors = serializers.SerializerMethodField(label=_("入户人员 Visitors"))
     tier_rule = serializers.SerializerMethodField(label=_("评定依据 Tier rule"))
+    objections = serializers.SerializerMethodField(label=_("公示异议 Objections"))
 
     class Meta:
         model = AidCase
@@ -184,7 +185,7 @@ class AidDetailSerializer(serializers.ModelSerializer):
             "proposed_amount", "notice_text", "notice_hash", "notice_published_on", "notice_ends_on",
             "notice_taken_down_on", "approved_amount", "approval_level", "decision_reason", "emergency",
             "emergency_approvers", "justification", "transaction_ref", "paid_on", "file_number", "archived_on",
-            "reviewed_on", "exit_reason",
+            "reviewed_on", "exit_reason", "objections",
         ]
 
     def get_applicant(self, obj):
@@ -205,3 +206,18 @@ class AidDetailSerializer(serializers.ModelSerializer):
         """The rule, 低保 used and outcome; the income figures stay restricted."""
         keep = ("rule", "dibao_monthly", "household_size", "tier")
         return {k: v for k, v in (obj.tier_inputs or {}).items() if k in keep}
+
+    def get_objections(self, obj):
+        """Grounds and outcome for every reader; the objector only for the committee and auditors."""
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        named = bool(user is not None and roles_at(user, obj.organisation) & OBJECTOR_READERS)
+        return [
+            {"grounds": o.grounds, "outcome": o.outcome, "filed_at": o.filed_at.isoformat(), "decision": o.decision,
+             "objector": o.objector.get_username() if named else "[restricted]"}
+            for o in obj.objections.select_related("objector")
+        ] if obj.pk else []
+
+
+#: Who may know who objected to a notice (issue: "visible only to the committee and auditors").
+OBJECTOR_READERS = frozenset({Role.UNION_COMMITTEE, Role.AUDITOR})

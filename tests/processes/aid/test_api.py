@@ -99,3 +99,18 @@ def test_objection_on_the_last_day_is_accepted_and_the_day_after_refused(people,
     assert AidCase.objects.get(pk=case.pk).state == "objection_review"
     assert AidCase.objects.get(pk=late.pk).state == "public_notice"
     assert DAY0 == dt.date(2026, 3, 2)
+
+
+def test_the_objector_is_named_to_the_committee_and_auditors_only(api, people, walk):
+    from processes.aid import services as svc
+
+    case = walk("public_notice")
+    svc.aid_object(case_id=case.pk, actor=people.member2, grounds="家有两套住房 Owns two flats", now=at(DAY0))
+    for who, shown in (("committee1", "member2"), ("auditor", "member2"), ("visitor1", "[restricted]"),
+                       ("finance", "[restricted]"), ("member", "[restricted]")):
+        r = api(getattr(people, who)).get(f"/api/v1/aid/{case.pk}/")
+        assert r.status_code == 200, (who, r.content)
+        body = json.dumps(r.json(), ensure_ascii=False)
+        assert f'"objector": "{shown}"' in body, who
+        if shown != "member2":
+            assert "member2" not in body, who
