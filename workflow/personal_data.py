@@ -45,9 +45,10 @@ def reveal_restricted(*, process: str, case_id: int, user, fields: list[str], me
     """
     with transaction.atomic():
         case = get_visible_case(process=process, case_id=case_id, user=user, lock=True)
-        if not policy.can_read_restricted(user, case.organisation):
+        roles = restricted_roles(process)
+        if not policy.can_read_restricted(user, case.organisation, roles):
             raise ActionForbidden(str(NOT_ALLOWED))
-        grant = policy.grant_for(user, case.organisation, RESTRICTED_DATA_ROLES)
+        grant = policy.grant_for(user, case.organisation, roles)
         if grant is None:  # can_read_restricted said yes, so only a policy change can get here
             raise ActionForbidden(str(messages.NO_ROLE))
         values = case.restricted_data()
@@ -65,3 +66,13 @@ def reveal_restricted(*, process: str, case_id: int, user, fields: list[str], me
             meta=meta,
         )
     return {name: values[name] for name in names}
+
+
+def restricted_roles(process) -> frozenset:
+    """The roles that may open a process's restricted data: its ``ProcessSpec.restricted_roles``,
+    else the engine's :data:`RESTRICTED_DATA_ROLES`."""
+    from . import registry
+
+    spec = registry.get(process) if isinstance(process, str) else process
+    roles = getattr(spec, "restricted_roles", None)
+    return frozenset(RESTRICTED_DATA_ROLES if roles is None else roles)

@@ -170,10 +170,12 @@ def grant_for_own(user, organisation, roles) -> Grant | None:
     return None
 
 
-def can_read_restricted(user, organisation: Organisation) -> bool:
+def can_read_restricted(user, organisation: Organisation, roles=None) -> bool:
+    """Whether ``user`` may open restricted personal data at ``organisation``: a role in ``roles``
+    (a process's ``ProcessSpec.restricted_roles``), by default the engine's ``RESTRICTED_DATA_ROLES``."""
     from .roles import RESTRICTED_DATA_ROLES
 
-    return bool(roles_at(user, organisation) & RESTRICTED_DATA_ROLES)
+    return bool(roles_at(user, organisation) & (RESTRICTED_DATA_ROLES if roles is None else set(roles)))
 
 
 def today():

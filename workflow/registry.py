@@ -84,6 +84,9 @@ class TransitionSpec:
     #: Input fields the audit trail records as ``"[sealed]"``, never their content (confidential
     #: minutes, a password re-entered to sign): see :mod:`workflow.sealing`.
     sealed: tuple = ()
+    #: Input fields of this transition that are restricted personal data: the audit event records
+    #: ``"[restricted]"`` in their place (see :func:`restricted_input_names`).
+    restricted_input: tuple = ()
 
     @property
     def method_name(self) -> str:
@@ -141,6 +144,13 @@ class ProcessSpec:
     #: The process's own oversight figures beyond the engine's (``workflow.audit.dashboard``):
     #: ``fn(spec, scope) -> list[Figure]``. None: the figures derived from this spec only.
     dashboard: Callable | None = None
+    #: Input fields (of the creation and of every transition) that are restricted personal data
+    #: (an aid applicant's ID number, income, bank account): the audit trail records
+    #: ``"[restricted]"`` instead of the value; the case keeps it for :meth:`Case.restricted_data`.
+    restricted_fields: frozenset = frozenset()
+    #: Roles that may open the case's restricted personal data (each read audited); ``None``:
+    #: the engine's default :data:`workflow.roles.RESTRICTED_DATA_ROLES`.
+    restricted_roles: frozenset | None = None
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)
@@ -203,3 +213,22 @@ def for_model(model) -> ProcessSpec | None:
 
 def unregister(key: str) -> None:
     _REGISTRY.pop(key, None)
+
+
+#: What the audit trail records in place of a restricted input value.
+RESTRICTED_MARK = "[restricted]"
+
+
+def restricted_input_names(process: ProcessSpec, tspec: TransitionSpec | None = None) -> frozenset:
+    """The input field names whose values never reach the audit trail (creation: ``tspec=None``)."""
+    names = set(process.restricted_fields or ())
+    if tspec is not None:
+        names |= set(tspec.restricted_input or ())
+    return frozenset(names)
+
+
+def mask_restricted_input(data: dict, names) -> dict:
+    """``data`` with the value of each restricted field (present and not empty) replaced by the mark."""
+    if not names:
+        return data
+    return {k: (RESTRICTED_MARK if k in names and v not in (None, "", [], {}) else v) for k, v in data.items()}

@@ -201,7 +201,8 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
     _call_transition(case, tspec.method_name, ctx)
     case.version += 1
     case.save()
-    recorded, sealed = sealed_input(tspec, ctx.data)
+    shown = registry.mask_restricted_input(ctx.data, registry.restricted_input_names(spec, tspec))
+    recorded, sealed = sealed_input(tspec, shown)
     payload = {"input": _json_safe(recorded), **ctx.payload}
     if sealed:
         payload["sealed"] = sealed
@@ -347,7 +348,9 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
         ctx.case = case
         record_event(
             case=case, action="create", actor=actor, from_state="", to_state=case.state,
-            payload={"input": _json_safe({k: v for k, v in validated.items()}), **ctx.payload}, meta=meta, now=now,
+            payload={"input": _json_safe(registry.mask_restricted_input(validated, registry.restricted_input_names(spec))),
+                     **ctx.payload},
+            meta=meta, now=now,
         )
         flowkit.start_case_process(spec.flow, case)
         for callback in ctx.after_commit:

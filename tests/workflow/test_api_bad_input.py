@@ -43,6 +43,8 @@ def sample(field):
     example = (getattr(field, "style", None) or {}).get("example")
     if example is not None:
         return example
+    if getattr(field, "example", None) is not None:  # a field whose format its type does not say (an ID number)
+        return field.example
     if isinstance(field, serializers.ChoiceField):
         first = next(iter(field.choices), "x")
         return [first] if isinstance(field, serializers.MultipleChoiceField) else first

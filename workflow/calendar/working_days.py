@@ -53,9 +53,14 @@ class WorkCalendar:
             from .models import CalendarDay, CalendarYear
             from .provisional import statutory_holidays
 
-            if CalendarYear.objects.filter(year=year).exists():
-                rows = CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
-                self._years[year] = dict(rows.values_list("date", "kind"))
+            rows = list(
+                CalendarDay.objects.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+                .values_list("date", "kind", "calendar__year")
+            )
+            # A loaded year's own arrangement always lists days in it (its holidays), so the
+            # days say whether it is loaded; only a year without them asks the year table.
+            if any(source == year for _d, _k, source in rows) or CalendarYear.objects.filter(year=year).exists():
+                self._years[year] = {day: kind for day, kind, _source in rows}
             else:
                 statute = statutory_holidays(year)
                 self._years[year] = None if statute is None else dict.fromkeys(statute, CalendarDay.Kind.HOLIDAY)

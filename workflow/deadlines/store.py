@@ -31,17 +31,30 @@ _OPENED = "_opened_deadlines"
 
 
 def set_deadline(
-    case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None, replace: bool = True
+    case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None, replace: bool = True,
+    closes: tuple = (),
 ) -> CaseDeadline:
     """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced.
 
-    It is provisional when it counted on a year whose holiday notice is not loaded.
+    It is provisional when it counted on a year whose holiday notice is not loaded
+    (``calendar``: the :class:`WorkCalendar` the due date was computed on, so no year is read twice).
     ``replace=False``: the caller has just closed that rule's deadline (or none was ever
     opened), so there is nothing to replace and no statement is spent looking.
+    ``closes``: rules whose open deadlines the same step has met (closed as ``met`` in the same
+    statement that replaces the old row).
     """
-    if replace:
-        CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(
-            status=CaseDeadline.Status.CANCELLED
+    from django.db.models import Case as Choose
+    from django.db.models import Value, When
+
+    status = CaseDeadline.Status
+    if closes:
+        rules = [rule_id, *closes] if replace else list(closes)
+        CaseDeadline.objects.filter(**_case_filter(case), rule_id__in=rules, status=status.OPEN).update(
+            status=Choose(When(rule_id=rule_id, then=Value(status.CANCELLED)), default=Value(status.MET))
+        )
+    elif replace:
+        CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=status.OPEN).update(
+            status=status.CANCELLED
         )
     row = CaseDeadline.objects.create(
         **_case_filter(case),

@@ -33,6 +33,11 @@ RESTRICTED_LABELS = {
     "id_number": _("身份证号 ID number"),
     "phone": _("电话 Phone"),
     "income": _("收入 Income"),
+    "household_income": _("家庭年收入 Household income"),
+    "rigid_expenses": _("刚性支出 Rigid expenses"),
+    "bank_account": _("银行账户 Bank account"),
+    "address": _("住址 Address"),
+    "medical_details": _("病情 Medical details"),
 }
 
 
@@ -108,7 +113,7 @@ def step_panel(spec, case, user) -> dict | None:
 
 def restricted_panel(spec, case, user) -> dict | None:
     """The names of the case's restricted fields, for a reader the policy allows; else None."""
-    if not policy.can_read_restricted(user, case.organisation):
+    if not policy.can_read_restricted(user, case.organisation, personal_data.restricted_roles(spec)):
         return None
     names = list(case.restricted_data())
     return {

@@ -1,0 +1,240 @@
+"""Hardship-aid cases (困难职工帮扶), their objections and the aid fund ledger.
+
+The FSM ``state`` is the one truth; it changes only through
+:func:`workflow.services.perform_transition`, which runs the transitions declared in
+``lifecycle.py``. Sources: 全总《中央财政专项帮扶资金使用管理办法》(总工发〔2015〕20号) — "先建档、后帮扶、
+实名制" — and the practice recorded in rules.md A4 (tiers, two visitors, public notice, ledger).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+
+from workflow.models import Case, MemberProfile
+
+from .states import AidState, AidType, EntryKind, Tier
+
+S = AidState
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+class AidCase(Case):
+    """One application for aid by (or for) a member in hardship."""
+
+    reference_prefix = "BF"
+
+    state = FSMField(_("状态 State"), default=S.DRAFT, choices=S.choices, protected=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("申请人 Applicant")
+    )
+    aid_type = models.CharField(_("救助类型 Aid type"), max_length=20, choices=AidType.choices)
+    cause = models.TextField(_("致困原因 Cause"))
+    household_size = models.PositiveSmallIntegerField(_("家庭人口 Household size"))
+    accident = models.BooleanField(_("突发事件致困 Sudden event"), default=False)
+    requested_amount = models.DecimalField(_("申请金额 Requested amount"), **MONEY)
+    financial_check_consent = models.BooleanField(_("家庭经济状况核对授权 Financial-check consent"), default=False)
+    # Restricted personal data (《个人信息保护法》第二十八条): masked everywhere, read through the audited reveal.
+    id_number = models.CharField(_("身份证号 ID number"), max_length=18)
+    bank_account = models.CharField(_("银行账户 Bank account"), max_length=34)
+    household_income = models.DecimalField(_("家庭年收入 Household income"), **MONEY)
+    rigid_expenses = models.DecimalField(_("刚性支出 Rigid expenses"), **MONEY)
+    address = models.CharField(_("住址 Address"), max_length=200, blank=True)
+    medical_details = models.TextField(_("病情 Medical details"), blank=True)
+
+    missing_items = models.TextField(_("需补充材料 Missing items"), blank=True)
+    #: The verifiers who made the home visit (user ids): none of them may approve the case.
+    visitor_ids = models.JSONField(_("入户人员 Visitors"), default=list, blank=True)
+    visit_report = models.TextField(_("入户调查报告 Visit report"), blank=True)
+    visited_on = models.DateField(_("入户日期 Visited on"), null=True, blank=True)
+
+    tier = models.CharField(_("困难档次 Tier"), max_length=20, choices=Tier.choices, blank=True)
+    tier_inputs = models.JSONField(_("评定依据 Tier rule inputs"), default=dict, blank=True)
+    proposed_amount = models.DecimalField(_("拟帮扶金额 Proposed amount"), null=True, blank=True, **MONEY)
+
+    notice_text = models.TextField(_("公示内容 Notice text"), blank=True)
+    notice_hash = models.CharField(_("公示内容摘要 Notice hash"), max_length=64, blank=True)
+    notice_published_on = models.DateField(_("公示开始 Notice published"), null=True, blank=True)
+    notice_ends_on = models.DateField(_("公示截止 Notice ends"), null=True, blank=True)
+    notice_taken_down_on = models.DateField(_("公示结束 Notice taken down"), null=True, blank=True)
+
+    approved_amount = models.DecimalField(_("批准金额 Approved amount"), null=True, blank=True, **MONEY)
+    approval_level = models.CharField(_("审批层级 Approval level"), max_length=20, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("审批人 Approved by"),
+    )
+    decision_reason = models.TextField(_("审批意见 Decision reason"), blank=True)
+    emergency = models.BooleanField(_("紧急救助 Emergency fast track"), default=False)
+    emergency_approvers = models.JSONField(_("紧急审批人 Emergency approvers"), default=list, blank=True)
+    justification = models.TextField(_("紧急救助理由 Justification"), blank=True)
+
+    transaction_ref = models.CharField(_("交易流水号 Transaction reference"), max_length=64, blank=True)
+    paid_on = models.DateField(_("发放日期 Paid on"), null=True, blank=True)
+    file_number = models.CharField(_("档案编号 File number"), max_length=40, blank=True)
+    archived_on = models.DateField(_("建档日期 Filed on"), null=True, blank=True)
+    reviewed_on = models.DateField(_("最近复核 Last reviewed"), null=True, blank=True)
+    exit_reason = models.TextField(_("撤档原因 Exit reason"), blank=True)
+
+    class Meta(Case.Meta):
+        verbose_name = _("帮扶申请 Aid case")
+        verbose_name_plural = _("帮扶申请 Aid cases")
+        indexes = [*Case.Meta.indexes, models.Index(fields=["organisation", "state"], name="aid_org_state")]
+
+    # Who takes part ------------------------------------------------------------
+    def participant_ids(self) -> set[int]:
+        """The applicant and whoever filed for them (a union official on the member's behalf)."""
+        return {self.created_by_id, self.applicant_id}
+
+    @classmethod
+    def participant_q(cls, user) -> Q:
+        return Q(created_by=user) | Q(applicant=user)
+
+    def restricted_data(self) -> dict:
+        """ID number, income, rigid expenses, address, medical details and bank account (issue: restricted)."""
+        return {
+            "id_number": self.id_number,
+            "household_income": str(self.household_income),
+            "rigid_expenses": str(self.rigid_expenses),
+            "address": self.address,
+            "medical_details": self.medical_details,
+            "bank_account": self.bank_account,
+        }
+
+    @property
+    def visitors(self) -> list:
+        from django.contrib.auth import get_user_model
+
+        return list(get_user_model().objects.filter(pk__in=self.visitor_ids).order_by("username"))
+
+    @property
+    def id_number_masked(self) -> str:
+        return MemberProfile.mask(self.id_number, 3, 4)
+
+    @property
+    def bank_account_masked(self) -> str:
+        return MemberProfile.mask(self.bank_account, 0, 4)
+
+    # What a transition writes on the case's own fields (``apply=`` in lifecycle.py) -----
+    def return_for_info(self, ctx):
+        self.missing_items = ctx.data["missing"]
+
+    def resubmit(self, ctx):
+        self.missing_items = ""
+
+    def reject(self, ctx):
+        self.decision_reason = ctx.data["reason"]
+
+    def approve(self, ctx):
+        self.approved_amount = ctx.data["amount"]
+        self.approved_by = ctx.user
+        self.approval_level = "centre" if self.state == S.PENDING_CENTRE else "committee"
+
+    def escalate(self, ctx):
+        self.approval_level = "centre"
+
+    def disburse(self, ctx):
+        self.transaction_ref = ctx.data["transaction_ref"]
+        self.paid_on = ctx.data["paid_on"]
+
+    def exit_file(self, ctx):
+        self.exit_reason = ctx.data["reason"]
+        self.reviewed_on = ctx.today
+
+    def emergency_outcome(self, ctx):
+        """The emergency approval's target: approved once the second approver has signed."""
+        return ctx.result
+
+    def continue_file(self, ctx):
+        self.reviewed_on = ctx.today
+
+
+class AidObjection(models.Model):
+    """An objection to a public notice (公示异议). The objector's identity is confidential:
+    only the union committee and auditors see it."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("待复核 Open")
+        UPHELD = "upheld", _("异议成立 Upheld")
+        DISMISSED = "dismissed", _("异议不成立 Dismissed")
+
+    case = models.ForeignKey(AidCase, on_delete=models.PROTECT, related_name="objections")
+    objector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    grounds = models.TextField(_("异议理由 Grounds"))
+    filed_at = models.DateTimeField(_("提出时间 Filed at"))
+    outcome = models.CharField(_("复核结果 Outcome"), max_length=12, choices=Outcome.choices, default=Outcome.OPEN)
+    decided_at = models.DateTimeField(_("复核时间 Decided at"), null=True, blank=True)
+    decision = models.TextField(_("复核意见 Decision"), blank=True)
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(outcome="open"), name="aid_one_open_objection"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.outcome}"
+
+
+class AidFund(models.Model):
+    """An organisation's aid fund for one year (互助基金 / 帮扶资金) with its budget.
+
+    ``balance`` = allocations − disbursements + reversals; it changes only in
+    :mod:`processes.aid.ledger` under the fund row's lock, and the database refuses a negative one.
+    """
+
+    organisation = models.ForeignKey("workflow.Organisation", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("年度 Year"))
+    budget = models.DecimalField(_("预算 Budget"), **MONEY)
+    balance = models.DecimalField(_("余额 Balance"), default=Decimal("0"), **MONEY)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="aid_fund_org_year"),
+            models.CheckConstraint(condition=Q(balance__gte=0), name="aid_fund_balance_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        """How the fund's own audit chain (its ledger entries) is labelled."""
+        return f"fund:{self.organisation.code}:{self.year}"[:40]
+
+
+class AidLedgerEntry(models.Model):
+    """One line of the fund ledger (资金使用台账). Entries are never changed or deleted: a wrong
+    disbursement is corrected by a reversal that names it."""
+
+    fund = models.ForeignKey(AidFund, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("类型 Kind"), max_length=16, choices=EntryKind.choices)
+    amount = models.DecimalField(_("金额 Amount"), **MONEY)
+    case = models.ForeignKey(AidCase, null=True, blank=True, on_delete=models.PROTECT, related_name="ledger_entries")
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    aid_type = models.CharField(_("救助类型 Aid type"), max_length=20, choices=AidType.choices, blank=True)
+    tier = models.CharField(_("困难档次 Tier"), max_length=20, choices=Tier.choices, blank=True)
+    reason = models.TextField(_("说明 Reason"), blank=True)
+    transaction_ref = models.CharField(_("交易流水号 Transaction reference"), max_length=64, blank=True)
+    booked_on = models.DateField(_("记账日期 Booked on"))
+    balance_after = models.DecimalField(_("余额 Balance after"), **MONEY)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("创建时间 Created"))
+
+    class Meta:
+        ordering = ["booked_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="aid_entry_amount_positive"),
+            # The same case is never paid twice (a reversal is its own entry).
+            models.UniqueConstraint(fields=["case"], condition=Q(kind="disbursement"), name="aid_one_payment_per_case"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.amount}"

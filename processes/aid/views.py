@@ -1,0 +1,76 @@
+"""Web pages of the aid process: the public notice page (with the objection form) and the fund ledger.
+
+The case pages themselves are the engine's generic ones (with ``aid/detail.html``).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from workflow.audit import RequestMeta
+from workflow.errors import ServiceError
+from workflow.services import validate_input
+
+from . import services
+from .api import ObjectionInput, ledger_export, ledger_for_request
+from .report import current_notices
+
+OBJECTION_FILED = _("异议已提交，您的身份予以保密 Objection filed; your identity is kept confidential.")
+
+
+class AidNoticesPage(LoginRequiredMixin, View):
+    """帮扶公示: the redacted notices of the reader's organisations, each with the objection form."""
+
+    def get(self, request, error: str = "", status: int = 200):
+        return render(request, "aid/notices.html", {"notices": current_notices(request.user), "error": error},
+                      status=status)
+
+    def post(self, request):
+        try:
+            data = validate_input(ObjectionInput, {"grounds": request.POST.get("grounds", "")})
+            services.aid_object(case_id=request.POST.get("case", ""), actor=request.user, grounds=data["grounds"],
+                                meta=RequestMeta.from_request(request, "web"))
+        except ServiceError as exc:
+            return self.get(request, error=exc.summary(), status=exc.status)
+        messages.success(request, str(OBJECTION_FILED))
+        return redirect("aid-notices-page")
+
+
+def _widths(rows, key="amount"):
+    top = max([abs(Decimal(r[key])) for r in rows] or [Decimal("1")]) or Decimal("1")
+    for r in rows:
+        r["width"] = int(100 * abs(Decimal(r[key])) / top)
+    return rows
+
+
+class AidLedgerPage(LoginRequiredMixin, View):
+    """帮扶资金台账: balance, entries, totals per month, type and tier with bar charts; CSV export."""
+
+    def get(self, request):
+        if not request.GET.get("organisation"):
+            from workflow import policy
+
+            own = next((g for g in policy.grants(request.user) if g.on_behalf_of_id is None), None)
+            if own is not None:
+                from workflow.models import Organisation
+
+                params = request.GET.copy()
+                params["organisation"] = Organisation.objects.get(pk=own.organisation_id).code
+                request.GET = params
+        try:
+            report = ledger_for_request(request)
+        except ServiceError as exc:
+            return render(request, "aid/ledger.html", {"error": exc.detail}, status=exc.status)
+        exported = ledger_export(request, report)
+        if exported is not None:
+            return exported
+        _widths(report["by_type"])
+        _widths(report["by_tier"])
+        _widths(report["by_month"], "disbursement")
+        return render(request, "aid/ledger.html", {"report": report, "query": request.GET.urlencode()})

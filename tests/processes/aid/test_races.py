@@ -1,0 +1,84 @@
+"""Concurrent payments: one case is never paid twice, and two cases never overdraw the fund.
+
+Each attempt runs in its own thread and database connection. The case row lock decides the
+double payment (one ``disburse`` commits, the other finds the case paid: 409); the fund row
+lock decides two payments from a fund that holds only one of them (the second sees the new
+balance: 409, the balance never goes negative). Real row locks need PostgreSQL.
+"""
+
+import datetime as dt
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections
+
+from processes.aid import services as svc
+from processes.aid.ledger import fund_open, ledger_allocate
+from processes.aid.models import AidCase, AidFund, AidLedgerEntry
+from workflow.errors import ServiceError
+from workflow.timers import sweep
+
+from .conftest import at
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks"),
+]
+DAY = dt.date(2026, 3, 10)
+
+
+def approved(walk, people, amount="1500", **kw):
+    case = walk("public_notice", **kw)
+    sweep(now=at(DAY, 0))
+    svc.aid_approve(case=AidCase.objects.get(pk=case.pk), actor=people.committee1, amount=Decimal(amount), now=at(DAY))
+    return AidCase.objects.get(pk=case.pk)
+
+
+def race(attempts):
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
+
+    def attempt(i, case, ref):
+        try:
+            barrier.wait(timeout=10)
+            svc.aid_disburse(case=case, actor=case._payer, transaction_ref=ref, paid_on=DAY, now=at(DAY))
+            outcomes[i] = "ok"
+        except ServiceError as exc:
+            outcomes[i] = exc.status
+        except Exception as exc:  # noqa: BLE001 - a crash is a failure to report
+            outcomes[i] = repr(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt, args=(i, *a)) for i, a in enumerate(attempts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def test_a_double_payment_race_pays_once(flushable_audit_table, walk, people, orgs):
+    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("10000"))
+    ledger_allocate(organisation=orgs.acme, year=2026, amount=Decimal("10000"), reason="预算 Budget",
+                    actor_user=people.finance, now=at(DAY))
+    case = approved(walk, people)
+    case._payer = people.finance
+    outcomes = race([(case, "TX-A"), (case, "TX-B")])
+    assert sorted(map(str, outcomes)) == ["409", "ok"]
+    assert AidLedgerEntry.objects.filter(case=case, kind="disbursement").count() == 1
+    assert AidFund.objects.get(organisation=orgs.acme, year=2026).balance == Decimal("8500")
+
+
+def test_two_payments_racing_for_the_last_funds_never_overdraw(flushable_audit_table, walk, people, orgs):
+    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("2000"))
+    ledger_allocate(organisation=orgs.acme, year=2026, amount=Decimal("2000"), reason="预算 Budget",
+                    actor_user=people.finance, now=at(DAY))
+    first = approved(walk, people)
+    second = approved(walk, people, aid_type="medical")
+    first._payer = second._payer = people.finance
+    outcomes = race([(first, "TX-1"), (second, "TX-2")])
+    assert sorted(map(str, outcomes)) == ["409", "ok"]
+    assert AidFund.objects.get(organisation=orgs.acme, year=2026).balance == Decimal("500")
+    assert AidLedgerEntry.objects.filter(kind="disbursement").count() == 1
