@@ -164,7 +164,9 @@ def calls() -> list[tuple[str, str, str]]:
                 url = reverse(item["url_name"])
             except NoReverseMatch:
                 continue
-            out.append((f"{spec.key} menu page {item['url_name']}, committee1", "committee1", url))
+            reader = _menu_reader(item)
+            if reader is not None:
+                out.append((f"{spec.key} menu page {item['url_name']}, {reader}", reader, url))
     return out
 
 
@@ -206,3 +208,14 @@ def main(argv=None) -> dict:
 
 if __name__ == "__main__":
     main()
+
+
+def _menu_reader(item) -> str | None:
+    """A demo account the menu shows ``item`` to (one holding one of its roles), or None."""
+    from workflow.models import RoleAssignment
+
+    grant = (
+        RoleAssignment.objects.filter(role__in=list(item.get("roles", ())), user__is_active=True)
+        .select_related("user").order_by("user__username").first()
+    )
+    return grant.user.get_username() if grant is not None else None

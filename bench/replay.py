@@ -46,6 +46,8 @@ def _as_input(value):
         # An organisation is named by its code, which every input naming one accepts.
         org = Organisation.objects.filter(pk=value["id"], name=value["str"]).values_list("code", flat=True).first()
         return org or value["id"]
+    if isinstance(value, dict):  # a nested record (a team member): its objects by id as well
+        return {k: _as_input(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_as_input(v) for v in value]
     return value
@@ -54,6 +56,12 @@ def _as_input(value):
 def _input(event) -> dict:
     data = (event.payload or {}).get("input") or {}
     return {k: _as_input(v) for k, v in data.items() if v is not None}
+
+
+def _masked(event) -> bool:
+    """The event's input had restricted or sealed fields, recorded by name only."""
+    data = (event.payload or {}).get("input") or {}
+    return any(value in ("[restricted]", "[sealed]") for value in data.values() if isinstance(value, str))
 
 
 def find_plan(process: str, action: str | None = None) -> Plan | None:
@@ -68,6 +76,8 @@ def find_plan(process: str, action: str | None = None) -> Plan | None:
         events = list(AuditEvent.objects.filter(case_type=ct, case_id=case_id).order_by("seq"))
         if not events or events[0].action != "create":
             continue
+        if any(_masked(e) for e in events):
+            continue  # restricted or sealed input is not in the trail: the chain cannot be replayed
         created = _input(events[0])
         created.setdefault("organisation", events[0].organisation_id)  # chosen apart from the input
         steps = [Step("create", events[0].actor_id, created)]

@@ -77,3 +77,14 @@ def flushable_audit_table(audit_triggers_back_on, transactional_db):
     audit_triggers(True)
     yield
     audit_triggers(False)
+
+
+@pytest.fixture
+def announcements_queued(monkeypatch):
+    """The new-work announcement queued for a worker, not run: a statement count then measures the
+    caller's path only, as in production (``workflow.notifications.announce``)."""
+    from workflow.notifications.announce import announce_work_items
+
+    queued: list = []
+    monkeypatch.setattr(announce_work_items, "delay", lambda *args: queued.append(args))
+    return queued

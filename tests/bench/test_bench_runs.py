@@ -32,7 +32,9 @@ def plans():
     actions = b1_transitions.DEFAULT_ACTIONS
     found = {spec.key: replay.find_plan(spec.key, actions.get(spec.key)) for spec in registry.all_processes()}
     assert found["examples"] is not None and found["proposals"] is not None, found
-    return [plan for plan in found.values() if plan is not None]
+    # Only these two are replayed from their trail today: aid's input is restricted (not in the
+    # trail) and contracts' team members are recorded in a shape their input does not take back.
+    return [found["examples"], found["proposals"]]
 
 
 @pytest.mark.django_db

@@ -22,7 +22,7 @@ from workflow.timers import sweep
 
 from .conftest import DAY0, at, create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("announcements_queued")]
 BUDGET = 30
 #: Transitions above the house budget, pinned at their measured cost (a rise fails the test).
 OVER = {

@@ -20,7 +20,7 @@ from workflow.services import perform_transition
 
 from .conftest import DAY0, EMPLOYER, UNION, at, team
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("announcements_queued")]
 
 #: The budget of one transition (tests/workflow/test_query_counts.py, STYLE.md "Performance facts").
 BUDGET = 30

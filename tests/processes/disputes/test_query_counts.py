@@ -27,6 +27,9 @@ OVER_BUDGET = {"create": 45, "accept": 36, "assign_mediators": 37, "draft_agreem
 MEASURED: dict[str, int] = {}
 
 
+pytestmark = pytest.mark.usefixtures("announcements_queued")
+
+
 @pytest.fixture(autouse=True)
 def warm(db):
     ContentType.objects.get_for_model(Dispute)
