@@ -46,9 +46,12 @@ def _locked_fund(organisation, year: int) -> AidFund:
 
 
 def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booked_on: dt.date, meta=None,
-          audit: bool = True, **fields) -> AidLedgerEntry:
-    """Write one entry, move the balance and record the entry in the fund's audit chain (``audit``;
-    a disbursement is recorded instead by the case's ``disburse`` event, in the same transaction)."""
+          **fields) -> AidLedgerEntry:
+    """Write one entry, move the balance and record the entry in the fund's own audit chain.
+
+    Every movement (a disbursement too, besides the case's ``disburse`` event) is on the fund's
+    chain, so an auditor verifies the fund's history alone (资金使用台账). The fund row is locked,
+    so its chain's ``seq`` cannot race."""
     sign = -1 if kind == EntryKind.DISBURSEMENT else 1
     balance = fund.balance + sign * amount
     if balance < 0:
@@ -59,13 +62,13 @@ def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booke
         fund=fund, kind=kind, amount=amount, booked_on=booked_on, balance_after=balance, created_by=actor.user,
         created_at=now, **fields,
     )
-    if not audit:
-        return entry
     payload = {"entry": entry.pk, "kind": kind, "amount": str(amount), "balance_after": str(balance)}
     if entry.case_id:
         payload["case"] = fields["case"].reference
     if entry.reverses_id:
         payload["reverses"] = entry.reverses_id
+    if entry.transaction_ref:
+        payload["transaction_ref"] = entry.transaction_ref
     record_event(case=fund, action=f"ledger_{kind}", actor=actor, payload=payload, meta=meta, now=now)
     return entry
 
@@ -76,7 +79,7 @@ def ledger_disburse(*, case, actor: Actor, amount: Decimal, transaction_ref: str
     fund = _locked_fund(case.organisation, paid_on.year)
     return _book(
         fund, kind=EntryKind.DISBURSEMENT, amount=amount, actor=actor, now=now, booked_on=paid_on, meta=meta,
-        audit=False, case=case, aid_type=case.aid_type, tier=case.tier, transaction_ref=transaction_ref,
+        case=case, aid_type=case.aid_type, tier=case.tier, transaction_ref=transaction_ref,
     )
 
 
