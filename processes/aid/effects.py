@@ -202,7 +202,8 @@ def disburse(ctx):
 
 
 def recover(ctx):
-    """Finance records the aid paid back: a recovery entry credits the fund that paid it."""
+    """Finance records the aid paid back: a recovery entry credits the fund that paid it (a payment
+    the bank had already returned is credited no second time: the event names that reversal)."""
     entry = ledger_recover(
         case=ctx.case, actor=ctx.actor, transaction_ref=ctx.data["transaction_ref"],
         recovered_on=ctx.data["recovered_on"], now=ctx.now, meta=ctx.meta,

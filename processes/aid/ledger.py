@@ -90,21 +90,23 @@ def ledger_recover(*, case, actor: Actor, transaction_ref: str, recovered_on: dt
                    meta=None) -> AidLedgerEntry:
     """Credit back the aid recovered after an upheld objection (追回), inside the ``recover`` transition:
     a recovery entry in the fund that paid it, naming the payment. A payment the bank already
-    returned (a reversal) cannot be recovered a second time."""
+    returned (a reversal) is not credited a second time: that reversal is returned instead."""
     # The payment with its fund row locked in one statement. Only the fund row: a reversal of the
     # same payment locks the fund and then references the payment (a key-share lock on it), so
     # locking the payment too would deadlock. Whether it came back already is read after the
-    # lock, so a reversal committed meanwhile is seen (a 409, not a second credit).
+    # lock, so a reversal committed meanwhile is seen (never a second credit).
     payment = (
         AidLedgerEntry.objects.filter(case=case, kind=EntryKind.DISBURSEMENT)
         .select_related("fund").select_for_update(of=("fund",)).first()
     )
     if payment is None:
         raise GuardFailed(str(NOT_PAID), rule="aid.recovery")
-    if AidLedgerEntry.objects.filter(reverses=payment).exists():
-        raise GuardFailed(str(ALREADY_REVERSED), rule="aid.reversal_once")
     fund = payment.fund
     fund.organisation = case.organisation  # already in hand: its code labels the fund
+    returned = AidLedgerEntry.objects.filter(reverses=payment).first()
+    if returned is not None:
+        returned.fund = fund
+        return returned
     return _book(
         fund, kind=EntryKind.RECOVERY, amount=payment.amount, actor=actor, now=now, booked_on=recovered_on, meta=meta,
         case=case, reverses=payment, aid_type=payment.aid_type, tier=payment.tier, transaction_ref=transaction_ref,

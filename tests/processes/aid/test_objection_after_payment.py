@@ -159,3 +159,16 @@ def test_the_committee_decides_the_objection_in_one_form_on_the_case_page(publis
                                                 "expected_version": case.version})
     assert r.status_code in (200, 302)
     assert AidCase.objects.get(pk=case.pk).state == "recovery_due"
+
+
+def test_a_payment_the_bank_returned_is_not_credited_twice_and_the_case_still_closes(published, people, orgs):
+    payment = AidLedgerEntry.objects.get(kind="disbursement")
+    reversal = ledger_reverse(organisation=orgs.acme, entry_id=payment.pk, reason="账户退回 Returned by the bank",
+                              actor_user=people.finance, now=at(LAST_DAY))
+    case = objected(published, people)
+    svc.aid_uphold_objection(case=case, actor=people.committee2, reason="重复救助 Aid paid twice", now=at(REVIEWED))
+    svc.aid_recover(case=AidCase.objects.get(pk=case.pk), actor=people.finance, transaction_ref="RC-E1",
+                    recovered_on=REVIEWED, now=at(REVIEWED))
+    assert AidCase.objects.get(pk=case.pk).state == "recovered"
+    assert balance(orgs) == Decimal("10000") and not AidLedgerEntry.objects.filter(kind="recovery").exists()
+    assert list(case_events(case))[-1].payload["ledger_entry"]["id"] == reversal.pk
