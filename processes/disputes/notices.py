@@ -12,7 +12,7 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from workflow.calendar.rules import add_months
+from workflow.deadlines.rules import add_months
 from workflow.notifications.models import NotificationKind
 from workflow.notifications.services import notify
 

@@ -3,8 +3,8 @@
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from workflow.calendar import rules
-from workflow.calendar.rules import DeadlineRule, Extension, Unit, register_rule
+from workflow.deadlines import rules
+from workflow.deadlines.rules import DeadlineRule, Extension, Unit, register_rule
 
 
 @contextmanager

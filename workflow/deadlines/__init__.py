@@ -3,7 +3,7 @@
 with both parties' consent :mod:`.extension_requests`).
 
 The names of :mod:`.store` and :mod:`.rules` are importable from here (``from workflow.deadlines import
-close_deadline``); the modules that moved in here keep their old paths (:mod:`workflow.moved_modules`).
+close_deadline``).
 """
 
 from .rules import (

@@ -164,6 +164,6 @@ def _provisional_on(calendar, rule_id: str, counted_from: dt.date, due_on: dt.da
     """:func:`_provisional`, reading the years from ``calendar`` when the caller has one already."""
     if calendar is None:
         return _provisional(rule_id, counted_from, due_on)
-    from workflow.calendar.rules import is_provisional_deadline
+    from workflow.deadlines.rules import is_provisional_deadline
 
     return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)
