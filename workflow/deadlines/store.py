@@ -148,13 +148,13 @@ def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
     is listed for the operator instead of being moved silently.
     """
     from ..calendar.working_days import WorkCalendar
-    from .rules import _RULES
+    from .rules import find_rule
 
     calendar = WorkCalendar()
     result = []
     rows = CaseDeadline.objects.filter(status=CaseDeadline.Status.OPEN, due_on__year__in=list(years)).order_by("due_on")
     for row in rows:
-        rule = _RULES.get(row.rule_id)
+        rule = find_rule(row.rule_id)
         if rule is not None and rule.roll_to_working_day and not calendar.is_working_day(row.due_on):
             result.append(row)
     return result
