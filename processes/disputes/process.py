@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from workflow import policy, registry
-from workflow.deadlines.rules import start_deadline
+from workflow.deadlines import start_deadline
 from workflow.errors import ActionForbidden, InvalidInput
 from workflow.registry import ProcessSpec
 from workflow.roles import Role

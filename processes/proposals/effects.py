@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow.audit import record_event
-from workflow.deadlines import close_deadline
-from workflow.deadlines.rules import start_deadline
+from workflow.deadlines import close_deadline, start_deadline
 from workflow.errors import GuardFailed
 from workflow.models import CaseDeadline
 from workflow.notifications.events import safely
