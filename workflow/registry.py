@@ -2,6 +2,11 @@
 
 The engine (API, UI, inbox, timers) iterates the registry; it never imports a process.
 
+Three words, one concept each: the *process key* (``process_key``: the string ``"proposals"``,
+in URLs and stored on notifications), the *process spec* (``spec``: the :class:`ProcessSpec`
+registered under that key) and the *viewflow process* (``flow_process``: the ``Process`` row of
+one case, reached as ``case.process``). The services' keyword ``process=`` takes a key or a spec.
+
 One declaration per transition
 ------------------------------
 A :class:`TransitionSpec` says everything about one transition: its source and target
@@ -196,8 +201,8 @@ def _body(spec: TransitionSpec) -> Callable:
     return body
 
 
-def get(key: str) -> ProcessSpec | None:
-    return _REGISTRY.get(key)
+def get(process_key: str) -> ProcessSpec | None:
+    return _REGISTRY.get(process_key)
 
 
 def all_processes() -> list[ProcessSpec]:
@@ -211,8 +216,8 @@ def for_model(model) -> ProcessSpec | None:
     return None
 
 
-def unregister(key: str) -> None:
-    _REGISTRY.pop(key, None)
+def unregister(process_key: str) -> None:
+    _REGISTRY.pop(process_key, None)
 
 
 #: What the audit trail records in place of a restricted input value.
