@@ -9,8 +9,6 @@ from processes.contracts import services as svc
 from processes.contracts.lifecycle import build_transitions
 from processes.contracts.models import Contract
 from workflow.audit import case_events
-from workflow.errors import InvalidInput
-from workflow.extensions import deadline_extend
 from workflow.models import CaseDeadline
 from workflow.notifications.models import Notification
 from workflow.timers import sweep
@@ -116,20 +114,27 @@ def test_suspension_reminds_the_day_before_resuming_and_resume_reopens_talks(wal
     assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.suspension").status == "met"
 
 
-def test_coordination_runs_30_days_and_is_extended_by_at_most_15(walk, people, clock):
+def test_coordination_runs_30_days_and_is_extended_once_by_at_most_15(walk, people, clock, api):
+    """第四十九–五十条: 30 days from the request, extendable once by at most 15 days: 16 days is a 400, 15 days are
+    taken, a second extension (even of 1 day) is a 409 naming the rule; refusals change nothing."""
     case = walk("negotiating")
     svc.contract_request_coordination(case=case, actor=people.chair, reason="工资增幅分歧")
     row = CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.coordination", status="open")
     assert row.due_on == dt.date(2026, 4, 1)  # 2 March + 30 days, a Wednesday
-    with pytest.raises(InvalidInput):
-        deadline_extend(process="contracts", case_id=case.pk, rule_id="contract.coordination", user=people.committee,
-                        days=16, reason="案情复杂")
-    deadline_extend(process="contracts", case_id=case.pk, rule_id="contract.coordination", user=people.committee,
-                    days=15, reason="案情复杂")
+    url = f"/api/v1/contracts/{case.pk}/deadlines/contract.coordination/extend/"
+    before = case_events(case).count()
+    r = api(people.committee).post(url, {"days": 16, "reason": "案情复杂"}, format="json")
+    assert r.status_code == 400 and "days" in r.json()["fields"] and "15" in r.json()["detail"]
+    r = api(people.committee).post(url, {"days": 15, "reason": "案情复杂"}, format="json")
+    assert r.status_code == 200, r.json()
     row = CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.coordination", status="open")
-    assert row.due_on > DAY0 + D(30)
+    assert row.due_on == dt.date(2026, 4, 16)  # 1 April + 15 days
+    r = api(people.committee).post(url, {"days": 1, "reason": "仍需时间"}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "extended_enough"
+    assert "第五十条" in r.json()["detail"] and r.json()["rule"] == "contract.coordination"
+    assert case_events(case).count() == before + 1
+    assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.coordination", status="open").pk == row.pk
     svc.contract_end_coordination(case=case, actor=people.employer1, result="双方同意增幅5% Agreed on 5%")
-    assert Contract.objects.get(pk=case.pk).state == "negotiating"
 
 
 def test_a_varied_contract_is_refiled_within_10_days_and_keeps_its_term(walk, people, upload, clock):
