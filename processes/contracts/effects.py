@@ -86,6 +86,11 @@ def unsigned_rounds(ctx):
     return ctx.case.rounds.filter(**{f"{_side(ctx)}_signed_at": None})
 
 
+def signed_rounds(ctx):
+    """The rounds whose minutes both chiefs have signed (第三十四条)."""
+    return ctx.case.rounds.filter(union_signed_at__isnull=False, employer_signed_at__isnull=False)
+
+
 def sign_minutes(ctx):
     rounds = unsigned_rounds(ctx)
     ctx.payload["rounds"] = list(rounds.values_list("number", flat=True))

@@ -80,6 +80,10 @@ REVIEW_OPEN = _("审查期限至 %(day)s 尚未届满 The review period runs unt
 REPLY_OPEN = _("答复期限至 %(day)s 尚未届满 The reply period runs until %(day)s.")
 WINDOW_NOT_OPEN = _("续订期自 %(day)s 开始 The renewal window opens on %(day)s.")
 TERM_NOT_OVER = _("合同期限至 %(day)s 尚未届满 The contract runs until %(day)s.")
+NO_SIGNED_MINUTES = _(
+    "《集体合同规定》第三十四条：须有至少一轮协商记录经双方首席代表签字，方可确认草案 Art. 34: a draft is agreed only "
+    "once the minutes of at least one round are signed by both chiefs."
+)
 NOTHING_TO_SIGN = _("没有待您签字的协商记录 There are no minutes waiting for your signature.")
 FILED_BEFORE_SIGNING = _("报送日期不能早于签字日期 The filing date cannot be before the signing date.")
 
@@ -147,6 +151,13 @@ def minutes_to_sign(ctx):
     """第三十四条: both chiefs sign the minutes; this one has signed every round already."""
     if not effects.unsigned_rounds(ctx).exists():
         return str(NOTHING_TO_SIGN)
+
+
+@guard("contract.minutes_signed")
+def minutes_signed_by_both(ctx):
+    """第三十四条: the talks that led to the draft are on record, signed by both chiefs, before it is agreed."""
+    if not effects.signed_rounds(ctx).exists():
+        return str(NO_SIGNED_MINUTES)
 
 
 @guard("contract.offer_delivered")
@@ -255,7 +266,8 @@ def build_transitions() -> dict[str, TransitionSpec]:
         T("end_coordination", _("协调处理结束 Coordination concluded"), S.COORDINATION, S.NEGOTIATING,
           input=CoordinationResultInput, effect=effects.end_coordination, **CHIEF),
         T("agree_draft", _("确认草案 Agree the draft"), S.NEGOTIATING, RETURN_VALUE(S.NEGOTIATING, S.DRAFT_AGREED),
-          input=AgreeDraftInput, effect=effects.agree_draft, apply=Contract.agree_draft, **CHIEF,
+          input=AgreeDraftInput, guards=(minutes_signed_by_both,), effect=effects.agree_draft,
+          apply=Contract.agree_draft, **CHIEF,
           description=_("双方首席代表确认同一版本 Both chiefs confirm the same version.")),
         T("submit_to_congress", _("提交职代会审议 Put to the congress"), S.DRAFT_AGREED, S.CONGRESS_VOTE,
           roles=LEADERSHIP, input=SubmitInput, effect=effects.submit_to_congress, apply=Contract.submit_to_congress),

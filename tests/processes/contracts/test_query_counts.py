@@ -65,7 +65,8 @@ def _cases(people, upload):
             lambda c, u: svc.contract_suspend(case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))),
         "request_coordination": ("negotiating", chair, lambda c, u: svc.contract_request_coordination(
             case=c, actor=u, reason="工资增幅分歧 Wage rise in dispute")),
-        "agree_draft": ("round", lambda c: (fresh(people.chair), upload(c, people.chair)),
+        "agree_draft": ("round", lambda c: (svc.contract_sign_minutes(case=c, actor=people.employer1),
+                                            fresh(people.chair), upload(c, people.chair))[1:],
                         lambda c, p: svc.contract_agree_draft(case=c, actor=p[0], document=p[1])),
         "submit_to_congress": ("draft_agreed", chair, lambda c, u: svc.contract_submit_to_congress(
             case=c, actor=u, method="paper")),
