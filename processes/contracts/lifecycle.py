@@ -84,6 +84,10 @@ NO_SIGNED_MINUTES = _(
     "《集体合同规定》第三十四条：须有至少一轮协商记录经双方首席代表签字，方可确认草案 Art. 34: a draft is agreed only "
     "once the minutes of at least one round are signed by both chiefs."
 )
+AWAITING_OTHER_CHIEF = _(
+    "《集体合同规定》第三十五条：您已同意恢复协商，须由对方首席代表确认 Art. 35: you have consented to resume; the other "
+    "chief must confirm."
+)
 NOTHING_TO_SIGN = _("没有待您签字的协商记录 There are no minutes waiting for your signature.")
 FILED_BEFORE_SIGNING = _("报送日期不能早于签字日期 The filing date cannot be before the signing date.")
 
@@ -158,6 +162,13 @@ def minutes_signed_by_both(ctx):
     """第三十四条: the talks that led to the draft are on record, signed by both chiefs, before it is agreed."""
     if not effects.signed_rounds(ctx).exists():
         return str(NO_SIGNED_MINUTES)
+
+
+@guard("contract.mutual")
+def resume_not_consented_yet(ctx):
+    """第三十五条: one chief's consent to resume is recorded once; the other chief's completes it."""
+    if ctx.case.resume_proposed_by == ctx.case.side_of(ctx.user):
+        return str(AWAITING_OTHER_CHIEF)
 
 
 @guard("contract.offer_delivered")
@@ -259,12 +270,15 @@ def build_transitions() -> dict[str, TransitionSpec]:
         T("suspend", _("中止协商 Suspend"), S.NEGOTIATING, RETURN_VALUE(S.NEGOTIATING, S.SUSPENDED),
           input=SuspendInput, effect=effects.suspend, apply=Contract.suspend, **CHIEF,
           description=_("双方首席代表确认同一恢复日期 Both chiefs name the same date to resume.")),
-        T("resume", _("恢复协商 Resume"), S.SUSPENDED, S.NEGOTIATING, effect=effects.resume, apply=Contract.resume,
-          **CHIEF),
+        T("resume", _("恢复协商 Resume"), S.SUSPENDED, RETURN_VALUE(S.SUSPENDED, S.NEGOTIATING),
+          guards=(resume_not_consented_yet,), effect=effects.resume, apply=Contract.resume, **CHIEF,
+          description=_("双方首席代表均同意后恢复协商 Talks resume once both chiefs consent.")),
         T("request_coordination", _("申请协调处理 Request coordination"), S.NEGOTIATING, S.COORDINATION,
-          input=CoordinationInput, effect=effects.request_coordination, **CHIEF),
-        T("end_coordination", _("协调处理结束 Coordination concluded"), S.COORDINATION, S.NEGOTIATING,
-          input=CoordinationResultInput, effect=effects.end_coordination, **CHIEF),
+          input=CoordinationInput, effect=effects.request_coordination, apply=Contract.request_coordination, **CHIEF),
+        T("end_coordination", _("协调处理结束 Coordination concluded"), S.COORDINATION,
+          RETURN_VALUE(S.COORDINATION, S.NEGOTIATING), input=CoordinationResultInput, effect=effects.end_coordination,
+          apply=Contract.end_coordination, **CHIEF,
+          description=_("一方首席代表记录协调结果，另一方确认 One chief records the result, the other confirms it.")),
         T("agree_draft", _("确认草案 Agree the draft"), S.NEGOTIATING, RETURN_VALUE(S.NEGOTIATING, S.DRAFT_AGREED),
           input=AgreeDraftInput, guards=(minutes_signed_by_both,), effect=effects.agree_draft,
           apply=Contract.agree_draft, **CHIEF,

@@ -67,8 +67,12 @@ class Contract(Case):
     escalated_to = models.CharField(_("已报请 Escalated to"), max_length=20, blank=True)
 
     resume_on = models.DateField(_("恢复协商日期 Resume on"), null=True, blank=True)
-    #: 第三十五条: a suspension is agreed by both sides; the first chief's proposal waits here.
+    #: 第三十五条: a suspension and its end are agreed by both sides; the first chief's side waits here.
     suspension_proposed_by = models.CharField(max_length=10, blank=True, editable=False)
+    resume_proposed_by = models.CharField(max_length=10, blank=True, editable=False)
+    #: 第四十九–五十条: the coordination agreement (协调处理协议书) binds once both chiefs consent to it.
+    coordination_result = models.TextField(_("协调处理结果 Coordination result"), blank=True)
+    coordination_end_proposed_by = models.CharField(max_length=10, blank=True, editable=False)
 
     # The draft: both chiefs confirm one exact version (its hash).
     draft = _doc(_("合同草案 Draft"))
@@ -133,6 +137,14 @@ class Contract(Case):
     def chief_ids(self) -> list[int]:
         return [i for i in (self.union_chief_id, self.employer_chief_id) if i]
 
+    def side_of(self, user) -> str:
+        """The side a chief speaks for: ``"union"`` or ``"employer"``."""
+        return "union" if user.pk == self.union_chief_id else "employer"
+
+    def other_side_consented(self, field: str, user) -> bool:
+        """Has the other chief already consented to the step whose first consent waits in ``field``?"""
+        return getattr(self, field) not in ("", self.side_of(user))
+
     # What each transition writes on the case's own fields (declared in lifecycle.py) ------
     def send_offer(self, ctx):
         self.topics = ctx.data["topics"]
@@ -150,14 +162,29 @@ class Contract(Case):
 
     def suspend(self, ctx):
         """第三十五条: suspended once both chiefs name the same resume date; the first proposal waits."""
-        side = "union" if ctx.user.pk == self.union_chief_id else "employer"
-        agreed = self.suspension_proposed_by not in ("", side) and self.resume_on == ctx.data["resume_on"]
+        agreed = self.other_side_consented("suspension_proposed_by", ctx.user) and self.resume_on == ctx.data["resume_on"]
         self.resume_on = ctx.data["resume_on"]
-        self.suspension_proposed_by = "" if agreed else side
+        self.suspension_proposed_by = "" if agreed else self.side_of(ctx.user)
+        self.resume_proposed_by = ""
         return S.SUSPENDED if agreed else S.NEGOTIATING
 
     def resume(self, ctx):
-        self.resume_on = None
+        """第三十五条: talks resume once both chiefs consent (``ctx.result``); the first consent waits."""
+        self.resume_proposed_by = "" if ctx.result else self.side_of(ctx.user)
+        if ctx.result:
+            self.resume_on = None
+            return S.NEGOTIATING
+        return S.SUSPENDED
+
+    def request_coordination(self, ctx):
+        self.coordination_result, self.coordination_end_proposed_by = "", ""
+
+    def end_coordination(self, ctx):
+        """第五十条: the coordination ends once both chiefs consent to one result (``ctx.result``)."""
+        if ctx.data.get("result"):
+            self.coordination_result = ctx.data["result"]
+        self.coordination_end_proposed_by = "" if ctx.result else self.side_of(ctx.user)
+        return S.NEGOTIATING if ctx.result else S.COORDINATION
 
     def agree_draft(self, ctx):
         """Both chiefs confirm one version: the first confirmation waits, the matching second agrees it."""

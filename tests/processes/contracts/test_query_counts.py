@@ -63,6 +63,14 @@ def _cases(people, upload):
         "suspend": ("negotiating", lambda c: (svc.contract_suspend(
             case=c, actor=people.employer1, resume_on=DAY0 + dt.timedelta(days=7)), fresh(people.chair))[1],
             lambda c, u: svc.contract_suspend(case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))),
+        "resume": ("negotiating", lambda c: (
+            [svc.contract_suspend(case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))
+             for u in (people.employer1, people.chair)], svc.contract_resume(case=c, actor=people.employer1),
+            fresh(people.chair))[-1], lambda c, u: svc.contract_resume(case=c, actor=u)),
+        "end_coordination": ("negotiating", lambda c: (
+            svc.contract_request_coordination(case=c, actor=people.chair, reason="工资增幅分歧 Wage rise in dispute"),
+            svc.contract_end_coordination(case=c, actor=people.employer1, result="增幅5% Agreed on 5%"),
+            fresh(people.chair))[-1], lambda c, u: svc.contract_end_coordination(case=c, actor=u, result="")),
         "request_coordination": ("negotiating", chair, lambda c, u: svc.contract_request_coordination(
             case=c, actor=u, reason="工资增幅分歧 Wage rise in dispute")),
         "agree_draft": ("round", lambda c: (svc.contract_sign_minutes(case=c, actor=people.employer1),
@@ -85,7 +93,8 @@ def _cases(people, upload):
 
 NAMES = [
     "set_teams", "send_offer", "lapse_offer", "record_reply", "record_round", "sign_minutes", "suspend",
-    "request_coordination", "agree_draft", "submit_to_congress", "sign", "file", "object", "take_effect", "publish",
+    "resume", "request_coordination", "end_coordination",
+    "agree_draft", "submit_to_congress", "sign", "file", "object", "take_effect", "publish",
     "terminate", "vary",
 ]
 

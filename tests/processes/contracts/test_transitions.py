@@ -27,9 +27,9 @@ TABLE = {
     "record_round": (["negotiating"], None),
     "sign_minutes": (["negotiating", "suspended", "coordination"], None),
     "suspend": (["negotiating"], ("negotiating", "suspended")),
-    "resume": (["suspended"], "negotiating"),
+    "resume": (["suspended"], ("suspended", "negotiating")),
     "request_coordination": (["negotiating"], "coordination"),
-    "end_coordination": (["coordination"], "negotiating"),
+    "end_coordination": (["coordination"], ("coordination", "negotiating")),
     "agree_draft": (["negotiating"], ("negotiating", "draft_agreed")),
     "submit_to_congress": (["draft_agreed"], "congress_vote"),
     "pass_congress": (["congress_vote"], "passed"),
@@ -109,9 +109,66 @@ def test_suspension_reminds_the_day_before_resuming_and_resume_reopens_talks(wal
     assert Notification.objects.filter(user=people.chair, kind="deadline_approaching").exists()
     clock.set(DAY0 + D(10))
     svc.contract_resume(case=case, actor=people.chair)
+    svc.contract_resume(case=case, actor=people.employer1)
     case = Contract.objects.get(pk=case.pk)
     assert case.state == "negotiating" and case.resume_on is None
     assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.suspension").status == "met"
+
+
+def suspended(walk, people):
+    case = walk("negotiating")
+    for who in (people.employer1, people.chair):
+        svc.contract_suspend(case=case, actor=who, resume_on=DAY0 + D(10))
+    return Contract.objects.get(pk=case.pk)
+
+
+def snapshot(case):
+    fresh = Contract.objects.get(pk=case.pk)
+    return fresh.state, fresh.version, case_events(fresh).count()
+
+
+def test_resuming_needs_both_chiefs_consent(walk, people, api):
+    """第三十五条: one chief's consent to resume is recorded and leaves the talks suspended; the same chief again is a
+    409 that changes nothing; a negotiator is refused; the other chief's consent resumes the talks."""
+    case = suspended(walk, people)
+    url = f"/api/v1/contracts/{case.pk}/transitions/resume/"
+    r = api(people.chair).post(url, {}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "suspended"
+    assert case_events(case).last().payload["proposed_by"] == "union"
+    assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.suspension").status == "open"
+    before = snapshot(case)
+    r = api(people.chair).post(url, {}, format="json")
+    assert r.status_code == 409 and r.json()["rule"] == "contract.mutual" and "第三十五条" in r.json()["detail"]
+    r = api(people.rep1).post(url, {}, format="json")
+    assert r.status_code in (403, 404)
+    assert snapshot(case) == before
+    r = api(people.employer1).post(url, {}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "negotiating"
+    assert case_events(case).last().payload["agreed"] is True
+    assert Contract.objects.get(pk=case.pk).resume_proposed_by == ""
+
+
+def test_ending_coordination_needs_both_chiefs_consent_to_one_result(walk, people, api):
+    """第五十条: the coordination agreement is signed by both chiefs. The first chief records the result (without one,
+    a 400 and nothing changes); the other confirms it (empty or the same text). A different text is a new proposal
+    that the first chief must confirm."""
+    case = walk("negotiating")
+    svc.contract_request_coordination(case=case, actor=people.chair, reason="工资增幅分歧")
+    url = f"/api/v1/contracts/{case.pk}/transitions/end_coordination/"
+    before = snapshot(case)
+    r = api(people.employer1).post(url, {}, format="json")
+    assert r.status_code == 400 and "result" in r.json()["fields"]
+    assert snapshot(case) == before
+    r = api(people.employer1).post(url, {"result": "增幅4% Agreed on 4%"}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "coordination"
+    r = api(people.chair).post(url, {"result": "增幅5% Agreed on 5%"}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "coordination"  # another result: the employer must agree
+    assert Contract.objects.get(pk=case.pk).coordination_end_proposed_by == "union"
+    r = api(people.employer1).post(url, {}, format="json")
+    assert r.status_code == 200 and r.json()["state"] == "negotiating"
+    case = Contract.objects.get(pk=case.pk)
+    assert case.coordination_result == "增幅5% Agreed on 5%" and case.coordination_end_proposed_by == ""
+    assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.coordination").status == "met"
 
 
 def test_coordination_runs_30_days_and_is_extended_once_by_at_most_15(walk, people, clock, api):
@@ -135,6 +192,8 @@ def test_coordination_runs_30_days_and_is_extended_once_by_at_most_15(walk, peop
     assert case_events(case).count() == before + 1
     assert CaseDeadline.objects.get(case_id=case.pk, rule_id="contract.coordination", status="open").pk == row.pk
     svc.contract_end_coordination(case=case, actor=people.employer1, result="双方同意增幅5% Agreed on 5%")
+    svc.contract_end_coordination(case=case, actor=people.chair, result="")
+    assert Contract.objects.get(pk=case.pk).state == "negotiating"
 
 
 def test_a_varied_contract_is_refiled_within_10_days_and_keeps_its_term(walk, people, upload, clock):
