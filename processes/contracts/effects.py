@@ -230,9 +230,8 @@ def expire(ctx):
 
 
 def vary(ctx):
-    """第四十条: the varied text is re-filed within 10 days (rule contract.filing); the term runs on."""
+    """第四十条: the varied text; once both chiefs confirm it, it goes to the congress like a first draft."""
     ctx.payload["document"] = _doc(ctx.data["document"])
-    _start_filing(ctx)
 
 
 def terminate(ctx):

@@ -88,6 +88,9 @@ AWAITING_OTHER_CHIEF = _(
     "《集体合同规定》第三十五条：您已同意恢复协商，须由对方首席代表确认 Art. 35: you have consented to resume; the other "
     "chief must confirm."
 )
+SAME_TEXT = _(
+    "《集体合同规定》第四十条：变更后文本与现行合同文本相同 Art. 40: the varied text is the same as the text in force."
+)
 NOTHING_TO_SIGN = _("没有待您签字的协商记录 There are no minutes waiting for your signature.")
 FILED_BEFORE_SIGNING = _("报送日期不能早于签字日期 The filing date cannot be before the signing date.")
 
@@ -171,6 +174,13 @@ def resume_not_consented_yet(ctx):
         return str(AWAITING_OTHER_CHIEF)
 
 
+@guard("contract.variation")
+def varies_the_text(ctx):
+    """第四十条: a variation changes the text in force (a new version, its own hash)."""
+    if ctx.data["document"].sha256 == ctx.case.passed_sha256:
+        return str(SAME_TEXT)
+
+
 @guard("contract.offer_delivered")
 def delivered_not_future(ctx):
     if ctx.data["delivered_on"] > ctx.today:
@@ -247,6 +257,7 @@ def term_over(ctx):
 def build_transitions() -> dict[str, TransitionSpec]:
     """Every contract transition: source → target, who, guards, input, effect and what it writes."""
     ended = [S.IN_FORCE, S.RENEWAL_WINDOW]
+    varying = [S.NEGOTIATING, S.OBJECTED, S.DRAFT_AGREED, S.CONGRESS_VOTE, S.PASSED, S.SIGNED, S.FILED, S.EFFECTIVE]
     return transitions(
         T("set_teams", _("确定协商代表 Name the teams"), S.PREPARING, None, roles=frozenset({Role.CHAIR}),
           input=SetTeamsInput, effect=effects.set_teams,
@@ -287,8 +298,8 @@ def build_transitions() -> dict[str, TransitionSpec]:
           roles=LEADERSHIP, input=SubmitInput, effect=effects.submit_to_congress, apply=Contract.submit_to_congress),
         T("pass_congress", _("职代会通过 Passed by the congress"), S.CONGRESS_VOTE, S.PASSED, system_only=True,
           apply=Contract.pass_congress),
-        T("fail_congress", _("职代会未通过 Not passed"), S.CONGRESS_VOTE, S.NEGOTIATING, system_only=True,
-          apply=Contract.fail_congress),
+        T("fail_congress", _("职代会未通过 Not passed"), S.CONGRESS_VOTE,
+          RETURN_VALUE(S.NEGOTIATING, S.IN_FORCE, S.RENEWAL_WINDOW), system_only=True, apply=Contract.fail_congress),
         T("sign", _("首席代表签字 Sign"), S.PASSED, RETURN_VALUE(S.PASSED, S.SIGNED), input=SignInput,
           guards=(signs_passed_version, not_yet_signed), effect=effects.sign, apply=Contract.sign, **CHIEF),
         T("file", _("报送审查 File with the labour administration"), S.SIGNED, S.FILED, input=FileInput,
@@ -303,11 +314,13 @@ def build_transitions() -> dict[str, TransitionSpec]:
           apply=Contract.publish, **CHIEF),
         T("open_renewal", _("进入续订期 Renewal window opens"), S.IN_FORCE, S.RENEWAL_WINDOW, system_only=True,
           guards=(renewal_window_reached,), effect=effects.open_renewal),
-        T("expire", _("期满终止 Expired"), [S.SIGNED, S.FILED, S.EFFECTIVE, *ended], S.EXPIRED, system_only=True,
-          guards=(term_over,),
+        # The term of a contract being varied runs on: it may end whatever step the variation has reached.
+        T("expire", _("期满终止 Expired"), [*varying, *ended], S.EXPIRED, system_only=True, guards=(term_over,),
           effect=effects.expire),
-        T("vary", _("变更合同 Vary"), ended, S.SIGNED, input=VaryInput, effect=effects.vary, apply=Contract.vary,
-          **CHIEF),
+        T("vary", _("变更合同 Vary"), ended, RETURN_VALUE(*ended, S.DRAFT_AGREED), input=VaryInput,
+          guards=(varies_the_text,), effect=effects.vary, apply=Contract.vary, **CHIEF,
+          description=_("双方首席代表确认变更后文本，再经职代会审议、签字并报送 Both chiefs confirm the varied text; the "
+                        "congress votes on it, both sign it and it is filed again.")),
         T("terminate", _("解除合同 Terminate"), ended, S.TERMINATED, input=TerminateInput, effect=effects.terminate,
           apply=Contract.terminate, destructive=True, **CHIEF),
     )

@@ -186,30 +186,47 @@ class Contract(Case):
         self.coordination_end_proposed_by = "" if ctx.result else self.side_of(ctx.user)
         return S.NEGOTIATING if ctx.result else S.COORDINATION
 
-    def agree_draft(self, ctx):
-        """Both chiefs confirm one version: the first confirmation waits, the matching second agrees it."""
-        doc = ctx.data["document"]
+    @property
+    def is_variation(self) -> bool:
+        """第四十条: a contract that has already taken effect is being varied (its term runs on)."""
+        return self.effective_on is not None
+
+    def _confirm_version(self, user, doc) -> bool:
+        """A chief confirms one exact version; True once both chiefs have confirmed that same version."""
         if doc.pk != self.draft_id:
             self.draft = doc
             self.union_agreed_sha256 = self.employer_agreed_sha256 = ""
-        if ctx.user.pk == self.union_chief_id:
+        if user.pk == self.union_chief_id:
             self.union_agreed_sha256 = doc.sha256
-        if ctx.user.pk == self.employer_chief_id:
+        if user.pk == self.employer_chief_id:
             self.employer_agreed_sha256 = doc.sha256
+        return self.union_agreed_sha256 == self.employer_agreed_sha256 == doc.sha256
+
+    def agree_draft(self, ctx):
+        """Both chiefs confirm one version: the first confirmation waits, the matching second agrees it."""
+        both = self._confirm_version(ctx.user, ctx.data["document"])
         if ctx.data.get("term_years"):
             self.term_years = ctx.data["term_years"]
-        both = self.union_agreed_sha256 == self.employer_agreed_sha256 == doc.sha256
         return S.DRAFT_AGREED if both else S.NEGOTIATING
 
     def submit_to_congress(self, ctx):
         self.vote_id = ctx.result
 
     def pass_congress(self, ctx):
+        """The version passed is the one to sign; signatures of an earlier text (a variation's) no longer count."""
         self.passed_document = self.draft
         self.passed_sha256 = self.draft.sha256 if self.draft else ""
+        self.union_signed_at = self.employer_signed_at = None
 
     def fail_congress(self, ctx):
+        """第三十六条: a draft that fails goes back to negotiation; a variation that fails is not adopted and the
+        contract in force runs on unchanged (第四十条)."""
         self.union_agreed_sha256 = self.employer_agreed_sha256 = ""
+        if not self.is_variation:
+            return S.NEGOTIATING
+        self.draft = self.passed_document
+        window = self.renewal_opens_on is not None and ctx.today >= self.renewal_opens_on
+        return S.RENEWAL_WINDOW if window else S.IN_FORCE
 
     def sign(self, ctx):
         """第三十七条: signed on the day of the second chief's signature."""
@@ -241,12 +258,13 @@ class Contract(Case):
         self.publish_channel = ctx.data["channel"]
 
     def vary(self, ctx):
-        """第四十条: the varied text, agreed and signed by both sides, replaces the one in force."""
-        self.draft = ctx.data["document"]
-        self.passed_document, self.passed_sha256 = self.draft, self.draft.sha256
+        """第四十条: a variation follows the procedure of conclusion. Both chiefs confirm the varied text (the first
+        confirmation waits and the contract stays in force); the congress then votes on it (第三十六条), both chiefs
+        sign the version passed (第三十七条) and it is re-filed within 10 days (第四十二条)."""
         self.end_grounds = ctx.data["grounds"]
-        self.signed_on = ctx.today
-        self.filed_on = self.review_due_on = None
+        if self._confirm_version(ctx.user, ctx.data["document"]):
+            return S.DRAFT_AGREED
+        return self.state
 
     def terminate(self, ctx):
         self.end_grounds = ctx.data["grounds"]

@@ -86,9 +86,15 @@ def _cases(people, upload):
             case=c, actor=u, channel="notice_board", published_on=d16, now=at(d16))),
         "terminate": ("in_force", chair, lambda c, u: svc.contract_terminate(
             case=c, actor=u, grounds="merger", now=at(d16))),
-        "vary": ("in_force", lambda c: (fresh(people.chair), upload(c, people.chair, "变更 v2")),
+        "vary": ("in_force", lambda c: _first_variation(c, people, upload(c, people.chair, "变更 v2"), d16),
                  lambda c, p: svc.contract_vary(case=c, actor=p[0], grounds="agreed", document=p[1], now=at(d16))),
     }
+
+
+def _first_variation(case, people, varied, day):
+    """The employer's chief proposes the varied text; the pinned call is the chair's confirmation (→ draft_agreed)."""
+    svc.contract_vary(case=case, actor=people.employer1, grounds="agreed", document=varied, now=at(day))
+    return fresh(people.chair), varied
 
 
 NAMES = [
