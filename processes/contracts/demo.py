@@ -86,6 +86,8 @@ class _Seeder:
     def agreed(self, start: int, years=1, **kw) -> Contract:
         case = self.negotiating(start, **kw)
         text = TEXT.format(kind=case.get_kind_display(), year=self.day(start).year, rise=5, years=years)
+        # 第三十四条: the employer's chief signs the round's minutes before the draft is agreed.
+        case = svc.contract_sign_minutes(case=case, actor=self.u["employer1"], now=self.at(start - 7))
         doc = document_upload(process="contracts", case_id=case.pk, user=self.u["chair"], now=self.at(start - 8),
                               file=SimpleUploadedFile("contract.txt", text.encode()))
         for who in ("chair", "employer1"):

@@ -65,7 +65,7 @@ def record_reply(ctx):
 
 
 def _side(ctx) -> str:
-    return "union" if ctx.user.pk == ctx.case.union_chief_id else "employer"
+    return ctx.case.side_of(ctx.user)
 
 
 def record_round(ctx):
@@ -86,26 +86,41 @@ def unsigned_rounds(ctx):
     return ctx.case.rounds.filter(**{f"{_side(ctx)}_signed_at": None})
 
 
+def signed_rounds(ctx):
+    """The rounds whose minutes both chiefs have signed (第三十四条)."""
+    return ctx.case.rounds.filter(union_signed_at__isnull=False, employer_signed_at__isnull=False)
+
+
 def sign_minutes(ctx):
     rounds = unsigned_rounds(ctx)
     ctx.payload["rounds"] = list(rounds.values_list("number", flat=True))
     rounds.update(**{f"{_side(ctx)}_signed_at": ctx.now})
 
 
+def _consent(ctx, agreed: bool) -> bool:
+    """Record in the audit event whether this consent completes the pair or waits for the other chief."""
+    if agreed:
+        ctx.payload["agreed"] = True
+    else:
+        ctx.payload["proposed_by"] = _side(ctx)
+    return agreed
+
+
 def suspend(ctx):
     """第三十五条: once both sides agree, the date to resume is a timer; both chiefs are reminded the day before."""
     case = ctx.case
-    side = "union" if ctx.user.pk == case.union_chief_id else "employer"
-    if case.suspension_proposed_by not in ("", side) and case.resume_on == ctx.data["resume_on"]:
+    if _consent(ctx, case.other_side_consented("suspension_proposed_by", ctx.user)
+                and case.resume_on == ctx.data["resume_on"]):
         start_deadline(case, d.SUSPENSION.id, ctx.today, payload=ctx.payload, due_on=ctx.data["resume_on"],
                        replace=False)
-        ctx.payload["agreed"] = True
-    else:
-        ctx.payload["proposed_by"] = side
 
 
-def resume(ctx):
-    close_deadline(ctx.case, d.SUSPENSION.id)
+def resume(ctx) -> bool:
+    """第三十五条: the talks resume by mutual agreement: the first chief's consent waits for the other's."""
+    if _consent(ctx, ctx.case.other_side_consented("resume_proposed_by", ctx.user)):
+        close_deadline(ctx.case, d.SUSPENSION.id)
+        return True
+    return False
 
 
 def request_coordination(ctx):
@@ -113,8 +128,15 @@ def request_coordination(ctx):
     start_deadline(ctx.case, d.COORDINATION.id, ctx.today, payload=ctx.payload, replace=False)
 
 
-def end_coordination(ctx):
-    close_deadline(ctx.case, d.COORDINATION.id)
+def end_coordination(ctx) -> bool:
+    """第五十条: the coordination agreement is signed by both chiefs: one records the result, the other confirms it
+    (with no result, or the same one); a different result is a new proposal that waits for the first chief."""
+    case, text = ctx.case, ctx.data.get("result") or ""
+    agreed = case.other_side_consented("coordination_end_proposed_by", ctx.user) and text in ("",
+                                                                                              case.coordination_result)
+    if _consent(ctx, agreed):
+        close_deadline(case, d.COORDINATION.id)
+    return agreed
 
 
 def agree_draft(ctx):
@@ -208,9 +230,8 @@ def expire(ctx):
 
 
 def vary(ctx):
-    """第四十条: the varied text is re-filed within 10 days (rule contract.filing); the term runs on."""
+    """第四十条: the varied text; once both chiefs confirm it, it goes to the congress like a first draft."""
     ctx.payload["document"] = _doc(ctx.data["document"])
-    _start_filing(ctx)
 
 
 def terminate(ctx):

@@ -27,6 +27,7 @@ BAD_MEMBER = _(
     "expert}, or a line \"name|username|expert\"."
 )
 TEAM_USER_UNKNOWN = _("未知用户 Unknown user: %(ref)s")
+RESULT_REQUIRED = _("请填写协调处理结果，由对方首席代表确认 Record the result; the other chief then confirms it.")
 NOT_IN_TEAM = _("首席代表须为本方代表之一 The chief must be one of this side's representatives: %(ref)s")
 
 
@@ -186,8 +187,17 @@ class CoordinationInput(serializers.Serializer):
 
 
 class CoordinationResultInput(serializers.Serializer):
-    result = note_field(label=_("协调处理协议 Coordination agreement"))
+    """The first chief records the result; the other confirms it with no result (or the same text)."""
+
+    result = note_field(label=_("协调处理协议 Coordination agreement"), required=False,
+                        help_text=_("确认对方记录的结果时可留空 Leave empty to confirm the result the other chief recorded"))
     document = SingleDocumentField(label=_("协调处理协议书 Agreement document"), required=False)
+
+    def validate(self, attrs):
+        ctx = self.context["ctx"]
+        if not attrs.get("result") and not ctx.case.other_side_consented("coordination_end_proposed_by", ctx.user):
+            raise serializers.ValidationError({"result": [str(RESULT_REQUIRED)]})
+        return attrs
 
 
 class AgreeDraftInput(serializers.Serializer):
@@ -264,7 +274,8 @@ class ContractDetailSerializer(serializers.ModelSerializer):
         fields = [
             "kind", "kind_label", "renewed_from", "union_chief", "employer_chief", "union_team", "employer_team",
             "topics", "proposed_on", "delivered_on", "reply_due_on", "reply_received_on", "reply_late",
-            "escalated_to", "resume_on", "rounds", "draft", "term_years", "vote_id", "passed_document",
+            "escalated_to", "resume_on", "suspension_proposed_by", "resume_proposed_by", "coordination_result",
+            "coordination_end_proposed_by", "rounds", "draft", "term_years", "vote_id", "passed_document",
             "passed_sha256", "union_signed_at", "employer_signed_at", "signed_on", "filing_due_on", "filed_on",
             "filed_late", "review_due_on", "objection_items", "effective_on", "expires_on", "renewal_opens_on",
             "published_on", "publish_channel", "end_grounds", "ended_on",

@@ -128,6 +128,7 @@ def walk(people, orgs, upload, clock):
         }
 
         def _agree(c, doc, term_years):
+            svc.contract_sign_minutes(case=c, actor=people.employer1, now=now)  # 第三十四条, before the draft
             svc.contract_agree_draft(case=c, actor=people.chair, document=doc, term_years=term_years, now=now)
             return svc.contract_agree_draft(case=c, actor=people.employer1, document=doc, now=now)
 

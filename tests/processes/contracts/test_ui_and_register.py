@@ -136,6 +136,7 @@ def test_the_page_links_the_draft_to_its_diff_with_the_previous_version(people, 
     case = walk("round")
     v1 = upload(case, people.chair, "第一条 工资增长3%")
     v2 = upload(case, people.employer1, "第一条 工资增长5%", previous=v1)
+    svc.contract_sign_minutes(case=case, actor=people.employer1)
     svc.contract_agree_draft(case=case, actor=people.chair, document=v2)
     client.force_login(people.employer1)
     html = page(client, case).content.decode()
