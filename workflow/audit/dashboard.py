@@ -53,6 +53,16 @@ class Scope:
     def cases(self, spec):
         return spec.model.objects.filter(organisation_id__in=self.organisation_ids)
 
+    @property
+    def today(self):
+        """The local date at ``now`` (a contract expiring "within 90 days" counts from it)."""
+        return timezone.localtime(self.now).date()
+
+
+def percent(part, whole) -> float | None:
+    """``part`` of ``whole`` in %, one decimal; None when there is nothing to divide by."""
+    return round(100.0 * float(part) / float(whole), 1) if whole else None
+
 
 def dashboard_scope(*, user, organisation: str = "", now=None) -> Scope:
     """403 for a reader the search refuses; 404 for an organisation outside the reader's scope."""
