@@ -19,10 +19,10 @@ from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import EXTENSION_TEST_RULES, rules_registered
 from workflow import flowkit, services
 from workflow.audit import case_events, chain_valid
-from workflow.deadlines import case_deadlines, close_deadline, end_of_day, rules, set_deadline, timers
+from workflow.deadlines import case_deadlines, close_deadline, end_of_day, rules, set_deadline, start_deadline, timers
 from workflow.deadlines.extension_requests import deadline_extension_consent, deadline_extension_request
 from workflow.deadlines.extensions import deadline_extend
-from workflow.deadlines.rules import Extension, start_deadline
+from workflow.deadlines.rules import Extension
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
 from workflow.inbox import inbox_for
 from workflow.models import CaseDeadline, ExtensionConsent, ExtensionRequest, WorkItem

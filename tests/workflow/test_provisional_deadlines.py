@@ -18,8 +18,7 @@ from workflow import clock, flowkit, services
 from workflow.audit import case_events, chain_valid
 from workflow.calendar.importing import import_calendar
 from workflow.calendar.loader import parse_json
-from workflow.deadlines import timers
-from workflow.deadlines.rules import start_deadline
+from workflow.deadlines import start_deadline, timers
 from workflow.inbox import inbox_for
 from workflow.models import CaseDeadline, WorkItem
 from workflow.notifications.models import Notification

@@ -15,7 +15,6 @@ from .rules import (
     find_rule,
     get_rule,
     register_rule,
-    start_deadline,
 )
 from .store import (
     case_deadlines,
@@ -27,6 +26,7 @@ from .store import (
     provisional_due,
     replace_due_date,
     set_deadline,
+    start_deadline,
 )
 
 __all__ = [

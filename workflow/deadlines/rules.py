@@ -236,39 +236,3 @@ def compute_due(
     else:  # pragma: no cover - guarded by Unit
         raise ValueError(rule.unit)
     return roll_forward(due, calendar) if rule.roll_to_working_day else due
-
-
-def start_deadline(
-    case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None,
-    due_on: dt.date | None = None, replace: bool = True, closes: tuple = (),
-):
-    """Open the deadline of ``rule_id`` on the case and record it in the audit payload if given.
-
-    The due date is the rule's from ``start`` (with ``n`` instead of the rule's length if
-    given), or ``due_on`` when the process has fixed it otherwise (a window cut short by
-    an event); either way the payload names the rule and its source. ``replace=False``: no open
-    deadline of the rule can exist (see :func:`workflow.deadlines.set_deadline`). ``closes``: rules
-    whose open deadlines this step met (closed in the same statement, see :func:`set_deadline`).
-    """
-    from .store import set_deadline
-
-    calendar = one_calendar()  # for the due date and the provisional check: each year is read once
-    due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
-    row = set_deadline(
-        case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar, replace=replace, closes=tuple(closes)
-    )
-    if payload is not None:
-        payload.setdefault("deadlines", []).append(
-            {
-                "rule_id": rule_id, "starts_on": start.isoformat(), "due_on": due.isoformat(),
-                "source": get_rule(rule_id).source, "provisional": row.provisional,
-            }
-        )
-    return row
-
-
-def one_calendar():
-    """A calendar to share between the computations of one deadline (each year is read once)."""
-    from workflow.calendar.working_days import WorkCalendar
-
-    return WorkCalendar()
