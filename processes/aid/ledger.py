@@ -41,7 +41,7 @@ LEDGER_ROLES = frozenset({Role.FINANCE})
 READ_ROLES = frozenset({Role.FINANCE, Role.CHAIR, Role.UNION_COMMITTEE, Role.AID_CENTRE, Role.AUDITOR, Role.ADMIN})
 
 
-def _locked_fund(organisation, year: int) -> AidFund:
+def locked_fund(organisation, year: int) -> AidFund:
     fund = AidFund.objects.select_for_update().filter(organisation=organisation, year=year).first()
     if fund is None:
         raise GuardFailed(str(NO_FUND % {"year": year}), rule="aid.fund_balance")
@@ -80,7 +80,7 @@ def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booke
 def ledger_disburse(*, case, actor: Actor, amount: Decimal, transaction_ref: str, paid_on: dt.date, now,
                     meta=None) -> AidLedgerEntry:
     """Pay an approved case from its organisation's fund of the year paid (inside the transition)."""
-    fund = _locked_fund(case.organisation, paid_on.year)
+    fund = locked_fund(case.organisation, paid_on.year)
     return _book(
         fund, kind=EntryKind.DISBURSEMENT, amount=amount, actor=actor, now=now, booked_on=paid_on, meta=meta,
         case=case, aid_type=case.aid_type, tier=case.tier, transaction_ref=transaction_ref,
@@ -111,7 +111,7 @@ def ledger_recover(*, case, actor: Actor, transaction_ref: str, recovered_on: dt
     )
 
 
-def _finance_actor(user, organisation) -> Actor:
+def finance_actor(user, organisation) -> Actor:
     grant = policy.grant_for(user, organisation, LEDGER_ROLES)
     if grant is None:
         raise ActionForbidden(str(NOT_FINANCE))
@@ -128,10 +128,10 @@ def ledger_allocate(*, organisation, year: int, amount: Decimal, reason: str, ac
                     meta: RequestMeta | None = None) -> AidLedgerEntry:
     """Finance books money into the fund (拨入); the fund is opened with this as its budget if new."""
     now = now or timezone.now()
-    actor = _finance_actor(actor_user, organisation)
+    actor = finance_actor(actor_user, organisation)
     with transaction.atomic():
         fund_open(organisation=organisation, year=year, budget=amount)
-        fund = _locked_fund(organisation, year)
+        fund = locked_fund(organisation, year)
         return _book(fund, kind=EntryKind.ALLOCATION, amount=amount, actor=actor, now=now,
                      booked_on=timezone.localtime(now).date(), meta=meta, reason=reason)
 
@@ -140,12 +140,12 @@ def ledger_reverse(*, organisation, entry_id: int, reason: str, actor_user, now=
                    meta: RequestMeta | None = None) -> AidLedgerEntry:
     """Finance reverses a disbursement (a payment returned by the bank): a new entry naming it."""
     now = now or timezone.now()
-    actor = _finance_actor(actor_user, organisation)
+    actor = finance_actor(actor_user, organisation)
     with transaction.atomic():
         entry = AidLedgerEntry.objects.filter(pk=entry_id, fund__organisation=organisation).first()
         if entry is None:
             raise NotVisible(str(NOT_A_PAYMENT))
-        fund = _locked_fund(organisation, entry.fund.year)
+        fund = locked_fund(organisation, entry.fund.year)
         if entry.kind != EntryKind.DISBURSEMENT:
             raise InvalidInput(str(NOT_A_PAYMENT), fields={"entry": [str(NOT_A_PAYMENT)]})
         if AidLedgerEntry.objects.filter(reverses=entry).exists():

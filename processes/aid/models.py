@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
@@ -247,3 +247,26 @@ class AidLedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class AidBudgetChange(models.Model):
+    """A change of a fund's budget by finance, with its reason (预算调整). Never changed or deleted:
+    the fund's history of budgets is these rows, each also an event on the fund's audit chain."""
+
+    fund = models.ForeignKey(AidFund, on_delete=models.PROTECT, related_name="budget_changes")
+    previous_budget = models.DecimalField(_("原预算 Previous budget"), **MONEY)
+    budget = models.DecimalField(_("新预算 New budget"), **MONEY)
+    #: What the budget could not go below at the time: disbursed (net) plus approved but unpaid.
+    floor = models.DecimalField(_("下限 Floor"), **MONEY)
+    reason = models.TextField(_("调整原因 Reason"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("调整时间 Changed at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=F("floor")), name="aid_budget_not_below_floor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.previous_budget} → {self.budget}"

@@ -17,7 +17,7 @@ from workflow.errors import ActionForbidden
 from workflow.roles import Role
 
 from . import notices
-from .ledger import can_read_ledger
+from .ledger import LEDGER_ROLES, can_read_ledger
 from .models import AidCase, AidFund, AidLedgerEntry
 from .states import NOTICE_STATES, AidType, EntryKind, Tier
 
@@ -83,6 +83,8 @@ def ledger_report(*, organisation, year: int, user) -> dict:
         "organisation": {"code": organisation.code, "name": organisation.name},
         "year": year,
         "budget": str(fund.budget) if fund else None,
+        "budget_changes": _budget_changes(fund),
+        "may_adjust_budget": fund is not None and bool(policy.roles_at(user, organisation) & LEDGER_ROLES),
         "balance": str(fund.balance) if fund else "0.00",
         "entries": [
             {
@@ -100,6 +102,17 @@ def ledger_report(*, organisation, year: int, user) -> dict:
         "by_type": [{"code": k, "label": _label(AidType, k), "amount": str(v)} for k, v in sorted(by_type.items())],
         "by_tier": [{"code": k, "label": _label(Tier, k), "amount": str(v)} for k, v in sorted(by_tier.items())],
     }
+
+
+def _budget_changes(fund) -> list[dict]:
+    """The fund's budget history (预算调整), oldest first."""
+    if fund is None:
+        return []
+    return [
+        {"at": c.created_at.isoformat(), "previous_budget": str(c.previous_budget), "budget": str(c.budget),
+         "floor": str(c.floor), "reason": c.reason, "by": c.created_by.get_username()}
+        for c in fund.budget_changes.select_related("created_by")
+    ]
 
 
 CSV_HEADER = ["日期 Date", "类型 Kind", "金额 Amount", "案件 Case", "救助类型 Aid type", "档次 Tier",
