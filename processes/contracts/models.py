@@ -51,6 +51,8 @@ class Contract(Case):
     union_chief = _user(_("职工方首席代表 Union chief"))
     employer_chief = _user(_("企业方首席代表 Employer chief"))
     delegation = _doc(_("书面委托书 Written delegation"))
+    #: 第三十三条第（五）项: a neutral record keeper (记录员) who is no representative of either side.
+    record_keeper = models.CharField(_("记录员 Record keeper"), max_length=100, blank=True)
     #: The negotiators with an account (both sides), kept with the case so that checking who
     #: takes part reads no other table; the rows are :class:`ContractRepresentative`.
     team_user_ids = models.JSONField(default=list, blank=True, editable=False)
@@ -130,6 +132,10 @@ class Contract(Case):
 
     def team(self, side: str) -> list:
         return [r for r in self.representatives.all() if r.side == side]
+
+    def representative_names(self) -> set[str]:
+        """Every negotiator's name and username, both sides (nobody named here may keep the record)."""
+        return {n for r in self.representatives.select_related("user") for n in (r.name, r.user and r.user.username) if n}
 
     def union_team_user_ids(self) -> list[int]:
         return [r.user_id for r in self.representatives.all() if r.side == Side.UNION and r.user_id]
@@ -281,6 +287,8 @@ class ContractRepresentative(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     expert = models.BooleanField(_("外聘专家 Outside expert"), default=False)
     chief = models.BooleanField(_("首席代表 Chief"), default=False)
+    #: A women's special contract needs a woman worker on the union side ([local] rule ``contract.women_rep``).
+    woman = models.BooleanField(_("女职工代表 Woman worker representative"), default=False)
 
     class Meta:
         ordering = ["contract", "side", "position"]
@@ -302,6 +310,8 @@ class ContractRound(models.Model):
     positions = models.TextField(_("各方意见 Positions"), blank=True)
     minutes = models.TextField(_("会议记录 Minutes"))
     document = _doc(_("记录文件 Minutes document"))
+    #: 第三十三条第（五）项: the minutes name their record keeper.
+    record_keeper = models.CharField(_("记录员 Record keeper"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间 Recorded at"))
     #: Both chiefs sign the minutes: the recording chief when recording, the other with ``sign_minutes``.
