@@ -17,7 +17,7 @@ from django_fsm import FSMField
 
 from workflow.models import Case
 
-from .states import ContractState, Kind, Side
+from .states import TERMINAL_STATES, ContractState, Kind, Side
 
 S = ContractState
 
@@ -105,9 +105,17 @@ class Contract(Case):
     expires_on = models.DateField(_("期满日期 Expires on"), null=True, blank=True)
     renewal_opens_on = models.DateField(_("续订期开始 Renewal window opens"), null=True, blank=True)
     published_on = models.DateField(_("公布日期 Published on"), null=True, blank=True)
+    #: The text in force: the version passed when it was published (a variation replaces it only when published).
+    published_document = _doc(_("现行文本 Text in force"))
     publish_channel = models.CharField(_("公布方式 Channel"), max_length=20, blank=True)
     end_grounds = models.CharField(_("变更或解除事由 Grounds"), max_length=20, blank=True)
     ended_on = models.DateField(_("解除日期 Ended on"), null=True, blank=True)
+
+    @classmethod
+    def in_force_q(cls) -> Q:
+        """In force (第四十八条): published and not ended; a contract being varied stays in force meanwhile
+        (第四十条), with the text it was published with."""
+        return Q(published_on__isnull=False) & ~Q(state__in=TERMINAL_STATES)
 
     class Meta(Case.Meta):
         verbose_name = _("集体合同 Collective contract")
@@ -230,7 +238,9 @@ class Contract(Case):
         self.union_agreed_sha256 = self.employer_agreed_sha256 = ""
         if not self.is_variation:
             return S.NEGOTIATING
-        self.draft = self.passed_document
+        # What an objection to the variation cleared (_reset_signing) comes back from the text in force.
+        self.draft = self.passed_document = self.published_document
+        self.passed_sha256 = self.published_document.sha256 if self.published_document else ""
         window = self.renewal_opens_on is not None and ctx.today >= self.renewal_opens_on
         return S.RENEWAL_WINDOW if window else S.IN_FORCE
 
@@ -262,6 +272,7 @@ class Contract(Case):
     def publish(self, ctx):
         self.published_on = ctx.data["published_on"]
         self.publish_channel = ctx.data["channel"]
+        self.published_document = self.passed_document
 
     def vary(self, ctx):
         """第四十条: a variation follows the procedure of conclusion. Both chiefs confirm the varied text (the first
