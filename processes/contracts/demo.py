@@ -163,6 +163,13 @@ class _Seeder:
                             now=self.at(12))  # objected
         self.effective(self.filed(40))  # effective, to be published
         self.in_force(120, years=3)  # in force
+        case = self.in_force(150, years=3)  # in force, a variation both chiefs agreed awaits the congress (第四十条)
+        varied = document_upload(
+            process="contracts", case_id=case.pk, user=u["chair"], now=self.at(3), previous_id=case.passed_document_id,
+            file=SimpleUploadedFile("contract.txt", TEXT.format(kind=case.get_kind_display(), year=self.day(150).year,
+                                                                rise=6, years=3).encode()))
+        for who in ("employer1", "chair"):
+            svc.contract_vary(case=case, actor=u[who], grounds="agreed", document=varied, now=self.at(2))
         case = self.in_force(330)  # in force for a year: its renewal window is open
         self.system(case, "open_renewal", (self.today - Contract.objects.get(pk=case.pk).renewal_opens_on).days)
         case = self.in_force(420)  # expired
