@@ -80,6 +80,9 @@ class AidCase(Case):
     archived_on = models.DateField(_("建档日期 Filed on"), null=True, blank=True)
     reviewed_on = models.DateField(_("最近复核 Last reviewed"), null=True, blank=True)
     exit_reason = models.TextField(_("撤档原因 Exit reason"), blank=True)
+    #: The aid paid back after an upheld objection to the notice published after payment (追回).
+    recovery_ref = models.CharField(_("追回流水号 Recovery transaction reference"), max_length=64, blank=True)
+    recovered_on = models.DateField(_("追回日期 Recovered on"), null=True, blank=True)
 
     class Meta(Case.Meta):
         verbose_name = _("帮扶申请 Aid case")
@@ -146,9 +149,15 @@ class AidCase(Case):
         self.exit_reason = ctx.data["reason"]
         self.reviewed_on = ctx.today
 
-    def emergency_outcome(self, ctx):
-        """The emergency approval's target: approved once the second approver has signed."""
+    def outcome(self, ctx):
+        """The target the effect chose (``RETURN_VALUE``): an emergency approval stays submitted until
+        the second approver signs; an objection, its upholding and its dismissal lead to different
+        states for a notice before payment and one after payment."""
         return ctx.result
+
+    def recover(self, ctx):
+        self.recovery_ref = ctx.data["transaction_ref"]
+        self.recovered_on = ctx.data["recovered_on"]
 
     def continue_file(self, ctx):
         self.reviewed_on = ctx.today

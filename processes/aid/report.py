@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow import policy
@@ -39,17 +40,23 @@ def current_notices(user) -> list[dict]:
         .select_related("organisation", "applicant").order_by("notice_ends_on", "pk")
     )
     result = []
+    today = timezone.localdate()
     for case in cases:
         amount = case.approved_amount if case.state == "post_notice" else case.proposed_amount
         item = notices.notice_fields(case, amount)
         item.update(
             id=case.pk, published_on=case.notice_published_on.isoformat() if case.notice_published_on else None,
             ends_on=case.notice_ends_on.isoformat() if case.notice_ends_on else None,
-            after_payment=case.state == "post_notice", objections_open=case.state == "public_notice",
+            after_payment=case.state == "post_notice", objections_open=_open(case, today),
             text=case.notice_text, hash=case.notice_hash,
         )
         result.append(item)
     return result
+
+
+def _open(case, today) -> bool:
+    """Objections are taken up to and including the notice's last day, before or after payment."""
+    return case.notice_ends_on is None or today <= case.notice_ends_on
 
 
 def _label(choices, code) -> str:

@@ -5,7 +5,7 @@ organisation. The process spec hands them to the engine (``ProcessSpec.deadline_
 the engine's sweep reminds, flags and fires the expiry transitions.
 """
 
-from workflow.calendar.rules import DeadlineRule, Extension, Unit
+from workflow.deadlines.rules import DeadlineRule, Extension, Unit
 
 STATUTE = "《集体合同规定》"
 

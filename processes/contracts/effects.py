@@ -2,15 +2,15 @@
 
 Each runs before the FSM method and may add to ``ctx.payload`` (what the audit event records);
 what it returns is ``ctx.result`` for the model's method. Deadlines go through the engine
-(:func:`workflow.calendar.rules.start_deadline`), so the sweep reminds and fires them.
+(:func:`workflow.deadlines.rules.start_deadline`), so the sweep reminds and fires them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from workflow.calendar.rules import add_months, start_deadline
 from workflow.deadlines import close_deadline
+from workflow.deadlines.rules import add_months, start_deadline
 from workflow.documents.models import Signature, SignatureMethod
 from workflow.models import CaseDeadline
 

@@ -17,14 +17,13 @@ from tests.example_process.flows import ExampleFlow
 from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import EXTENSION_TEST_RULES, rules_registered
-from workflow import flowkit, services, timers
+from workflow import flowkit, services
 from workflow.audit import case_events, chain_valid
-from workflow.calendar import rules
-from workflow.calendar.rules import Extension, start_deadline
-from workflow.deadlines import case_deadlines, close_deadline, end_of_day, set_deadline
+from workflow.deadlines import case_deadlines, close_deadline, end_of_day, rules, set_deadline, timers
+from workflow.deadlines.extension_requests import deadline_extension_consent, deadline_extension_request
+from workflow.deadlines.extensions import deadline_extend
+from workflow.deadlines.rules import Extension, start_deadline
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from workflow.extension_requests import deadline_extension_consent, deadline_extension_request
-from workflow.extensions import deadline_extend
 from workflow.inbox import inbox_for
 from workflow.models import CaseDeadline, ExtensionConsent, ExtensionRequest, WorkItem
 from workflow.roles import Role

@@ -71,6 +71,7 @@ class DeadlineRule:
         return None
 
 
+#: The registry; read it through :func:`get_rule`, :func:`find_rule` and :func:`all_rules`.
 _RULES: dict[str, DeadlineRule] = {}
 
 
@@ -88,8 +89,18 @@ def get_rule(rule_id: str) -> DeadlineRule:
         raise KeyError(f"Unknown deadline rule {rule_id!r}") from None
 
 
+def find_rule(rule_id: str) -> DeadlineRule | None:
+    """The rule, or None: a stored deadline may name a rule that no process declares any more."""
+    return _RULES.get(rule_id)
+
+
 def all_rules() -> list[DeadlineRule]:
     return sorted(_RULES.values(), key=lambda r: r.id)
+
+
+def unregister_rule(rule_id: str) -> None:
+    """Forget a rule (tests that declare rules of their own remove them afterwards)."""
+    _RULES.pop(rule_id, None)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -190,7 +201,7 @@ def is_provisional_deadline(rule_id: str, counted_from: dt.date, due_on: dt.date
     """
     from ..calendar.working_days import WorkCalendar
 
-    rule = _RULES.get(rule_id)
+    rule = find_rule(rule_id)
     if rule is None:
         return False
     calendar = calendar or WorkCalendar()

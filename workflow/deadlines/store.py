@@ -97,13 +97,20 @@ def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) ->
     )
 
 
-def open_deadline(case, rule_id: str) -> CaseDeadline | None:
-    """The case's open deadline of ``rule_id`` (the latest, should there be more), or None."""
-    return (
+def open_deadline(case, rule_id: str, *, remember: bool = False) -> CaseDeadline | None:
+    """The case's open deadline of ``rule_id`` (the latest, should there be more), or None.
+
+    ``remember``: a transition's guard read it under the case lock; the work items of the same
+    transition take their due time from it (:func:`due_at_for`) as from a deadline just opened.
+    """
+    row = (
         CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN)
         .order_by("-created_at", "-pk")
         .first()
     )
+    if remember and row is not None:
+        case.__dict__.setdefault(_OPENED, {})[rule_id] = row
+    return row
 
 
 def due_at_for(case, rule_id: str):
@@ -148,13 +155,13 @@ def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
     is listed for the operator instead of being moved silently.
     """
     from ..calendar.working_days import WorkCalendar
-    from .rules import _RULES
+    from .rules import find_rule
 
     calendar = WorkCalendar()
     result = []
     rows = CaseDeadline.objects.filter(status=CaseDeadline.Status.OPEN, due_on__year__in=list(years)).order_by("due_on")
     for row in rows:
-        rule = _RULES.get(row.rule_id)
+        rule = find_rule(row.rule_id)
         if rule is not None and rule.roll_to_working_day and not calendar.is_working_day(row.due_on):
             result.append(row)
     return result
@@ -164,6 +171,6 @@ def _provisional_on(calendar, rule_id: str, counted_from: dt.date, due_on: dt.da
     """:func:`_provisional`, reading the years from ``calendar`` when the caller has one already."""
     if calendar is None:
         return _provisional(rule_id, counted_from, due_on)
-    from workflow.calendar.rules import is_provisional_deadline
+    from workflow.deadlines.rules import is_provisional_deadline
 
     return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)

@@ -12,7 +12,7 @@ import pytest
 
 from processes.contracts.models import Contract
 from workflow.audit import case_events, chain_valid
-from workflow.timers import sweep
+from workflow.deadlines.timers import sweep
 
 from .conftest import DAY0, at
 

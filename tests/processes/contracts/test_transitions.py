@@ -9,10 +9,10 @@ from processes.contracts import services as svc
 from processes.contracts.lifecycle import build_transitions
 from processes.contracts.models import Contract
 from workflow.audit import case_events
+from workflow.deadlines.timers import sweep
 from workflow.documents.models import Signature
 from workflow.models import CaseDeadline
 from workflow.notifications.models import Notification
-from workflow.timers import sweep
 
 from .conftest import DAY0, at, close_vote
 

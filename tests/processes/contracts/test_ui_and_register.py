@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from processes.contracts.models import Contract
 from workflow.audit import case_events
-from workflow.timers import sweep
+from workflow.deadlines.timers import sweep
 
 from .conftest import DAY0, at
 
