@@ -36,15 +36,17 @@ def set_teams(ctx):
         for i, m in enumerate(team, start=1):
             rows.append(ContractRepresentative(
                 contract=case, side=side, position=i, name=m["name"], user=m["user"], expert=m["expert"],
-                chief=m["user"] is not None and m["user"].pk == chief.pk,
+                chief=m["user"] is not None and m["user"].pk == chief.pk, woman=m["woman"],
             ))
     ContractRepresentative.objects.bulk_create(rows)
     case.team_user_ids = sorted({r.user_id for r in rows if r.user_id})
     case.union_chief, case.employer_chief = data["union_chief"], data["employer_chief"]
     case.delegation = data.get("delegation")
+    case.record_keeper = (data.get("record_keeper") or "").strip()
     ctx.payload["teams"] = {
         "union": [m["name"] for m in data["union_team"]], "employer": [m["name"] for m in data["employer_team"]],
         "union_chief": data["union_chief"].get_username(), "employer_chief": data["employer_chief"].get_username(),
+        "record_keeper": case.record_keeper, "women": [m["name"] for m in data["union_team"] if m["woman"]],
     }
 
 
@@ -69,16 +71,19 @@ def _side(ctx) -> str:
 
 
 def record_round(ctx):
-    """The minutes of a round, signed by the chief who records them (the other signs with ``sign_minutes``)."""
+    """The minutes of a round, signed by the chief who records them (the other signs with ``sign_minutes``),
+    naming their record keeper (第三十三条第（五）项)."""
     case = ctx.case
     number = case.rounds.count() + 1
+    keeper = (ctx.data.get("record_keeper") or "").strip() or case.record_keeper
     ContractRound.objects.create(
-        contract=case, number=number, held_on=ctx.today, minutes=ctx.data["minutes"],
+        contract=case, number=number, held_on=ctx.today, minutes=ctx.data["minutes"], record_keeper=keeper,
         positions=ctx.data.get("positions", ""), union_present=ctx.data.get("union_present", []),
         employer_present=ctx.data.get("employer_present", []), document=ctx.data.get("document"),
         recorded_by=ctx.user, recorded_at=ctx.now, **{f"{_side(ctx)}_signed_at": ctx.now},
     )
     ctx.payload["round"] = number
+    ctx.payload["record_keeper"] = keeper
 
 
 def unsigned_rounds(ctx):

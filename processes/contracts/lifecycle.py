@@ -35,7 +35,7 @@ from .serializers import (
     TerminateInput,
     VaryInput,
 )
-from .states import ContractState
+from .states import ContractState, Kind
 
 S = ContractState
 T = TransitionSpec
@@ -63,6 +63,18 @@ ON_BOTH_SIDES = _(
 NEEDS_DELEGATION = _(
     "《集体合同规定》第二十条：职工方首席代表由工会主席担任，主席书面委托其他代表的须附委托书 Art. 20: the union chair is "
     "the union's chief unless a written delegation is attached."
+)
+KEEPER_IS_REPRESENTATIVE = _(
+    "《集体合同规定》第三十三条第（五）项：记录员须为非协商代表的中立人员（%(name)s 是协商代表） Art. 33(5): the record "
+    "keeper is a neutral person who is not a representative (%(name)s is one)."
+)
+NO_RECORD_KEEPER = _(
+    "《集体合同规定》第三十三条第（五）项：协商会议须有记录员，请在协商代表或本次会议中指定 Art. 33(5): a round needs a "
+    "record keeper: name one with the teams or for this round."
+)
+NO_WOMAN_REPRESENTATIVE = _(
+    "女职工权益保护专项集体合同的职工方协商代表中应有女职工代表（地方规定） A women's special contract needs at least one "
+    "woman worker among the union side's representatives (local rule)."
 )
 NO_TEAMS = _("须先确定双方协商代表 Name both negotiating teams first (Art. 19).")
 REPLY_BEFORE_OFFER = _("答复日期不能早于要约送达日期 The reply cannot be received before the offer was delivered.")
@@ -135,6 +147,25 @@ def nobody_on_both_sides(ctx):
         return str(ON_BOTH_SIDES % {"names": "、".join(sorted(both))})
 
 
+@guard("contract.record_keeper")
+def record_keeper_not_a_representative(ctx):
+    """第三十三条第（五）项: the record keeper named with the teams is none of the representatives."""
+    keeper = (ctx.data.get("record_keeper") or "").strip()
+    named = set()
+    for key in ("union_team", "employer_team"):
+        named |= set(_names(ctx.data[key])) | {m["name"] for m in ctx.data[key]}
+    if keeper in named:
+        return str(KEEPER_IS_REPRESENTATIVE % {"name": keeper})
+
+
+@guard("contract.women_rep")
+def woman_on_the_union_side(ctx):
+    """[local] A women's special contract (女职工权益保护专项集体合同) is negotiated with at least one woman worker
+    on the union side (rules.md: "a women's representative where required")."""
+    if ctx.case.kind == Kind.WOMEN and not any(m["woman"] for m in ctx.data["union_team"]):
+        return str(NO_WOMAN_REPRESENTATIVE)
+
+
 @guard("contract.union_chief")
 def chair_or_delegation(ctx):
     """第二十条: the union chair is the union's chief unless a written delegation is attached."""
@@ -153,6 +184,17 @@ def teams_named(ctx):
 
 
 # Guards: dates and versions -----------------------------------------------------------------
+@guard("contract.record_keeper")
+def round_has_record_keeper(ctx):
+    """第三十三条第（五）项: the minutes name a record keeper (this round's, else the one named with the teams) who
+    is no representative."""
+    keeper = (ctx.data.get("record_keeper") or "").strip()
+    if not keeper and not ctx.case.record_keeper:
+        return str(NO_RECORD_KEEPER)
+    if keeper and keeper in ctx.case.representative_names():
+        return str(KEEPER_IS_REPRESENTATIVE % {"name": keeper})
+
+
 @guard("contract.minutes")
 def minutes_to_sign(ctx):
     """第三十四条: both chiefs sign the minutes; this one has signed every round already."""
@@ -261,7 +303,8 @@ def build_transitions() -> dict[str, TransitionSpec]:
     return transitions(
         T("set_teams", _("确定协商代表 Name the teams"), S.PREPARING, None, roles=frozenset({Role.CHAIR}),
           input=SetTeamsInput, effect=effects.set_teams,
-          guards=(teams_large_enough, teams_equal, experts_within_third, nobody_on_both_sides, chair_or_delegation)),
+          guards=(teams_large_enough, teams_equal, experts_within_third, nobody_on_both_sides, chair_or_delegation,
+                  record_keeper_not_a_representative, woman_on_the_union_side)),
         T("send_offer", _("发出要约 Send the offer"), S.PREPARING, S.OFFER_SENT, actor=p.is_union_chief,
           input=SendOfferInput, guards=(teams_named, delivered_not_future), effect=effects.send_offer,
           apply=Contract.send_offer),
@@ -274,7 +317,7 @@ def build_transitions() -> dict[str, TransitionSpec]:
           input=RecordReplyInput, guards=(reply_after_offer,), effect=effects.record_reply,
           apply=Contract.record_reply, **CHIEF),
         T("record_round", _("记录协商会议 Record a round"), S.NEGOTIATING, None, input=RoundInput,
-          effect=effects.record_round, **CHIEF),
+          guards=(round_has_record_keeper,), effect=effects.record_round, **CHIEF),
         T("sign_minutes", _("签署会议记录 Sign the minutes"), [S.NEGOTIATING, S.SUSPENDED, S.COORDINATION], None,
           guards=(minutes_to_sign,), effect=effects.sign_minutes, **CHIEF,
           description=_("另一方首席代表签署尚未签字的协商记录 The other chief signs the minutes not yet signed.")),

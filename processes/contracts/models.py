@@ -17,7 +17,7 @@ from django_fsm import FSMField
 
 from workflow.models import Case
 
-from .states import ContractState, Kind, Side
+from .states import TERMINAL_STATES, ContractState, Kind, Side
 
 S = ContractState
 
@@ -51,6 +51,8 @@ class Contract(Case):
     union_chief = _user(_("职工方首席代表 Union chief"))
     employer_chief = _user(_("企业方首席代表 Employer chief"))
     delegation = _doc(_("书面委托书 Written delegation"))
+    #: 第三十三条第（五）项: a neutral record keeper (记录员) who is no representative of either side.
+    record_keeper = models.CharField(_("记录员 Record keeper"), max_length=100, blank=True)
     #: The negotiators with an account (both sides), kept with the case so that checking who
     #: takes part reads no other table; the rows are :class:`ContractRepresentative`.
     team_user_ids = models.JSONField(default=list, blank=True, editable=False)
@@ -103,9 +105,17 @@ class Contract(Case):
     expires_on = models.DateField(_("期满日期 Expires on"), null=True, blank=True)
     renewal_opens_on = models.DateField(_("续订期开始 Renewal window opens"), null=True, blank=True)
     published_on = models.DateField(_("公布日期 Published on"), null=True, blank=True)
+    #: The text in force: the version passed when it was published (a variation replaces it only when published).
+    published_document = _doc(_("现行文本 Text in force"))
     publish_channel = models.CharField(_("公布方式 Channel"), max_length=20, blank=True)
     end_grounds = models.CharField(_("变更或解除事由 Grounds"), max_length=20, blank=True)
     ended_on = models.DateField(_("解除日期 Ended on"), null=True, blank=True)
+
+    @classmethod
+    def in_force_q(cls) -> Q:
+        """In force (第四十八条): published and not ended; a contract being varied stays in force meanwhile
+        (第四十条), with the text it was published with."""
+        return Q(published_on__isnull=False) & ~Q(state__in=TERMINAL_STATES)
 
     class Meta(Case.Meta):
         verbose_name = _("集体合同 Collective contract")
@@ -130,6 +140,10 @@ class Contract(Case):
 
     def team(self, side: str) -> list:
         return [r for r in self.representatives.all() if r.side == side]
+
+    def representative_names(self) -> set[str]:
+        """Every negotiator's name and username, both sides (nobody named here may keep the record)."""
+        return {n for r in self.representatives.select_related("user") for n in (r.name, r.user and r.user.username) if n}
 
     def union_team_user_ids(self) -> list[int]:
         return [r.user_id for r in self.representatives.all() if r.side == Side.UNION and r.user_id]
@@ -224,7 +238,9 @@ class Contract(Case):
         self.union_agreed_sha256 = self.employer_agreed_sha256 = ""
         if not self.is_variation:
             return S.NEGOTIATING
-        self.draft = self.passed_document
+        # What an objection to the variation cleared (_reset_signing) comes back from the text in force.
+        self.draft = self.passed_document = self.published_document
+        self.passed_sha256 = self.published_document.sha256 if self.published_document else ""
         window = self.renewal_opens_on is not None and ctx.today >= self.renewal_opens_on
         return S.RENEWAL_WINDOW if window else S.IN_FORCE
 
@@ -256,6 +272,7 @@ class Contract(Case):
     def publish(self, ctx):
         self.published_on = ctx.data["published_on"]
         self.publish_channel = ctx.data["channel"]
+        self.published_document = self.passed_document
 
     def vary(self, ctx):
         """第四十条: a variation follows the procedure of conclusion. Both chiefs confirm the varied text (the first
@@ -281,6 +298,8 @@ class ContractRepresentative(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     expert = models.BooleanField(_("外聘专家 Outside expert"), default=False)
     chief = models.BooleanField(_("首席代表 Chief"), default=False)
+    #: A women's special contract needs a woman worker on the union side ([local] rule ``contract.women_rep``).
+    woman = models.BooleanField(_("女职工代表 Woman worker representative"), default=False)
 
     class Meta:
         ordering = ["contract", "side", "position"]
@@ -302,6 +321,8 @@ class ContractRound(models.Model):
     positions = models.TextField(_("各方意见 Positions"), blank=True)
     minutes = models.TextField(_("会议记录 Minutes"))
     document = _doc(_("记录文件 Minutes document"))
+    #: 第三十三条第（五）项: the minutes name their record keeper.
+    record_keeper = models.CharField(_("记录员 Record keeper"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间 Recorded at"))
     #: Both chiefs sign the minutes: the recording chief when recording, the other with ``sign_minutes``.

@@ -57,7 +57,7 @@ def test_offer_to_effective_in_the_browser(flushable_audit_table, people, live_s
     assert "preparing" == ui.act("chair", case.pk, "set_teams",
                                  union_team="高主席|chair\n代表一|rep1\n代表二|rep2",
                                  employer_team="曹总|employer1\n张经理|employer2\n李主任|employer3",
-                                 union_chief="chair", employer_chief="employer1")
+                                 union_chief="chair", employer_chief="employer1", record_keeper="王记录")
     assert "offer_sent" == ui.act("chair", case.pk, "send_offer", topics="工资增长 Wage growth", delivered_on=day)
     assert "negotiating" == ui.act("employer1", case.pk, "record_reply", received_on=day)
     assert "negotiating" == ui.act("chair", case.pk, "record_round", minutes="第一轮：双方交换意见。")
