@@ -28,13 +28,13 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import ROOT, database_url, db_name, ensure_database, save  # noqa: E402
+from bench.common import ROOT, database_url, db_name, save  # noqa: E402
+from bench.live import PYTHON, call, prepare_database, server_env, start_server, stop_server  # noqa: E402
+from bench.live import tokens as sign_in  # noqa: E402
 
 TARGET_P99_MS = 100
 BENCH_VENV = ROOT / "bench" / ".venv"
@@ -44,7 +44,6 @@ READERS = ["rep1", "rep2", "rep3", "rep4", "rep5", "rep6", "review1", "review2",
            "chair", "committee1", "committee2", "visitor1", "finance1", "mediator1", "dept1", "employer1", "fedchair"]
 REPRESENTATIVES = ["rep1", "rep2", "rep3", "rep4", "rep5", "rep6"]
 REVIEWERS = ["review1", "review2", "review3"]
-PASSWORD = "unionflow-demo"
 
 
 def parse_args(argv=None):
@@ -70,59 +69,9 @@ def locust_bin() -> Path:
     return locust
 
 
-def server_env(url: str, var_dir: Path) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "DEBUG"}}
-    env.update({
-        "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings", "UNIONFLOW_VAR_DIR": str(var_dir),
-        "SECRET_KEY": env.get("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40), "SECURE": "0",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost", "API_RATE_AUTH": "10000/min",
-        "STATIC_ROOT": str(var_dir / "static"),  # collected as a deployment does (whitenoise's manifest)
-    })
-    return env
-
-
-def prepare_database(url: str, scale: str, env: dict) -> None:
-    ensure_database(url)
-    manage = [str(ROOT / ".venv" / "bin" / "python"), "manage.py"]
-    subprocess.run([*manage, "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
-    started = time.monotonic()
-    subprocess.run([*manage, "seed_demo", "--if-empty", "--scale", scale, "-v", "1"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
-    print(f"b2: database ready ({time.monotonic() - started:.0f} s)")
-
-
-def start_server(env: dict, workers: int, port: int, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "config.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--timeout", "120"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
-            return server
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit("gunicorn exited:\n" + log.read_text()[-3000:]) from None
-            time.sleep(0.25)
-    server.terminate()
-    raise SystemExit("gunicorn did not answer:\n" + log.read_text()[-3000:])
-
-
-def call(base: str, path: str, token: str | None = None, body: dict | None = None):
-    request = urllib.request.Request(base + path, data=None if body is None else json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
-    if token:
-        request.add_header("Authorization", f"Token {token}")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
 def plan(base: str) -> dict:
     """Each account's token and the cases it may read (the first page of each process's list)."""
-    tokens = {u: call(base, "/api/v1/auth/token/", body={"username": u, "password": PASSWORD})["token"]
-              for u in sorted(set(READERS + REPRESENTATIVES + REVIEWERS))}
+    tokens = sign_in(base, READERS + REPRESENTATIVES + REVIEWERS)
     cases = {}
     for account in READERS:
         visible = []
@@ -154,7 +103,7 @@ def read_stats(prefix: Path) -> dict:
 def scale_of(env: dict) -> dict:
     code = ("from workflow.models import Organisation; from django.contrib.auth import get_user_model as g; "
             "print(Organisation.objects.count(), g().objects.count())")
-    out = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+    out = subprocess.run([PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
                          capture_output=True, text=True, check=True).stdout.split()
     return {"organisations": int(out[-2]), "users": int(out[-1])}
 
@@ -179,8 +128,7 @@ def main(argv=None) -> dict:
             check=True,
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop_server(server)
     stats = read_stats(work / "b2")
     overall = stats["by_request"]["all requests"]
     figures = {
