@@ -21,8 +21,8 @@ from processes.aid.ledger import fund_open, ledger_allocate
 from processes.aid.models import AidCase, AidFund, AidLedgerEntry
 from tests.processes.aid.conftest import at, clock, people, walk  # noqa: F401 - fixtures of the aid suite
 from workflow.audit import case_events, chain_valid
-from workflow.roles import Role
 from workflow.deadlines.timers import sweep
+from workflow.roles import Role
 
 from .live import at_once, post
 
