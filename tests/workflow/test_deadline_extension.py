@@ -279,6 +279,27 @@ def test_an_extended_deadline_may_be_extended_again(case, people):
     assert open_row(case, "t.agreed").due_on == D(2025, 3, 24)  # 23 Mar is a Sunday
 
 
+def test_a_rule_extendable_once_refuses_the_second_extension_and_changes_nothing(case, people, monkeypatch):
+    """``max_extensions=1``: the first extension is taken, the second is a 409 naming the rule and its source;
+    both by approval and by the parties' consent."""
+    for rule_id in ("t.approved", "t.agreed"):
+        monkeypatch.setitem(rules._RULES, rule_id, dataclasses.replace(rules.get_rule(rule_id), max_extensions=1))
+    start_deadline(case, "t.approved", D(2025, 9, 26))
+    extend(case, people.chair, "t.approved", 1)
+    before = state(case)
+    with pytest.raises(GuardFailed) as exc:
+        extend(case, people.chair, "t.approved", 1)
+    assert (exc.value.status, exc.value.code, exc.value.rule) == (409, "extended_enough", "t.approved")
+    assert "1" in exc.value.detail and rules.get_rule("t.approved").source in exc.value.detail
+    assert state(case) == before
+    start_deadline(case, "t.agreed", D(2025, 3, 3))
+    agree(case, people.member, people.other_side, "t.agreed", 5)
+    before = state(case)
+    with pytest.raises(GuardFailed) as exc:
+        request(case, people.member, "t.agreed", 5)
+    assert exc.value.code == "extended_enough" and state(case) == before
+
+
 # -- the inbox and the timers follow the new date ------------------------------------------------
 
 

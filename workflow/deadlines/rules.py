@@ -41,7 +41,8 @@ class DeadlineRule:
     ``extension``: whether an open deadline may be extended (:class:`Extension`), by at most
     ``max_extension`` units of ``unit`` at a time (``None``: no cap); under ``"approval"``
     a holder of one of ``extension_roles`` at the case's organisation decides
-    (:func:`workflow.deadlines.extensions.deadline_extend`).
+    (:func:`workflow.deadlines.extensions.deadline_extend`); ``max_extensions``: how many times
+    one deadline may be extended (``None``: no limit; 1 for "extendable once").
     """
 
     id: str
@@ -54,6 +55,7 @@ class DeadlineRule:
     escalate_to: str = "chair"
     extension: str = Extension.NONE
     max_extension: int | None = None
+    max_extensions: int | None = None
     extension_roles: tuple[str, ...] = ("chair",)
     adjustable: bool = False
     statutory: bool = False
@@ -171,6 +173,7 @@ def rule_as_dict(rule: DeadlineRule, organisation=None) -> dict:
         "escalate_to": rule.escalate_to,
         "extension": rule.extension,
         "max_extension": rule.max_extension,
+        "max_extensions": rule.max_extensions,
         "extension_roles": list(rule.extension_roles),
         "adjustable": rule.adjustable,
         "statutory": rule.statutory,

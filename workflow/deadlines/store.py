@@ -114,13 +114,20 @@ def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) ->
     )
 
 
-def open_deadline(case, rule_id: str) -> CaseDeadline | None:
-    """The case's open deadline of ``rule_id`` (the latest, should there be more), or None."""
-    return (
+def open_deadline(case, rule_id: str, *, remember: bool = False) -> CaseDeadline | None:
+    """The case's open deadline of ``rule_id`` (the latest, should there be more), or None.
+
+    ``remember``: a transition's guard read it under the case lock; the work items of the same
+    transition take their due time from it (:func:`due_at_for`) as from a deadline just opened.
+    """
+    row = (
         CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN)
         .order_by("-created_at", "-pk")
         .first()
     )
+    if remember and row is not None:
+        case.__dict__.setdefault(_OPENED, {})[rule_id] = row
+    return row
 
 
 def due_at_for(case, rule_id: str):
