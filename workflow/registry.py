@@ -22,12 +22,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django_fsm import transition
 
+if TYPE_CHECKING:  # the dashboard imports the registry: only the type checker reads these
+    from .audit.dashboard import Figure, Scope
+
 Guard = Callable[[Any], "str | None"]  # guard(ctx) -> why not, or None
+
+#: A process's own oversight figures: ``hook(spec, scope) -> [Figure, ...]``, each counted by a
+#: query over ``scope.organisation_ids`` (the reader's organisations with their subtrees) at
+#: ``scope.now``; see :mod:`workflow.audit.dashboard`.
+DashboardHook = Callable[["ProcessSpec", "Scope"], "list[Figure]"]
 
 
 def guard(rule_id: str) -> Callable[[Guard], Guard]:
@@ -141,9 +149,10 @@ class ProcessSpec:
     #: Inbox items beyond the flow's open step (a countersign expected of a co-department…):
     #: ``fn(user, limit) -> list`` of :func:`workflow.inbox.source_item` (see ``workflow.inbox``).
     inbox_sources: tuple = ()
-    #: The process's own oversight figures beyond the engine's (``workflow.audit.dashboard``):
-    #: ``fn(spec, scope) -> list[Figure]``. None: the figures derived from this spec only.
-    dashboard: Callable | None = None
+    #: The process's own oversight figures beyond the engine's (``workflow.audit.dashboard``), a
+    #: :data:`DashboardHook` kept in the process's ``dashboard.py``. None (the default): no figures
+    #: of its own, only those the engine derives from this spec.
+    dashboard: DashboardHook | None = None
     #: Input fields (of the creation and of every transition) that are restricted personal data
     #: (an aid applicant's ID number, income, bank account): the audit trail records
     #: ``"[restricted]"`` instead of the value; the case keeps it for :meth:`Case.restricted_data`.

@@ -9,6 +9,7 @@ from workflow.errors import ActionForbidden
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
+from . import dashboard
 from .deadlines import RULES
 from .flows import AidFlow
 from .ledger import READ_ROLES
@@ -60,7 +61,7 @@ def register() -> ProcessSpec:
             detail_serializer=AidDetailSerializer,
             search_fields=("reference",),
             deadline_rules=RULES,
-            closed_states=frozenset({AidState.ARCHIVED, AidState.CONTINUED}),
+            closed_states=frozenset({AidState.ARCHIVED, AidState.CONTINUED, AidState.RECOVERED}),
             menu=(
                 {"label": _("帮扶公示 Aid notices"), "url_name": "aid-notices-page", "roles": frozenset({Role.MEMBER})},
                 {"label": _("帮扶资金台账 Aid fund ledger"), "url_name": "aid-ledger-page", "roles": READ_ROLES},
@@ -69,6 +70,7 @@ def register() -> ProcessSpec:
             detail_template="aid/detail.html",
             api_urls="processes.aid.api_urls",
             ui_urls="processes.aid.ui_urls",
+            dashboard=dashboard.figures,  # paid per month and type, against the budget
             restricted_fields=RESTRICTED_FIELDS,
             restricted_roles=RESTRICTED_ROLES,
         )

@@ -10,8 +10,7 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
-from workflow.calendar.rules import start_deadline
-from workflow.deadlines import close_deadline, open_deadline
+from workflow.deadlines import close_deadline, open_deadline, start_deadline
 from workflow.documents.models import Document, Signature, SignatureMethod
 from workflow.documents.services import store_document
 from workflow.documents.signatures import WRONG_PASSWORD

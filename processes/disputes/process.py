@@ -10,6 +10,7 @@ from workflow.errors import ActionForbidden, InvalidInput
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
+from . import dashboard
 from . import deadlines as d
 from .flows import DisputeFlow
 from .lifecycle import build_transitions
@@ -107,5 +108,6 @@ def register() -> ProcessSpec:
             detail_template="disputes/detail.html",
             api_urls="processes.disputes.api_urls",
             ui_urls="processes.disputes.ui_urls",
+            dashboard=dashboard.figures,  # disputes by category and outcome
         )
     )

@@ -10,6 +10,7 @@ from workflow.models import CongressTerm
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
+from . import dashboard
 from .deadlines import RULES
 from .flows import ProposalFlow
 from .inbox import countersigns_for
@@ -65,5 +66,6 @@ def register() -> ProcessSpec:
             # Process-specific routes (the session report, PDFs), mounted by the engine.
             api_urls="processes.proposals.api_urls",
             ui_urls="processes.proposals.ui_urls",
+            dashboard=dashboard.figures,  # the proposers' satisfaction rate on /audit/dashboard/
         )
     )
