@@ -58,7 +58,7 @@ DEMO_USERS = [
     ("dept1", "何平", "acme", None, [(R.DEPARTMENT, "acme"), (R.DEPARTMENT, "acme-office")], False),
     ("dept2", "钱敏", "acme", None, [(R.DEPARTMENT, "acme-hr")], False),
     ("dept3", "孔亮", "acme", None, [(R.DEPARTMENT, "acme-logistics")], False),
-    ("chair", "高志强", "acme", None, [(R.CHAIR, "acme")], False),
+    ("chair", "高志强", "acme", None, [(R.CHAIR, "acme"), (R.MEDIATION_CHAIR, "acme")], False),
     ("committee1", "林芳", "acme", None, [(R.UNION_COMMITTEE, "acme")], False),
     ("committee2", "罗军", "acme", None, [(R.UNION_COMMITTEE, "acme")], False),
     ("visitor1", "梁燕", "acme", "acme-g1", [(R.VERIFIER, "acme")], False),

@@ -60,5 +60,8 @@ RULES = (ACCEPTANCE, MEDIATION, ARBITRATION_RIGHT)
 GROUP_THRESHOLD = 10
 #: 《劳动人事争议仲裁办案规则》: a group elects 3 to 5 representatives.
 REPRESENTATIVES_RANGE = (3, 5)
+#: 《企业劳动争议协商调解规定》: both parties may jointly ask the arbitration commission to review the
+#: agreement (仲裁审查) within 15 days of its taking effect.
+REVIEW_WINDOW_DAYS = 15
 #: 《劳动争议调解仲裁法》第二十七条: the limitation period is one year.
 LIMITATION_YEARS = 1

@@ -271,3 +271,21 @@ def refer_to_arbitration(ctx):
     """The papers go with the referral: every document of the case, each with its hash."""
     ctx.payload["papers"] = [{"id": doc.pk, "name": doc.name, "sha256": doc.sha256} for doc in case_documents(ctx.case)]
     _close_open(ctx.case, CANCELLED)
+
+
+def record_review(ctx):
+    """仲裁审查 as a party records it: when both parties applied, to which commission, and its outcome."""
+    data = ctx.data
+    ctx.payload["review"] = {
+        "applied_on": data["applied_on"].isoformat(), "body": data["body"], "outcome": data["outcome"],
+        "decided_on": data["decided_on"].isoformat() if data.get("decided_on") else None,
+    }
+
+
+def apply_payment_order(ctx):
+    """第十六条: the worker applied to the people's court for a payment order on the agreement not performed."""
+    ctx.payload["payment_order"] = {
+        "matter": ctx.data["matter"], "court": ctx.data["court"], "applied_on": ctx.data["applied_on"].isoformat(),
+        "performance_due": ctx.case.performance_due.isoformat() if ctx.case.performance_due else None,
+        "agreement": ctx.case.agreement_document_id,
+    }

@@ -19,7 +19,7 @@ from . import deadlines as d
 from .states import DisputeState as S
 
 committee = by_role(Role.MEDIATOR)
-chair = by_role(Role.CHAIR)
+chair = by_role(Role.MEDIATION_CHAIR)
 employer = by_role(Role.EMPLOYER_REP)
 mediators = case_users(lambda c: c.active_mediator_ids())
 signatories = case_users(lambda c: c.pending_signatory_ids(), title=_("签署调解协议 Sign the agreement"))

@@ -96,7 +96,7 @@ def register() -> ProcessSpec:
             create=create,
             after_create=after_create,
             create_roles=frozenset({Role.MEMBER, Role.MEDIATOR}),
-            viewer_roles=frozenset({Role.MEDIATOR, Role.CHAIR, Role.EMPLOYER_REP}),
+            viewer_roles=frozenset({Role.MEDIATOR, Role.MEDIATION_CHAIR, Role.EMPLOYER_REP}),
             detail_serializer=DisputeDetailSerializer,
             search_fields=("reference", "respondent"),
             deadline_rules=d.RULES,
