@@ -164,7 +164,8 @@ def start_case_process(flow_class, case) -> None:
     case.process = process
     type(case).objects.filter(pk=case.pk).update(process=process)
     rebuild_work_items(
-        flow_class, case, actor_id=case.created_by_id, step_is_new=True, open_task=_step_opened(process)
+        flow_class, case, actor_id=case.created_by_id, step_is_new=True, open_task=_step_opened(process),
+        new_case=True,
     )
 
 
@@ -250,7 +251,7 @@ def position(case) -> str | None:
 
 def rebuild_work_items(
     flow_class, case, *, notify: bool = True, actor_id: int | None = None, step_is_new: bool = False,
-    open_task=_UNSET,
+    open_task=_UNSET, new_case: bool = False,
 ) -> None:
     """Derive the case's work items from its open step.
 
@@ -260,11 +261,15 @@ def rebuild_work_items(
     ``step_is_new``: the open step was opened by this call, so none of its items existed
     before and every one is announced (the old items need not be read, only removed).
     ``open_task``: the open step when the caller knows it (None: the process has ended).
+    ``new_case``: the case was created in this transaction, so it has no work items to remove yet.
     """
     case_type = case_content_type(case)
-    existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
-    before = set() if step_is_new else set(existing.values_list("task_id", "role", "organisation_id", "user_id"))
-    existing.delete()
+    if not new_case:
+        existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
+        before = set() if step_is_new else set(existing.values_list("task_id", "role", "organisation_id", "user_id"))
+        existing.delete()
+    else:
+        before = set()
     task = open_step_task(case) if open_task is _UNSET else open_task
     if task is None:
         return

@@ -19,6 +19,7 @@ from workflow.inputs import note_field, reason_field
 from workflow.services import validate_input
 
 from . import ledger, services
+from .budget import fund_set_budget
 from .report import CSV_HEADER, current_notices, ledger_csv_rows, ledger_report
 from .serializers import positive_money
 
@@ -41,6 +42,13 @@ class LedgerEntryInput(serializers.Serializer):
         if attrs["kind"] == "reversal" and attrs.get("entry") is None:
             raise serializers.ValidationError({"entry": ["冲回须指明发放记录 A reversal names the disbursement."]})
         return attrs
+
+
+class BudgetInput(serializers.Serializer):
+    organisation = serializers.CharField(max_length=40)
+    year = IntegerField(min_value=2000, max_value=2100)
+    budget = positive_money("预算（元） Budget (yuan)")
+    reason = reason_field()
 
 
 def _meta(request) -> RequestMeta:
@@ -104,3 +112,23 @@ class AidLedgerAPIView(APIView):
                                           actor_user=request.user, meta=_meta(request))
         return Response({"id": entry.pk, "kind": entry.kind, "amount": str(entry.amount),
                          "balance_after": str(entry.balance_after)}, status=201)
+
+
+def budget_change_body(change) -> dict:
+    return {"id": change.pk, "previous_budget": str(change.previous_budget), "budget": str(change.budget),
+            "floor": str(change.floor), "reason": change.reason}
+
+
+class AidBudgetAPIView(APIView):
+    """POST a new budget for an organisation's aid fund of a year, with its reason (finance; 预算调整).
+    Below what is paid out plus approved but unpaid: 400 naming both figures."""
+
+    @extend_schema(request=BudgetInput, responses=dict)
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise InvalidInput("输入有误 Invalid input.")
+        data = validate_input(BudgetInput, request.data)
+        change = fund_set_budget(organisation=organisation_from_input(data["organisation"]), year=data["year"],
+                                 budget=data["budget"], reason=data["reason"], actor_user=request.user,
+                                 meta=_meta(request))
+        return Response(budget_change_body(change), status=201)

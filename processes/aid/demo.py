@@ -36,6 +36,9 @@ CASES = [
     ("rep2", "education", "60000", "2000", "1000", 2, False, "rejected"),
     ("rep3", "living", "9000", "500", "1300", 3, False, "disbursed"),
     ("rep4", "emergency", "20000", "18000", "3000", 3, True, "post_notice"),
+    ("rep1", "emergency", "20000", "17000", "2500", 3, True, "post_objection_review"),
+    ("rep2", "emergency", "21000", "18000", "2800", 2, True, "recovery_due"),
+    ("rep3", "emergency", "19000", "16000", "2000", 4, True, "recovered"),
     ("rep5", "living", "8000", "500", "1500", 3, False, "archived"),
     ("rep6", "living", "9000", "800", "1500", 4, False, "annual_review"),
     ("member1", "education", "14000", "2000", "1200", 3, False, "continued"),
@@ -61,6 +64,31 @@ def _funds(orgs, users, today) -> None:
                                 actor_user=finance, now=_at(dt.date(year, 1, 2)))
 
 
+#: The emergency fast track: approved, paid, then published (and perhaps objected to).
+AFTER_PAYMENT = ("post_notice", "post_objection_review", "recovery_due", "recovered")
+
+
+def _paid_then_published(case, target, u, now, day) -> None:
+    amount = case.requested_amount
+    svc.aid_approve_emergency(case=case, actor=u["chair"], amount=amount, justification="火灾 Fire", now=now())
+    svc.aid_approve_emergency(case=case, actor=u["committee1"], amount=amount, justification="火灾 Fire", now=now(0))
+    svc.aid_disburse(case=case, actor=u["finance1"], transaction_ref=f"DEMO-E-{case.pk:04d}", paid_on=day[0],
+                     now=now(0))
+    svc.aid_post_notice(case=case, actor=u["chair"], now=now(0))
+    if target == "post_notice":
+        return
+    svc.aid_object(case_id=case.pk, actor=u["member2"], grounds="火灾损失已由保险赔付 The insurer paid for the fire.",
+                   now=now(0))
+    if target == "post_objection_review":
+        return
+    svc.aid_uphold_objection(case=case, actor=u["committee2"], reason="已获保险赔付，追回 Insured: to be recovered.",
+                             now=now())
+    if target == "recovery_due":
+        return
+    svc.aid_recover(case=case, actor=u["finance1"], transaction_ref=f"DEMO-R-{case.pk:04d}", recovered_on=day[0],
+                    now=now())
+
+
 def _walk(case, target, u, start: dt.date, today: dt.date):
     """Move ``case`` along the path to ``target``; each step on a later day."""
     day = [start]
@@ -78,13 +106,8 @@ def _walk(case, target, u, start: dt.date, today: dt.date):
     if target == "returned":
         svc.aid_return_for_info(case=case, actor=u["visitor1"], missing="出院小结 Discharge summary", now=now())
         return
-    if target == "post_notice":
-        svc.aid_approve_emergency(case=case, actor=u["chair"], amount=Decimal("3000"), justification="火灾 Fire",
-                                  now=now())
-        svc.aid_approve_emergency(case=case, actor=u["committee1"], amount=Decimal("3000"),
-                                  justification="火灾 Fire", now=now(0))
-        svc.aid_disburse(case=case, actor=u["finance1"], transaction_ref="DEMO-E-0001", paid_on=day[0], now=now(0))
-        svc.aid_post_notice(case=case, actor=u["chair"], now=now(0))
+    if target in AFTER_PAYMENT:
+        _paid_then_published(case, target, u, now, day)
         return
     svc.aid_precheck(case=case, actor=u["visitor1"], now=now())
     if target == "prechecked":

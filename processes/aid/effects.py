@@ -7,14 +7,14 @@ Restricted values never go into the payload: the tier rule's income figures are 
 
 from __future__ import annotations
 
-from workflow.calendar.rules import effective_n, get_rule, start_deadline
-from workflow.deadlines import close_deadline
+from workflow.deadlines import close_deadline, start_deadline
+from workflow.deadlines.rules import effective_n, get_rule
 from workflow.models import CaseDeadline
 from workflow.registry import RESTRICTED_MARK
 
 from . import deadlines as d
 from . import notices, rules
-from .ledger import ledger_disburse
+from .ledger import ledger_disburse, ledger_recover
 from .models import AidObjection
 from .states import AidState
 
@@ -88,15 +88,24 @@ def post_notice(ctx):
     _publish(ctx, d.POST_NOTICE.id, ctx.case.approved_amount)
 
 
+def _after_payment(case) -> bool:
+    """The notice or objection concerns aid already paid (the emergency fast track, rules.md A4)."""
+    return case.state in (S.POST_NOTICE, S.POST_OBJECTION_REVIEW)
+
+
 def object_(ctx):
-    """An objection pauses the notice: its period stops and the committee reviews the objection."""
+    """An objection pauses the notice, before or after payment alike: its period stops and the
+    committee reviews the objection. Returns the review state of that notice."""
     case = ctx.case
+    after_payment = _after_payment(case)
     objection = AidObjection.objects.create(
         case=case, objector_id=ctx.data["objector"], grounds=ctx.data["grounds"], filed_at=ctx.now
     )
     # The notice's own row is closed (met: it ran until the objection) in the same statement.
-    start_deadline(case, d.OBJECTION_REVIEW.id, ctx.today, payload=ctx.payload, closes=(d.NOTICE.id,))
+    notice_rule = d.POST_NOTICE.id if after_payment else d.NOTICE.id
+    start_deadline(case, d.OBJECTION_REVIEW.id, ctx.today, payload=ctx.payload, closes=(notice_rule,))
     ctx.payload["objection"] = objection.pk
+    return S.POST_OBJECTION_REVIEW if after_payment else S.OBJECTION_REVIEW
 
 
 def _decide_objection(ctx, outcome: str, *, close: bool = True) -> None:
@@ -112,14 +121,29 @@ def _decide_objection(ctx, outcome: str, *, close: bool = True) -> None:
 
 
 def uphold_objection(ctx):
+    """The objection stands: the notice comes down and the case is rejected; aid already paid
+    (a notice after payment) is to be recovered (追回) by finance."""
+    case = ctx.case
+    after_payment = _after_payment(case)
     _decide_objection(ctx, AidObjection.Outcome.UPHELD)
-    ctx.case.notice_taken_down_on = ctx.today
+    case.notice_taken_down_on = ctx.today
+    case.decision_reason = ctx.data["reason"]
+    if after_payment:
+        ctx.payload["to_recover"] = str(case.approved_amount)
+        return S.RECOVERY_DUE
+    return S.REJECTED
 
 
 def dismiss_objection(ctx):
-    """The objection fails: a fresh notice period starts (rules.md A4: back to PUBLIC_NOTICE)."""
+    """The objection fails: a fresh notice period starts (rules.md A4: back to PUBLIC_NOTICE), the
+    notice after payment likewise, counted the same way; the case is then filed as usual."""
+    after_payment = _after_payment(ctx.case)
     _decide_objection(ctx, AidObjection.Outcome.DISMISSED, close=False)
+    if after_payment:
+        _publish(ctx, d.POST_NOTICE.id, ctx.case.approved_amount, closes=(d.OBJECTION_REVIEW.id,))
+        return S.POST_NOTICE
     _publish(ctx, d.NOTICE.id, ctx.case.proposed_amount, closes=(d.OBJECTION_REVIEW.id,))
+    return S.PUBLIC_NOTICE
 
 
 def close_notice(ctx):
@@ -175,6 +199,16 @@ def disburse(ctx):
     )
     ctx.payload["ledger_entry"] = {"id": entry.pk, "fund": entry.fund.reference, "amount": str(entry.amount),
                                    "balance_after": str(entry.balance_after)}
+
+
+def recover(ctx):
+    """Finance records the aid paid back: a recovery entry credits the fund that paid it."""
+    entry = ledger_recover(
+        case=ctx.case, actor=ctx.actor, transaction_ref=ctx.data["transaction_ref"],
+        recovered_on=ctx.data["recovered_on"], now=ctx.now, meta=ctx.meta,
+    )
+    ctx.payload["ledger_entry"] = {"id": entry.pk, "kind": entry.kind, "fund": entry.fund.reference,
+                                   "amount": str(entry.amount), "reverses": entry.reverses_id}
 
 
 def archive(ctx):

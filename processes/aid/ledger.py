@@ -1,6 +1,8 @@
-"""The aid fund ledger (资金使用台账): allocations, disbursements and reversals per organisation and year.
+"""The aid fund ledger (资金使用台账): allocations, disbursements, reversals and recoveries per
+organisation and year.
 
-Balance = allocations − disbursements + reversals. It changes only here, with the fund row
+Balance = allocations − disbursements + reversals + recoveries (追回, after an upheld objection to
+a notice published after payment). It changes only here, with the fund row
 locked (``select_for_update``) in the caller's transaction; the database refuses a negative
 balance (``aid_fund_balance_not_negative``) and a second payment of one case
 (``aid_one_payment_per_case``). Entries are never changed or deleted; each is recorded in the
@@ -14,6 +16,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,12 +35,13 @@ OVERDRAFT = _(
 NO_FUND = _("%(year)s 年度没有帮扶资金账户（规则 aid.fund_balance） No aid fund for %(year)s (rule aid.fund_balance).")
 NOT_FINANCE = _("只有本单位财务可以登记资金 Only the organisation's finance may book fund entries.")
 NOT_A_PAYMENT = _("只能冲回本基金的发放记录 Only a disbursement of this fund can be reversed.")
-ALREADY_REVERSED = _("该发放已冲回 This disbursement has already been reversed.")
+ALREADY_REVERSED = _("该发放已冲回或追回 This disbursement has already come back to the fund (reversed or recovered).")
+NOT_PAID = _("该申请没有发放记录 This case has no disbursement to recover.")
 LEDGER_ROLES = frozenset({Role.FINANCE})
 READ_ROLES = frozenset({Role.FINANCE, Role.CHAIR, Role.UNION_COMMITTEE, Role.AID_CENTRE, Role.AUDITOR, Role.ADMIN})
 
 
-def _locked_fund(organisation, year: int) -> AidFund:
+def locked_fund(organisation, year: int) -> AidFund:
     fund = AidFund.objects.select_for_update().filter(organisation=organisation, year=year).first()
     if fund is None:
         raise GuardFailed(str(NO_FUND % {"year": year}), rule="aid.fund_balance")
@@ -46,9 +50,12 @@ def _locked_fund(organisation, year: int) -> AidFund:
 
 
 def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booked_on: dt.date, meta=None,
-          audit: bool = True, **fields) -> AidLedgerEntry:
-    """Write one entry, move the balance and record the entry in the fund's audit chain (``audit``;
-    a disbursement is recorded instead by the case's ``disburse`` event, in the same transaction)."""
+          **fields) -> AidLedgerEntry:
+    """Write one entry, move the balance and record the entry in the fund's own audit chain.
+
+    Every movement (a disbursement too, besides the case's ``disburse`` event) is on the fund's
+    chain, so an auditor verifies the fund's history alone (资金使用台账). The fund row is locked,
+    so its chain's ``seq`` cannot race."""
     sign = -1 if kind == EntryKind.DISBURSEMENT else 1
     balance = fund.balance + sign * amount
     if balance < 0:
@@ -59,13 +66,13 @@ def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booke
         fund=fund, kind=kind, amount=amount, booked_on=booked_on, balance_after=balance, created_by=actor.user,
         created_at=now, **fields,
     )
-    if not audit:
-        return entry
     payload = {"entry": entry.pk, "kind": kind, "amount": str(amount), "balance_after": str(balance)}
     if entry.case_id:
         payload["case"] = fields["case"].reference
     if entry.reverses_id:
         payload["reverses"] = entry.reverses_id
+    if entry.transaction_ref:
+        payload["transaction_ref"] = entry.transaction_ref
     record_event(case=fund, action=f"ledger_{kind}", actor=actor, payload=payload, meta=meta, now=now)
     return entry
 
@@ -73,14 +80,38 @@ def _book(fund: AidFund, *, kind: str, amount: Decimal, actor: Actor, now, booke
 def ledger_disburse(*, case, actor: Actor, amount: Decimal, transaction_ref: str, paid_on: dt.date, now,
                     meta=None) -> AidLedgerEntry:
     """Pay an approved case from its organisation's fund of the year paid (inside the transition)."""
-    fund = _locked_fund(case.organisation, paid_on.year)
+    fund = locked_fund(case.organisation, paid_on.year)
     return _book(
         fund, kind=EntryKind.DISBURSEMENT, amount=amount, actor=actor, now=now, booked_on=paid_on, meta=meta,
-        audit=False, case=case, aid_type=case.aid_type, tier=case.tier, transaction_ref=transaction_ref,
+        case=case, aid_type=case.aid_type, tier=case.tier, transaction_ref=transaction_ref,
     )
 
 
-def _finance_actor(user, organisation) -> Actor:
+def ledger_recover(*, case, actor: Actor, transaction_ref: str, recovered_on: dt.date, now,
+                   meta=None) -> AidLedgerEntry:
+    """Credit back the aid recovered after an upheld objection (追回), inside the ``recover`` transition:
+    a recovery entry in the fund that paid it, naming the payment. A payment the bank already
+    returned (a reversal) cannot be recovered a second time."""
+    # One statement: the payment, whether it came back already, and its fund row locked.
+    payment = (
+        AidLedgerEntry.objects.filter(case=case, kind=EntryKind.DISBURSEMENT)
+        .annotate(returned=Exists(AidLedgerEntry.objects.filter(reverses=OuterRef("pk"))))
+        .select_related("fund").select_for_update(of=("self", "fund")).first()
+    )
+    if payment is None:
+        raise GuardFailed(str(NOT_PAID), rule="aid.recovery")
+    if payment.returned:
+        raise GuardFailed(str(ALREADY_REVERSED), rule="aid.reversal_once")
+    fund = payment.fund
+    fund.organisation = case.organisation  # already in hand: its code labels the fund
+    return _book(
+        fund, kind=EntryKind.RECOVERY, amount=payment.amount, actor=actor, now=now, booked_on=recovered_on, meta=meta,
+        case=case, reverses=payment, aid_type=payment.aid_type, tier=payment.tier, transaction_ref=transaction_ref,
+        reason=case.decision_reason,
+    )
+
+
+def finance_actor(user, organisation) -> Actor:
     grant = policy.grant_for(user, organisation, LEDGER_ROLES)
     if grant is None:
         raise ActionForbidden(str(NOT_FINANCE))
@@ -97,10 +128,10 @@ def ledger_allocate(*, organisation, year: int, amount: Decimal, reason: str, ac
                     meta: RequestMeta | None = None) -> AidLedgerEntry:
     """Finance books money into the fund (拨入); the fund is opened with this as its budget if new."""
     now = now or timezone.now()
-    actor = _finance_actor(actor_user, organisation)
+    actor = finance_actor(actor_user, organisation)
     with transaction.atomic():
         fund_open(organisation=organisation, year=year, budget=amount)
-        fund = _locked_fund(organisation, year)
+        fund = locked_fund(organisation, year)
         return _book(fund, kind=EntryKind.ALLOCATION, amount=amount, actor=actor, now=now,
                      booked_on=timezone.localtime(now).date(), meta=meta, reason=reason)
 
@@ -109,12 +140,12 @@ def ledger_reverse(*, organisation, entry_id: int, reason: str, actor_user, now=
                    meta: RequestMeta | None = None) -> AidLedgerEntry:
     """Finance reverses a disbursement (a payment returned by the bank): a new entry naming it."""
     now = now or timezone.now()
-    actor = _finance_actor(actor_user, organisation)
+    actor = finance_actor(actor_user, organisation)
     with transaction.atomic():
         entry = AidLedgerEntry.objects.filter(pk=entry_id, fund__organisation=organisation).first()
         if entry is None:
             raise NotVisible(str(NOT_A_PAYMENT))
-        fund = _locked_fund(organisation, entry.fund.year)
+        fund = locked_fund(organisation, entry.fund.year)
         if entry.kind != EntryKind.DISBURSEMENT:
             raise InvalidInput(str(NOT_A_PAYMENT), fields={"entry": [str(NOT_A_PAYMENT)]})
         if AidLedgerEntry.objects.filter(reverses=entry).exists():

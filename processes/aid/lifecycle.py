@@ -30,6 +30,7 @@ from .serializers import (
     MissingInput,
     ObjectInput,
     ReasonInput,
+    RecoverInput,
     ReviewInput,
     VisitInput,
 )
@@ -42,8 +43,9 @@ CHECKERS = frozenset({Role.VERIFIER, Role.UNION_COMMITTEE})
 COMMITTEE = frozenset({Role.UNION_COMMITTEE})
 UNION = frozenset({Role.UNION_COMMITTEE, Role.CHAIR})
 APPROVERS = frozenset({Role.UNION_COMMITTEE, Role.AID_CENTRE})
-#: States in which an application is still pending or has been granted (duplicate check).
-LIVE_STATES = frozenset(set(S.values) - {S.DRAFT, S.REJECTED, S.EXITED})
+#: States in which an application is still pending or has been granted (duplicate check); a
+#: recovered grant counts no more than a rejected one.
+LIVE_STATES = frozenset(set(S.values) - {S.DRAFT, S.REJECTED, S.EXITED, S.RECOVERED})
 
 # Error texts (module constants so tests assert them verbatim) --------------------------
 DUPLICATE = _(
@@ -94,6 +96,7 @@ EMERGENCY_AMOUNT = _(
     "两名审批人的金额须一致：%(amount)s 元（规则 aid.emergency） Both approvers approve the same amount: %(amount)s yuan."
 )
 PAID_IN_FUTURE = _("发放日期不能晚于今天 The payment date cannot be in the future.")
+RECOVERED_IN_FUTURE = _("追回日期不能晚于今天 The recovery date cannot be in the future.")
 NOT_EMERGENCY_CASE = _("只有紧急救助在发放后公示（规则 aid.emergency） Only emergency cases are published after payment.")
 POST_NOTICE_FIRST = _("紧急救助须先事后公示再建档（规则 aid.emergency） Publish the emergency case before filing it.")
 POST_NOTICE_RUNNING = _("事后公示至 %(day)s 尚未结束 The notice after payment runs until %(day)s.")
@@ -228,6 +231,12 @@ def paid_not_in_future(ctx):
         return str(PAID_IN_FUTURE)
 
 
+@guard("aid.recovery")
+def recovered_not_in_future(ctx):
+    if ctx.data["recovered_on"] > ctx.today:
+        return str(RECOVERED_IN_FUTURE)
+
+
 @guard("aid.emergency")
 def is_emergency_case(ctx):
     if not ctx.case.emergency:
@@ -268,6 +277,7 @@ def build_transitions() -> dict[str, TransitionSpec]:
     committee = {"roles": COMMITTEE, "not_own_case": True}
     approver = {"roles": APPROVERS, "not_own_case": True, "separation": (p.not_a_visitor,)}
     deciding = [S.PENDING_APPROVAL, S.PENDING_CENTRE]
+    reviewing = [S.OBJECTION_REVIEW, S.POST_OBJECTION_REVIEW]
     return transitions(
         T("submit", _("提交申请 Submit"), S.DRAFT, S.SUBMITTED, actor=p.is_filer, effect=effects.submit),
         T("precheck", _("初审通过 Pre-check passed"), S.SUBMITTED, S.PRECHECKED, guards=(no_duplicate,),
@@ -282,12 +292,14 @@ def build_transitions() -> dict[str, TransitionSpec]:
           effect=effects.assess_tier, **checker),
         T("publish_notice", _("发布公示 Publish the notice"), S.ASSESSED, S.PUBLIC_NOTICE, guards=(eligible,),
           effect=effects.publish_notice, roles=UNION, not_own_case=True),
-        T("object", _("提出异议 Object"), S.PUBLIC_NOTICE, S.OBJECTION_REVIEW, system_only=True, input=ObjectInput,
-          guards=(notice_open,), effect=effects.object_, restricted_input=("objector",)),
-        T("uphold_objection", _("异议成立 Uphold the objection"), S.OBJECTION_REVIEW, S.REJECTED, input=DecisionInput,
-          effect=effects.uphold_objection, apply=AidCase.reject, destructive=True, **committee),
-        T("dismiss_objection", _("异议不成立，重新公示 Dismiss the objection"), S.OBJECTION_REVIEW, S.PUBLIC_NOTICE,
-          input=DecisionInput, effect=effects.dismiss_objection, **committee),
+        T("object", _("提出异议 Object"), [S.PUBLIC_NOTICE, S.POST_NOTICE],
+          RETURN_VALUE(S.OBJECTION_REVIEW, S.POST_OBJECTION_REVIEW), system_only=True, input=ObjectInput,
+          guards=(notice_open,), effect=effects.object_, apply=AidCase.outcome, restricted_input=("objector",)),
+        T("uphold_objection", _("异议成立 Uphold the objection"), reviewing, RETURN_VALUE(S.REJECTED, S.RECOVERY_DUE),
+          input=DecisionInput, effect=effects.uphold_objection, apply=AidCase.outcome, destructive=True, **committee),
+        T("dismiss_objection", _("异议不成立，重新公示 Dismiss the objection"), reviewing,
+          RETURN_VALUE(S.PUBLIC_NOTICE, S.POST_NOTICE), input=DecisionInput, effect=effects.dismiss_objection,
+          apply=AidCase.outcome, **committee),
         T("close_notice", _("公示期满 Notice period over"), S.PUBLIC_NOTICE, S.PENDING_APPROVAL, system_only=True,
           guards=(notice_over,), effect=effects.close_notice),
         T("approve", _("批准 Approve"), deciding, S.APPROVED, input=AmountInput,
@@ -301,11 +313,14 @@ def build_transitions() -> dict[str, TransitionSpec]:
         T("approve_emergency", _("紧急审批 Emergency approval"), S.SUBMITTED, RETURN_VALUE(S.SUBMITTED, S.APPROVED),
           roles=UNION, not_own_case=True, input=EmergencyInput,
           guards=(emergency_eligible, within_emergency_cap, second_emergency_approver),
-          effect=effects.approve_emergency, apply=AidCase.emergency_outcome),
+          effect=effects.approve_emergency, apply=AidCase.outcome),
         T("disburse", _("发放 Disburse"), S.APPROVED, S.DISBURSED, roles=frozenset({Role.FINANCE}), not_own_case=True,
           input=DisburseInput, guards=(paid_not_in_future,), effect=effects.disburse, apply=AidCase.disburse),
         T("post_notice", _("事后公示 Publish after payment"), S.DISBURSED, S.POST_NOTICE, roles=UNION,
           not_own_case=True, guards=(is_emergency_case,), effect=effects.post_notice),
+        T("recover", _("登记追回 Record the recovery"), S.RECOVERY_DUE, S.RECOVERED, roles=frozenset({Role.FINANCE}),
+          not_own_case=True, input=RecoverInput, guards=(recovered_not_in_future,), effect=effects.recover,
+          apply=AidCase.recover),
         T("archive", _("建档 File"), [S.DISBURSED, S.POST_NOTICE], S.ARCHIVED,
           roles=frozenset({Role.UNION_COMMITTEE, Role.CHAIR, Role.AID_CENTRE}), not_own_case=True,
           guards=(published_after_payment,), effect=effects.archive),

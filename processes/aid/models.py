@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
@@ -80,6 +80,9 @@ class AidCase(Case):
     archived_on = models.DateField(_("建档日期 Filed on"), null=True, blank=True)
     reviewed_on = models.DateField(_("最近复核 Last reviewed"), null=True, blank=True)
     exit_reason = models.TextField(_("撤档原因 Exit reason"), blank=True)
+    #: The aid paid back after an upheld objection to the notice published after payment (追回).
+    recovery_ref = models.CharField(_("追回流水号 Recovery transaction reference"), max_length=64, blank=True)
+    recovered_on = models.DateField(_("追回日期 Recovered on"), null=True, blank=True)
 
     class Meta(Case.Meta):
         verbose_name = _("帮扶申请 Aid case")
@@ -146,9 +149,15 @@ class AidCase(Case):
         self.exit_reason = ctx.data["reason"]
         self.reviewed_on = ctx.today
 
-    def emergency_outcome(self, ctx):
-        """The emergency approval's target: approved once the second approver has signed."""
+    def outcome(self, ctx):
+        """The target the effect chose (``RETURN_VALUE``): an emergency approval stays submitted until
+        the second approver signs; an objection, its upholding and its dismissal lead to different
+        states for a notice before payment and one after payment."""
         return ctx.result
+
+    def recover(self, ctx):
+        self.recovery_ref = ctx.data["transaction_ref"]
+        self.recovered_on = ctx.data["recovered_on"]
 
     def continue_file(self, ctx):
         self.reviewed_on = ctx.today
@@ -238,3 +247,26 @@ class AidLedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
+
+
+class AidBudgetChange(models.Model):
+    """A change of a fund's budget by finance, with its reason (预算调整). Never changed or deleted:
+    the fund's history of budgets is these rows, each also an event on the fund's audit chain."""
+
+    fund = models.ForeignKey(AidFund, on_delete=models.PROTECT, related_name="budget_changes")
+    previous_budget = models.DecimalField(_("原预算 Previous budget"), **MONEY)
+    budget = models.DecimalField(_("新预算 New budget"), **MONEY)
+    #: What the budget could not go below at the time: disbursed (net) plus approved but unpaid.
+    floor = models.DecimalField(_("下限 Floor"), **MONEY)
+    reason = models.TextField(_("调整原因 Reason"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("调整时间 Changed at"))
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=F("floor")), name="aid_budget_not_below_floor"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.previous_budget} → {self.budget}"

@@ -61,7 +61,7 @@ def register() -> ProcessSpec:
             detail_serializer=AidDetailSerializer,
             search_fields=("reference",),
             deadline_rules=RULES,
-            closed_states=frozenset({AidState.ARCHIVED, AidState.CONTINUED}),
+            closed_states=frozenset({AidState.ARCHIVED, AidState.CONTINUED, AidState.RECOVERED}),
             menu=(
                 {"label": _("帮扶公示 Aid notices"), "url_name": "aid-notices-page", "roles": frozenset({Role.MEMBER})},
                 {"label": _("帮扶资金台账 Aid fund ledger"), "url_name": "aid-ledger-page", "roles": READ_ROLES},

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow import policy
@@ -16,7 +17,7 @@ from workflow.errors import ActionForbidden
 from workflow.roles import Role
 
 from . import notices
-from .ledger import can_read_ledger
+from .ledger import LEDGER_ROLES, can_read_ledger
 from .models import AidCase, AidFund, AidLedgerEntry
 from .states import NOTICE_STATES, AidType, EntryKind, Tier
 
@@ -39,17 +40,23 @@ def current_notices(user) -> list[dict]:
         .select_related("organisation", "applicant").order_by("notice_ends_on", "pk")
     )
     result = []
+    today = timezone.localdate()
     for case in cases:
         amount = case.approved_amount if case.state == "post_notice" else case.proposed_amount
         item = notices.notice_fields(case, amount)
         item.update(
             id=case.pk, published_on=case.notice_published_on.isoformat() if case.notice_published_on else None,
             ends_on=case.notice_ends_on.isoformat() if case.notice_ends_on else None,
-            after_payment=case.state == "post_notice", objections_open=case.state == "public_notice",
+            after_payment=case.state == "post_notice", objections_open=_open(case, today),
             text=case.notice_text, hash=case.notice_hash,
         )
         result.append(item)
     return result
+
+
+def _open(case, today) -> bool:
+    """Objections are taken up to and including the notice's last day, before or after payment."""
+    return case.notice_ends_on is None or today <= case.notice_ends_on
 
 
 def _label(choices, code) -> str:
@@ -76,6 +83,8 @@ def ledger_report(*, organisation, year: int, user) -> dict:
         "organisation": {"code": organisation.code, "name": organisation.name},
         "year": year,
         "budget": str(fund.budget) if fund else None,
+        "budget_changes": _budget_changes(fund),
+        "may_adjust_budget": fund is not None and bool(policy.roles_at(user, organisation) & LEDGER_ROLES),
         "balance": str(fund.balance) if fund else "0.00",
         "entries": [
             {
@@ -93,6 +102,17 @@ def ledger_report(*, organisation, year: int, user) -> dict:
         "by_type": [{"code": k, "label": _label(AidType, k), "amount": str(v)} for k, v in sorted(by_type.items())],
         "by_tier": [{"code": k, "label": _label(Tier, k), "amount": str(v)} for k, v in sorted(by_tier.items())],
     }
+
+
+def _budget_changes(fund) -> list[dict]:
+    """The fund's budget history (预算调整), oldest first."""
+    if fund is None:
+        return []
+    return [
+        {"at": c.created_at.isoformat(), "previous_budget": str(c.previous_budget), "budget": str(c.budget),
+         "floor": str(c.floor), "reason": c.reason, "by": c.created_by.get_username()}
+        for c in fund.budget_changes.select_related("created_by")
+    ]
 
 
 CSV_HEADER = ["日期 Date", "类型 Kind", "金额 Amount", "案件 Case", "救助类型 Aid type", "档次 Tier",

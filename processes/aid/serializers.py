@@ -141,12 +141,23 @@ class EmergencyInput(serializers.Serializer):
     justification = note_field(label=_("紧急救助理由 Justification"))
 
 
-class DisburseInput(serializers.Serializer):
-    transaction_ref = with_example(serializers.RegexField(
-        r"^[A-Za-z0-9\-_/]{4,64}$", label=_("交易流水号 Transaction reference"),
+def transaction_ref_field(label, example: str):
+    return with_example(serializers.RegexField(
+        r"^[A-Za-z0-9\-_/]{4,64}$", label=label,
         error_messages={"invalid": _("流水号为 4–64 位字母数字 4 to 64 letters or digits")},
-    ), "TX-20260301-0001")
+    ), example)
+
+
+class DisburseInput(serializers.Serializer):
+    transaction_ref = transaction_ref_field(_("交易流水号 Transaction reference"), "TX-20260301-0001")
     paid_on = serializers.DateField(label=_("发放日期 Paid on"))
+
+
+class RecoverInput(serializers.Serializer):
+    """The aid paid back (追回) after an upheld objection to the notice published after payment."""
+
+    transaction_ref = transaction_ref_field(_("追回流水号 Recovery transaction reference"), "RC-20260301-0001")
+    recovered_on = serializers.DateField(label=_("追回日期 Recovered on"))
 
 
 class ObjectInput(serializers.Serializer):
@@ -185,7 +196,7 @@ class AidDetailSerializer(serializers.ModelSerializer):
             "proposed_amount", "notice_text", "notice_hash", "notice_published_on", "notice_ends_on",
             "notice_taken_down_on", "approved_amount", "approval_level", "decision_reason", "emergency",
             "emergency_approvers", "justification", "transaction_ref", "paid_on", "file_number", "archived_on",
-            "reviewed_on", "exit_reason", "objections",
+            "reviewed_on", "exit_reason", "recovery_ref", "recovered_on", "objections",
         ]
 
     def get_applicant(self, obj):

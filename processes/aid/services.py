@@ -137,6 +137,12 @@ def aid_disburse(*, case, actor, transaction_ref: str, paid_on: dt.date, now=Non
     return _do("disburse", case=case, actor=actor, data=data, now=now)
 
 
+def aid_recover(*, case, actor, transaction_ref: str, recovered_on: dt.date, now=None):
+    """Finance records the aid paid back after an upheld objection to the notice after payment (追回)."""
+    data = {"transaction_ref": transaction_ref, "recovered_on": recovered_on.isoformat()}
+    return _do("recover", case=case, actor=actor, data=data, now=now)
+
+
 def aid_post_notice(*, case, actor, now=None):
     return _do("post_notice", case=case, actor=actor, now=now)
 

@@ -19,6 +19,9 @@ class AidState(models.TextChoices):
     REJECTED = "rejected", _("未批准 Rejected")
     DISBURSED = "disbursed", _("已发放 Paid")
     POST_NOTICE = "post_notice", _("事后公示 Notice after payment")
+    POST_OBJECTION_REVIEW = "post_objection_review", _("事后公示异议复核 Objection to the notice after payment")
+    RECOVERY_DUE = "recovery_due", _("待追回 Aid to be recovered")
+    RECOVERED = "recovered", _("已追回 Aid recovered")
     ARCHIVED = "archived", _("已建档 Filed")
     ANNUAL_REVIEW = "annual_review", _("年度复核中 Annual review")
     CONTINUED = "continued", _("继续建档 File continued")
@@ -50,3 +53,5 @@ class EntryKind(models.TextChoices):
     ALLOCATION = "allocation", _("拨入 Allocation")
     DISBURSEMENT = "disbursement", _("发放 Disbursement")
     REVERSAL = "reversal", _("冲回 Reversal")
+    #: The aid paid back after an upheld objection to the notice published after payment (追回).
+    RECOVERY = "recovery", _("追回 Recovery")

@@ -13,14 +13,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
+from workflow.api.parsing import organisation_from_input
 from workflow.audit import RequestMeta
 from workflow.errors import ServiceError
 from workflow.services import validate_input
 
 from . import services
-from .api import ObjectionInput, ledger_export, ledger_for_request
+from .api import BudgetInput, ObjectionInput, ledger_export, ledger_for_request
+from .budget import fund_set_budget
 from .report import current_notices
 
+BUDGET_CHANGED = _("预算已调整 The budget has been changed.")
 OBJECTION_FILED = _("异议已提交，您的身份予以保密 Objection filed; your identity is kept confidential.")
 
 
@@ -50,9 +53,22 @@ def _widths(rows, key="amount"):
 
 
 class AidLedgerPage(LoginRequiredMixin, View):
-    """帮扶资金台账: balance, entries, totals per month, type and tier with bar charts; CSV export."""
+    """帮扶资金台账: balance, entries, totals per month, type and tier with bar charts; CSV export;
+    finance adjusts the budget here (预算调整)."""
 
-    def get(self, request):
+    def post(self, request):
+        fields = ("organisation", "year", "budget", "reason")
+        try:
+            data = validate_input(BudgetInput, {k: request.POST.get(k, "") for k in fields})
+            fund_set_budget(organisation=organisation_from_input(data["organisation"]), year=data["year"],
+                            budget=data["budget"], reason=data["reason"], actor_user=request.user,
+                            meta=RequestMeta.from_request(request, "ui"))
+        except ServiceError as exc:
+            return self.get(request, budget_error=exc.summary(), status=exc.status)
+        messages.success(request, str(BUDGET_CHANGED))
+        return redirect(request.get_full_path())
+
+    def get(self, request, budget_error: str = "", status: int = 200):
         if not request.GET.get("organisation"):
             from workflow import policy
 
@@ -73,4 +89,5 @@ class AidLedgerPage(LoginRequiredMixin, View):
         _widths(report["by_type"])
         _widths(report["by_tier"])
         _widths(report["by_month"], "disbursement")
-        return render(request, "aid/ledger.html", {"report": report, "query": request.GET.urlencode()})
+        return render(request, "aid/ledger.html", {"report": report, "query": request.GET.urlencode(),
+                                                   "budget_error": budget_error}, status=status)

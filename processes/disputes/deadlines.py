@@ -5,7 +5,7 @@ Two clocks run at once (rules.md A2): the 2011 rule counts the mediation period 
 committee **received** the application. Both dates are stored on the case and shown.
 """
 
-from workflow.calendar.rules import DeadlineRule, Extension, Unit
+from workflow.deadlines.rules import DeadlineRule, Extension, Unit
 
 LAW = "《劳动争议调解仲裁法》"
 RULE_2011 = "《企业劳动争议协商调解规定》"

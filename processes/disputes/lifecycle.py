@@ -17,7 +17,7 @@ from workflow.roles import Role
 from . import deadlines as d
 from . import effects
 from . import permissions as p
-from .models import Dispute
+from .models import NO_MEDIATORS_YET, Dispute
 from .serializers import (
     AgreementInput,
     AssignInput,
@@ -116,6 +116,8 @@ def mediators_not_parties(ctx):
 @guard("dispute.recusal")
 def mediators_not_recused(ctx):
     """A mediator who withdrew (回避) from the case is not assigned to it again."""
+    if ctx.case.state in NO_MEDIATORS_YET:  # the first assignment: nobody can have withdrawn yet
+        return None
     recused = set(ctx.case.mediators.filter(recused_at__isnull=False).values_list("user_id", flat=True))
     names = [u.get_username() for u in ctx.data["mediators"] if u.pk in recused]
     if names:
@@ -125,7 +127,7 @@ def mediators_not_recused(ctx):
 @guard("dispute.no_conflict")
 def mediator_declared(ctx):
     """A mediator acts only once they declared no conflict of interest (回避制度)."""
-    if ctx.case.mediators.filter(user=ctx.user, recused_at__isnull=True, declared_at__isnull=True).exists():
+    if ctx.user.pk in ctx.case.undeclared_mediator_ids():
         return str(NOT_DECLARED)
 
 
@@ -133,7 +135,7 @@ def mediation_due(case):
     """The last day of the mediation period as it stands (after any extension)."""
     from workflow.deadlines import open_deadline
 
-    row = open_deadline(case, d.MEDIATION.id)
+    row = open_deadline(case, d.MEDIATION.id, remember=True)
     return row.due_on if row is not None else case.mediation_ends_on
 
 

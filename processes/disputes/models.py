@@ -89,9 +89,23 @@ class Dispute(Case):
             return []
         cached = getattr(self, "_active_mediators", None)
         if cached is None:
-            cached = list(self.mediators.filter(recused_at__isnull=True).values_list("user_id", flat=True))
+            rows = list(self.mediators.filter(recused_at__isnull=True).values_list("user_id", "declared_at"))
+            cached = [user_id for user_id, _declared in rows]
             self._active_mediators = cached
+            self._undeclared_mediators = {user_id for user_id, declared in rows if declared is None}
         return cached
+
+    def undeclared_mediator_ids(self) -> set[int]:
+        """The active mediators who have not yet declared that they have no conflict of interest."""
+        if not self.active_mediator_ids():
+            return set()
+        undeclared = getattr(self, "_undeclared_mediators", None)
+        if undeclared is None:
+            undeclared = set(
+                self.mediators.filter(recused_at__isnull=True, declared_at__isnull=True).values_list("user_id", flat=True)
+            )
+            self._undeclared_mediators = undeclared
+        return undeclared
 
     def party_ids(self) -> set[int]:
         """The parties: the applicant, the group's representatives, the respondent's representative."""
@@ -126,10 +140,43 @@ class Dispute(Case):
             ids.add(self.respondent_rep_id)
         return ids
 
+    # The agreement and who is still to sign it ------------------------------------------
+    def agreement_signatures(self) -> dict[str, list[int]]:
+        """Who signed the current version of the agreement, by capacity (read once per call)."""
+        cached = getattr(self, "_agreement_signed", None)
+        if cached is None:
+            cached = {}
+            if self.agreement_document_id:
+                from workflow.documents.models import Signature
+
+                rows = Signature.objects.filter(document_id=self.agreement_document_id).values_list("role", "signer_id")
+                for role, signer in rows:
+                    cached.setdefault(role, []).append(signer)
+            self._agreement_signed = cached
+        return cached
+
+    def pending_signatory_ids(self) -> list[int]:
+        """Who still has the agreement to sign (第十四条): the applicant side (the applicant and a group's
+        representatives), the respondent's representative and the case's mediators, each side until one
+        of its people has signed the current version."""
+        from .states import Party
+
+        if self.state != S.AGREEMENT_DRAFTED:
+            return []
+        parties = self.party_ids() - {self.respondent_rep_id}
+        sides = {
+            Party.APPLICANT: sorted(parties),
+            Party.RESPONDENT: [self.respondent_rep_id] if self.respondent_rep_id else [],
+            Party.MEDIATOR: list(self.active_mediator_ids()),
+        }
+        signed = self.agreement_signatures()
+        return [uid for side, ids in sides.items() if not signed.get(side) for uid in ids]
+
     def forget_participants(self) -> None:
         """After the mediators changed in a transition, read them again."""
         self.__dict__.pop("_participants", None)
         self.__dict__.pop("_active_mediators", None)
+        self.__dict__.pop("_undeclared_mediators", None)
 
     # What each transition writes on the case's own fields (declared in lifecycle.py) -----
     def accept(self, ctx):

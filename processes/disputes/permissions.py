@@ -34,7 +34,7 @@ def is_active_mediator(case, user) -> bool:
 @acts_as("mediator", _("调解员 Mediator"))
 def is_pending_mediator(case, user) -> bool:
     """An active mediator of the case who has not yet declared that they have no conflict of interest."""
-    return is_active_mediator(case, user) and case.mediators.filter(user=user, declared_at__isnull=True).exists()
+    return is_active_mediator(case, user) and user.pk in case.undeclared_mediator_ids()
 
 
 @acts_as("signatory", _("协议签署人 Signatory"))

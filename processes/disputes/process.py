@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from workflow import policy, registry
-from workflow.calendar.rules import start_deadline
+from workflow.deadlines import compute_due, start_deadline
 from workflow.errors import ActionForbidden, InvalidInput
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
@@ -55,6 +55,8 @@ def create(ctx) -> Dispute:
         group=len(workers) >= d.GROUP_THRESHOLD,
         limitation_ends_on=limitation_end(data["arose_on"]),
         limitation_flag=limitation_may_have_expired(data["category"], data["arose_on"], data["received_on"]),
+        # 第十四条: the day either party may go to arbitration, known before the case is saved.
+        arbitration_open_on=compute_due(d.ARBITRATION_RIGHT.id, data["received_on"], data["organisation"]),
     )
 
 
@@ -68,10 +70,10 @@ def after_create(ctx, case: Dispute) -> None:
             for i, name in enumerate(ctx.data.get("workers", []), start=1)
         ]
     )
-    start_deadline(case, d.ACCEPTANCE.id, case.received_on, payload=ctx.payload)
-    row = start_deadline(case, d.ARBITRATION_RIGHT.id, case.received_on, payload=ctx.payload)
-    case.arbitration_open_on = row.due_on
-    case.save(update_fields=["arbitration_open_on"])
+    # A new case has no deadline to replace (replace=False: no statement spent looking).
+    start_deadline(case, d.ACCEPTANCE.id, case.received_on, payload=ctx.payload, replace=False)
+    start_deadline(case, d.ARBITRATION_RIGHT.id, case.received_on, payload=ctx.payload,
+                   due_on=case.arbitration_open_on, replace=False)
     ctx.payload["group"] = case.group
     ctx.payload["limitation_flag"] = case.limitation_flag
 

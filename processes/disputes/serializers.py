@@ -215,7 +215,8 @@ class SignInput(serializers.Serializer):
         """The form offers the hash of the version the case holds now: the signer confirms what they read."""
         super().__init__(*args, **kwargs)
         case = self.context.get("case")
-        if case is not None and case.agreement_document_id:
+        # Only a blank form needs it; input being validated names its own hash.
+        if case is not None and case.agreement_document_id and kwargs.get("data") is None:
             self.fields["sha256"].initial = case.agreement_document.sha256
 
 

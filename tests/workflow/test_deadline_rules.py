@@ -8,18 +8,9 @@ from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import rules_registered
 from workflow import services
-from workflow.calendar import rules
-from workflow.calendar.rules import (
-    DeadlineRule,
-    Unit,
-    add_months,
-    compute_due,
-    is_provisional_deadline,
-    register_rule,
-    start_deadline,
-)
 from workflow.calendar.working_days import CalendarMissing
-from workflow.deadlines import case_deadlines
+from workflow.deadlines import case_deadlines, rules, start_deadline
+from workflow.deadlines.rules import DeadlineRule, Unit, add_months, compute_due, is_provisional_deadline, register_rule
 from workflow.errors import InvalidInput
 from workflow.models import CaseDeadline
 from workflow.roles import Role

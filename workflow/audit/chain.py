@@ -116,18 +116,20 @@ def record_event(
     payload: dict | None = None,
     meta: RequestMeta | None = None,
     now: dt.datetime | None = None,
+    new_chain: bool = False,
 ) -> AuditEvent:
     """Append one event to ``case``'s chain. The only function that writes audit events.
 
     Must run inside the transaction that makes the change it records; the caller holds
-    the case row lock (``select_for_update``) so ``seq`` cannot race.
+    the case row lock (``select_for_update``) so ``seq`` cannot race. ``new_chain``: the case
+    was inserted in this transaction and this is its first event (its chain's tail is not read).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction that makes the change.")
     actor = actor or Actor()
     meta = meta or RequestMeta()
     case_type = case_content_type(case)
-    last = (
+    last = None if new_chain else (
         AuditEvent.objects.filter(case_type=case_type, case_id=case.pk)
         .order_by("-seq")
         .values_list("seq", "hash")

@@ -1,12 +1,20 @@
-"""Deadlines stored on cases. (Rules: :mod:`workflow.deadlines.rules`; calendar: ``workflow.calendar.working_days``.)"""
+"""Deadlines stored on cases: opened from a rule (:func:`start_deadline`), extended, closed and read.
+
+The rules and their arithmetic are :mod:`workflow.deadlines.rules` (which knows nothing of stored rows);
+the calendar is ``workflow.calendar.working_days``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Case as Choose
+from django.db.models import Value, When
 from django.utils import timezone
 
+from ..calendar.working_days import WorkCalendar
 from ..models import CaseDeadline, case_content_type
+from .rules import compute_due, find_rule, get_rule, is_provisional_deadline
 
 
 def _case_filter(case) -> dict:
@@ -20,8 +28,6 @@ def end_of_day(day: dt.date) -> dt.datetime:
 
 
 def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
-    from .rules import is_provisional_deadline
-
     return is_provisional_deadline(rule_id, counted_from, due_on)
 
 
@@ -43,9 +49,6 @@ def set_deadline(
     ``closes``: rules whose open deadlines the same step has met (closed as ``met`` in the same
     statement that replaces the old row).
     """
-    from django.db.models import Case as Choose
-    from django.db.models import Value, When
-
     status = CaseDeadline.Status
     if closes:
         rules = [rule_id, *closes] if replace else list(closes)
@@ -97,13 +100,20 @@ def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) ->
     )
 
 
-def open_deadline(case, rule_id: str) -> CaseDeadline | None:
-    """The case's open deadline of ``rule_id`` (the latest, should there be more), or None."""
-    return (
+def open_deadline(case, rule_id: str, *, remember: bool = False) -> CaseDeadline | None:
+    """The case's open deadline of ``rule_id`` (the latest, should there be more), or None.
+
+    ``remember``: a transition's guard read it under the case lock; the work items of the same
+    transition take their due time from it (:func:`due_at_for`) as from a deadline just opened.
+    """
+    row = (
         CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN)
         .order_by("-created_at", "-pk")
         .first()
     )
+    if remember and row is not None:
+        case.__dict__.setdefault(_OPENED, {})[rule_id] = row
+    return row
 
 
 def due_at_for(case, rule_id: str):
@@ -147,14 +157,11 @@ def open_deadlines_on_non_working_days(years) -> list[CaseDeadline]:
     before provisional deadlines existed, or a date another notice has since changed)
     is listed for the operator instead of being moved silently.
     """
-    from ..calendar.working_days import WorkCalendar
-    from .rules import _RULES
-
     calendar = WorkCalendar()
     result = []
     rows = CaseDeadline.objects.filter(status=CaseDeadline.Status.OPEN, due_on__year__in=list(years)).order_by("due_on")
     for row in rows:
-        rule = _RULES.get(row.rule_id)
+        rule = find_rule(row.rule_id)
         if rule is not None and rule.roll_to_working_day and not calendar.is_working_day(row.due_on):
             result.append(row)
     return result
@@ -164,6 +171,36 @@ def _provisional_on(calendar, rule_id: str, counted_from: dt.date, due_on: dt.da
     """:func:`_provisional`, reading the years from ``calendar`` when the caller has one already."""
     if calendar is None:
         return _provisional(rule_id, counted_from, due_on)
-    from workflow.calendar.rules import is_provisional_deadline
-
     return is_provisional_deadline(rule_id, counted_from, due_on, calendar=calendar)
+
+
+def start_deadline(
+    case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None,
+    due_on: dt.date | None = None, replace: bool = True, closes: tuple = (),
+):
+    """Open the deadline of ``rule_id`` on the case and record it in the audit payload if given.
+
+    The due date is the rule's from ``start`` (with ``n`` instead of the rule's length if
+    given), or ``due_on`` when the process has fixed it otherwise (a window cut short by
+    an event); either way the payload names the rule and its source. ``replace=False``: no open
+    deadline of the rule can exist (see :func:`set_deadline`). ``closes``: rules
+    whose open deadlines this step met (closed in the same statement, see :func:`set_deadline`).
+    """
+    calendar = one_calendar()  # for the due date and the provisional check: each year is read once
+    due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
+    row = set_deadline(
+        case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar, replace=replace, closes=tuple(closes)
+    )
+    if payload is not None:
+        payload.setdefault("deadlines", []).append(
+            {
+                "rule_id": rule_id, "starts_on": start.isoformat(), "due_on": due.isoformat(),
+                "source": get_rule(rule_id).source, "provisional": row.provisional,
+            }
+        )
+    return row
+
+
+def one_calendar():
+    """A calendar to share between the computations of one deadline (each year is read once)."""
+    return WorkCalendar()

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from processes.aid import services as svc
 from processes.aid.models import AidCase, AidFund
-from workflow.timers import sweep
+from workflow.deadlines.timers import sweep
 
 from .conftest import DAY0, at, create
 
@@ -89,8 +89,14 @@ def test_every_step_of_the_happy_path_and_the_emergency_track_within_budget(
         case=urgent, actor=u, amount=Decimal("3000"), justification="火灾 Fire", now=at(DAY0)))
     svc.aid_disburse(case=urgent, actor=people.finance, transaction_ref="TX-2", paid_on=DAY0, now=at(DAY0))
     n("post_notice", people.chair, lambda u: svc.aid_post_notice(case=urgent, actor=u, now=at(DAY0)))
+    n("object (after payment)", people.member2, lambda u: svc.aid_object(
+        case_id=urgent.pk, actor=u, grounds="异议 grounds", now=at(DAY0)))
+    n("uphold_objection (after payment)", people.committee1, lambda u: svc.aid_uphold_objection(
+        case=urgent, actor=u, reason="成立 Upheld", now=at(DAY0)))
+    n("recover", people.finance, lambda u: svc.aid_recover(case=urgent, actor=u, transaction_ref="RC-2",
+                                         recovered_on=DAY0, now=at(DAY0)))
     assert AidCase.objects.get(pk=case.pk).state == "continued"
-    assert AidCase.objects.get(pk=urgent.pk).state == "post_notice"
+    assert AidCase.objects.get(pk=urgent.pk).state == "recovered"
     print(counts)  # noqa: T201 - the measured numbers, shown with -s
     over = {k: v for k, v in counts.items() if v > OVER.get(k, BUDGET)}
     assert not over, counts

@@ -1,0 +1,98 @@
+"""End to end in headless Chromium, as the demo accounts: the member files → submits → a verifier
+pre-checks → two verifiers' home visit → the tier → the committee publishes the notice → the notice
+period ends (the timer) → a committee member approves → finance pays from the fund. Every step is a
+form on the case page, through the service; the payment is on the fund's ledger page.
+
+Needs Chromium, its chromedriver and selenium; skipped where they are missing.
+"""
+
+import datetime as dt
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from processes.aid.models import AidCase, AidFund
+from workflow.audit import case_events, chain_valid
+from workflow.deadlines.timers import sweep
+
+from .conftest import at
+
+webdriver = pytest.importorskip("selenium.webdriver")
+CHROMEDRIVER = shutil.which("chromedriver")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+pytestmark = [
+    pytest.mark.skipif(not (CHROMEDRIVER and CHROMIUM), reason="Chromium and chromedriver are not installed"),
+    pytest.mark.timeout(300),
+]
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
+
+from .browser import UI  # noqa: E402
+
+#: Published Monday 2026-03-02 for 5 working days: the timer closes the notice on Tuesday 2026-03-10.
+AFTER_NOTICE = dt.date(2026, 3, 10)
+REPORT = "两人入户，家庭情况属实 Two visitors confirmed the household's situation."
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2400",
+                "--lang=zh-CN"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def file_application(ui, base) -> AidCase:
+    ui.login("member1")
+    ui.d.get(base + "/aid/new/")
+    cause = ui.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "[name=cause]")))
+    form = cause.find_element(By.XPATH, "./ancestor::form")
+    ui.fill(form, {"aid_type": "living", "cause": "家人重病 Serious illness", "household_size": "3",
+                   "household_income": "12000", "rigid_expenses": "2000", "requested_amount": "1500",
+                   "id_number": "110101198803071234", "bank_account": "6222020200112233445"})
+    form.find_element(By.CSS_SELECTOR, "[name=financial_check_consent]").click()
+    ui.submit(form)
+    return AidCase.objects.get()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_draft_to_disbursement_in_the_browser(flushable_audit_table, people, fund, live_server, browser, clock):
+    ui = UI(browser, live_server.url)
+    case = file_application(ui, live_server.url)
+    assert case.state == "draft" and case.applicant.username == "member1"
+
+    assert "submitted" == ui.act("member1", case.pk, "submit")
+    assert "prechecked" == ui.decide("visitor1", case.pk, "precheck")
+    assert "verified" == ui.act("visitor1", case.pk, "record_visit", visitors=["visitor1", "visitor2"],
+                                report=REPORT)
+    assert "assessed" == ui.act("committee1", case.pk, "assess_tier")
+    assert "public_notice" == ui.decide("committee1", case.pk, "publish_notice")
+
+    # The notice runs five working days; the timer takes it to approval the day after.
+    clock.set(AFTER_NOTICE)
+    sweep(now=at(AFTER_NOTICE, 0))
+    assert AidCase.objects.get(pk=case.pk).state == "pending_approval"
+    assert "approved" == ui.decide("committee2", case.pk, "approve", amount="1500")
+    assert "disbursed" == ui.act("finance1", case.pk, "disburse", transaction_ref="TX-20260310-0001",
+                                 paid_on=AFTER_NOTICE.isoformat())
+
+    fund_row = AidFund.objects.get(organisation__code="acme", year=2026)
+    assert fund_row.balance == Decimal("8500")
+    ui.login("finance1")
+    browser.get(live_server.url + "/aid/ledger/?organisation=acme&year=2026")
+    entries = ui.wait(EC.presence_of_element_located((By.ID, "uf-entries"))).text
+    assert "TX-20260310-0001" in entries and case.reference in entries
+
+    case = AidCase.objects.get(pk=case.pk)
+    actions = [e.action for e in case_events(case)]
+    assert actions == ["create", "submit", "precheck", "record_visit", "assess_tier", "publish_notice",
+                       "close_notice", "approve", "disburse"]
+    assert {e.channel for e in case_events(case) if e.action != "close_notice"} == {"ui"}
+    assert chain_valid(case) and chain_valid(fund_row)
