@@ -165,6 +165,9 @@ class ProcessSpec:
     #: Roles that may open the case's restricted personal data (each read audited); ``None``:
     #: the engine's default :data:`workflow.roles.RESTRICTED_DATA_ROLES`.
     restricted_roles: frozenset | None = None
+    #: ``prefetch_related`` lookups (names or ``Prefetch``) the case list applies to each page, so
+    #: that ``detail_serializer`` reads every row without queries of its own.
+    list_related: tuple = ()
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)
