@@ -2,8 +2,8 @@
 fund's budget (帮扶资金使用情况).
 
 From the fund ledger (:mod:`.ledger`), summed in the database: a reversal (a payment returned by the
-bank) is subtracted from what was paid; allocations are not payments. Funds of every organisation
-the reader covers are added up, year by year.
+bank) and a recovery (追回, after an upheld objection) are subtracted from what was paid; allocations are
+not payments. Funds of every organisation the reader covers are added up, year by year.
 """
 
 from __future__ import annotations
@@ -38,7 +38,8 @@ def _budgets(scope: Scope) -> dict[int, Decimal]:
 def _paid_and_returned():
     return {
         "paid": Sum("amount", filter=Q(kind=EntryKind.DISBURSEMENT), default=ZERO),
-        "returned": Sum("amount", filter=Q(kind=EntryKind.REVERSAL), default=ZERO),
+        # Money back into the fund: a payment the bank returned, or aid recovered after an upheld objection.
+        "returned": Sum("amount", filter=Q(kind__in=(EntryKind.REVERSAL, EntryKind.RECOVERY)), default=ZERO),
     }
 
 
@@ -59,7 +60,7 @@ def disbursed_by_month(spec, scope: Scope) -> Figure:
                      _money(returned), net, budget, percent(net, budget)))
     return Figure(
         "aid-disbursed-by-month", f"{spec.label} · 每月发放（按救助类型） Paid per month and aid type",
-        ("月份 Month", "资金年度 Fund year", "类型 Type", "名称 Label", "发放 Paid", "冲回 Returned", "净额 Net",
+        ("月份 Month", "资金年度 Fund year", "类型 Type", "名称 Label", "发放 Paid", "冲回/追回 Returned", "净额 Net",
          "年度预算 Fund year's budget", "占预算 % Of budget"),
         rows,
     )
