@@ -208,7 +208,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if EMBEDDED or DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        else "config.static_storage.StaticFilesStorage"
     },
 }
 WHITENOISE_USE_FINDERS = EMBEDDED or DEBUG

@@ -1,6 +1,2 @@
 """The workflow engine: organisations and roles, the transition gate, the audit log,
 deadlines, notifications, the inbox and the generic API. It never imports a process."""
-
-from .moved_modules import install as _install_moved_modules
-
-_install_moved_modules()

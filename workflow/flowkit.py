@@ -160,11 +160,12 @@ class CaseFlowMixin:
 
 def start_case_process(flow_class, case) -> None:
     """Start the viewflow process for a new case and open its first step."""
-    process = flow_class.instance.start.run(case=case)
-    case.process = process
-    type(case).objects.filter(pk=case.pk).update(process=process)
+    flow_process = flow_class.instance.start.run(case=case)
+    case.process = flow_process
+    type(case).objects.filter(pk=case.pk).update(process=flow_process)
     rebuild_work_items(
-        flow_class, case, actor_id=case.created_by_id, step_is_new=True, open_task=_step_opened(process)
+        flow_class, case, actor_id=case.created_by_id, step_is_new=True, open_task=_step_opened(flow_process),
+        new_case=True,
     )
 
 
@@ -202,9 +203,9 @@ def complete_step(case, task) -> None:
     The caller holds :func:`step_lock` and read ``task`` under it. The flow's conditions
     see ``case`` itself, just saved, rather than a second copy read back.
     """
-    process = task.process
-    if process.artifact_object_id == case.pk and process.artifact_content_type_id == case_content_type(case).pk:
-        process.artifact = case
+    flow_process = task.process
+    if flow_process.artifact_object_id == case.pk and flow_process.artifact_content_type_id == case_content_type(case).pk:
+        flow_process.artifact = case
     node = task.flow_task
     if isinstance(node, CaseStep):
         node.complete_locked(task)
@@ -235,10 +236,10 @@ def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = Non
     rebuild_work_items(flow_class, case, actor_id=actor_id, step_is_new=completed, open_task=open_task)
 
 
-def _step_opened(process):
-    """The step the flow opened on ``process`` during this call (see :class:`CaseStepActivation`),
+def _step_opened(flow_process):
+    """The step the flow opened on ``flow_process`` during this call (see :class:`CaseStepActivation`),
     else ``_UNSET``: then it is looked up."""
-    task = process.__dict__.pop(_OPENED_STEP, None)
+    task = flow_process.__dict__.pop(_OPENED_STEP, None)
     return task if task is not None and task.status in OPEN_STATUSES else _UNSET
 
 
@@ -250,7 +251,7 @@ def position(case) -> str | None:
 
 def rebuild_work_items(
     flow_class, case, *, notify: bool = True, actor_id: int | None = None, step_is_new: bool = False,
-    open_task=_UNSET,
+    open_task=_UNSET, new_case: bool = False,
 ) -> None:
     """Derive the case's work items from its open step.
 
@@ -260,11 +261,15 @@ def rebuild_work_items(
     ``step_is_new``: the open step was opened by this call, so none of its items existed
     before and every one is announced (the old items need not be read, only removed).
     ``open_task``: the open step when the caller knows it (None: the process has ended).
+    ``new_case``: the case was created in this transaction, so it has no work items to remove yet.
     """
     case_type = case_content_type(case)
-    existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
-    before = set() if step_is_new else set(existing.values_list("task_id", "role", "organisation_id", "user_id"))
-    existing.delete()
+    if not new_case:
+        existing = WorkItem.objects.filter(case_type=case_type, case_id=case.pk)
+        before = set() if step_is_new else set(existing.values_list("task_id", "role", "organisation_id", "user_id"))
+        existing.delete()
+    else:
+        before = set()
     task = open_step_task(case) if open_task is _UNSET else open_task
     if task is None:
         return

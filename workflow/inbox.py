@@ -128,9 +128,9 @@ def queue_for(user, limit: int = 50, *, cap: int = API_LIMIT) -> list[dict]:
 def _is_optional_window(rule_id: str) -> bool:
     """A deadline whose expiry only flags it (e.g. a window to return a wrong assignment):
     once past, it no longer binds anyone, so another open deadline matters more."""
-    from .deadlines.rules import _RULES
+    from .deadlines.rules import find_rule
 
-    rule = _RULES.get(rule_id)
+    rule = find_rule(rule_id)
     return rule is not None and rule.on_expiry == "flag"
 
 
@@ -212,10 +212,10 @@ def open_deadlines_of(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[
 def _case_type_ids(process_keys: set[str]) -> dict[str, int]:
 
     ids = {}
-    for key in process_keys:
-        spec = registry.get(key)
+    for process_key in process_keys:
+        spec = registry.get(process_key)
         if spec is not None:
-            ids[key] = case_content_type(spec.model).pk
+            ids[process_key] = case_content_type(spec.model).pk
     return ids
 
 

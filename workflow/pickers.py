@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -48,8 +49,40 @@ def _find_user(ref):
     return None
 
 
+def _find_users(refs: list) -> list[tuple]:
+    """``(ref, user or None)`` for each reference, the users read in one statement."""
+    pks, names = set(), set()
+    for ref in refs:
+        if isinstance(ref, bool):
+            continue
+        if looks_like_id(ref):
+            pk = parse_id(ref)
+            if pk is not None:
+                pks.add(pk)
+        elif isinstance(ref, str) and ref and len(ref) <= 150 and "\x00" not in ref:
+            names.add(ref)
+    if not pks and not names:
+        return [(ref, None) for ref in refs]
+    users = list(get_user_model().objects.filter(is_active=True).filter(Q(pk__in=pks) | Q(username__in=names)))
+    by_pk = {u.pk: u for u in users}
+    by_name = {u.get_username(): u for u in users}
+
+    def one(ref):
+        if isinstance(ref, bool):
+            return None
+        if looks_like_id(ref):
+            return by_pk.get(parse_id(ref))
+        return by_name.get(ref) if isinstance(ref, str) else None
+
+    return [(ref, one(ref)) for ref in refs]
+
+
 class _Offering:
-    """Fill ``choices`` from ``offer(case, user)`` when the serializer knows the case."""
+    """Fill ``choices`` from ``offer(case, user)`` when the serializer knows the case.
+
+    The choices are read when first asked for (a form shows them), not at binding: a transition
+    only validating its input never reads what a form would offer (a statement saved per picker).
+    """
 
     offer: Callable | None = None
 
@@ -59,7 +92,43 @@ class _Offering:
         root_context = getattr(self.root, "context", None) or context
         case = root_context.get("case")
         if self.offer is not None and case is not None:
-            self.choices = self.offered(case, root_context.get("user"))
+            self.offer_later(case, root_context.get("user"))
+
+    def offer_later(self, case, user) -> None:
+        self.__dict__["_pending_offer"] = (case, user)
+
+    def _offer_now(self) -> None:
+        pending = self.__dict__.pop("_pending_offer", None)
+        if pending is not None:
+            serializers.ChoiceField._set_choices(self, self.offered(*pending))
+
+    def _get_choices(self):
+        self._offer_now()
+        return self._choices
+
+    def _set_choices(self, choices):
+        self.__dict__.pop("_pending_offer", None)
+        serializers.ChoiceField._set_choices(self, choices)
+
+    choices = property(_get_choices, _set_choices)
+
+    @property
+    def grouped_choices(self):
+        self._offer_now()
+        return self.__dict__.get("_grouped_choices", {})
+
+    @grouped_choices.setter
+    def grouped_choices(self, value):
+        self.__dict__["_grouped_choices"] = value
+
+    @property
+    def choice_strings_to_values(self):
+        self._offer_now()
+        return self.__dict__.get("_choice_strings_to_values", {})
+
+    @choice_strings_to_values.setter
+    def choice_strings_to_values(self, value):
+        self.__dict__["_choice_strings_to_values"] = value
 
     def offered(self, case, user) -> list[tuple[str, str]]:
         raise NotImplementedError
@@ -103,7 +172,7 @@ class UserListField(serializers.ListField):
         # now that the serializer's context (the case) is within reach.
         context = getattr(self.root, "context", None) or {}
         if self.child.offer is not None and context.get("case") is not None:
-            self.child.choices = self.child.offered(context["case"], context.get("user"))
+            self.child.offer_later(context["case"], context.get("user"))
 
     def to_internal_value(self, data):
         if isinstance(data, (str, dict)) or not hasattr(data, "__iter__"):
@@ -115,7 +184,7 @@ class UserListField(serializers.ListField):
             self.fail("min_length", min_length=self.min_length)
         if self.max_length is not None and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
-        found = [(ref, _find_user(ref) if not isinstance(ref, bool) else None) for ref in data]
+        found = _find_users(data)
         unknown = [str(ref) for ref, user in found if user is None]
         if unknown:
             raise serializers.ValidationError(str(UNKNOWN_USERS % {"refs": ", ".join(unknown)}))

@@ -2,6 +2,11 @@
 
 The engine (API, UI, inbox, timers) iterates the registry; it never imports a process.
 
+Three words, one concept each: the *process key* (``process_key``: the string ``"proposals"``,
+in URLs and stored on notifications), the *process spec* (``spec``: the :class:`ProcessSpec`
+registered under that key) and the *viewflow process* (``flow_process``: the ``Process`` row of
+one case, reached as ``case.process``). The services' keyword ``process=`` takes a key or a spec.
+
 One declaration per transition
 ------------------------------
 A :class:`TransitionSpec` says everything about one transition: its source and target
@@ -22,12 +27,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.functional import Promise
 from django_fsm import transition
 
+if TYPE_CHECKING:  # the dashboard imports the registry: only the type checker reads these
+    from .audit.dashboard import Figure, Scope
+
 Guard = Callable[[Any], "str | None"]  # guard(ctx) -> why not, or None
+
+#: A process's own oversight figures: ``hook(spec, scope) -> [Figure, ...]``, each counted by a
+#: query over ``scope.organisation_ids`` (the reader's organisations with their subtrees) at
+#: ``scope.now``; see :mod:`workflow.audit.dashboard`.
+DashboardHook = Callable[["ProcessSpec", "Scope"], "list[Figure]"]
 
 
 def guard(rule_id: str) -> Callable[[Guard], Guard]:
@@ -141,9 +154,10 @@ class ProcessSpec:
     #: Inbox items beyond the flow's open step (a countersign expected of a co-department…):
     #: ``fn(user, limit) -> list`` of :func:`workflow.inbox.source_item` (see ``workflow.inbox``).
     inbox_sources: tuple = ()
-    #: The process's own oversight figures beyond the engine's (``workflow.audit.dashboard``):
-    #: ``fn(spec, scope) -> list[Figure]``. None: the figures derived from this spec only.
-    dashboard: Callable | None = None
+    #: The process's own oversight figures beyond the engine's (``workflow.audit.dashboard``), a
+    #: :data:`DashboardHook` kept in the process's ``dashboard.py``. None (the default): no figures
+    #: of its own, only those the engine derives from this spec.
+    dashboard: DashboardHook | None = None
     #: Input fields (of the creation and of every transition) that are restricted personal data
     #: (an aid applicant's ID number, income, bank account): the audit trail records
     #: ``"[restricted]"`` instead of the value; the case keeps it for :meth:`Case.restricted_data`.
@@ -151,6 +165,9 @@ class ProcessSpec:
     #: Roles that may open the case's restricted personal data (each read audited); ``None``:
     #: the engine's default :data:`workflow.roles.RESTRICTED_DATA_ROLES`.
     restricted_roles: frozenset | None = None
+    #: ``prefetch_related`` lookups (names or ``Prefetch``) the case list applies to each page, so
+    #: that ``detail_serializer`` reads every row without queries of its own.
+    list_related: tuple = ()
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)
@@ -196,8 +213,8 @@ def _body(spec: TransitionSpec) -> Callable:
     return body
 
 
-def get(key: str) -> ProcessSpec | None:
-    return _REGISTRY.get(key)
+def get(process_key: str) -> ProcessSpec | None:
+    return _REGISTRY.get(process_key)
 
 
 def all_processes() -> list[ProcessSpec]:
@@ -211,8 +228,8 @@ def for_model(model) -> ProcessSpec | None:
     return None
 
 
-def unregister(key: str) -> None:
-    _REGISTRY.pop(key, None)
+def unregister(process_key: str) -> None:
+    _REGISTRY.pop(process_key, None)
 
 
 #: What the audit trail records in place of a restricted input value.

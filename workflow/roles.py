@@ -17,6 +17,9 @@ class Role(models.TextChoices):
     VERIFIER = "verifier", _("核查人 Verifier")
     FINANCE = "finance", _("财务 Finance")
     MEDIATOR = "mediator", _("调解员 Mediator")
+    #: Chairs the enterprise labour-dispute mediation committee (《劳动争议调解仲裁法》第十条): a role of its
+    #: own, not the union chair's, though one person may hold both.
+    MEDIATION_CHAIR = "mediation_chair", _("调解委员会主任 Mediation committee chair")
     EMPLOYER_REP = "employer_rep", _("企业方代表 Employer representative")
     AID_CENTRE = "aid_centre", _("帮扶中心 Aid centre")
     AUDITOR = "auditor", _("经费审查 Auditor")

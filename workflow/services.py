@@ -23,6 +23,7 @@ from . import flowkit, messages, policy, registry
 from .acting import SYSTEM, acting_role
 from .api.parsing import organisation_from_input, parse_id
 from .audit import Actor, RequestMeta, record_event
+from .deadlines.store import case_being_created
 from .errors import (
     ActionForbidden,
     GuardFailed,
@@ -54,6 +55,9 @@ class TransitionContext:
     #: decided from the rows it wrote (a rating's re-handling or closure), kept apart from
     #: the audit payload, which records it but is not the way to pass it on.
     result: Any = None
+    #: Set by an effect whose own notice (sent after commit) already tells the case's creator of
+    #: this decision: the engine's generic "decision on your case" notification is then not sent.
+    creator_notified: bool = False
 
     @property
     def user(self):
@@ -217,7 +221,8 @@ def _transition_locked(case, spec, tspec, *, name, user, data, expected_version,
         actor_id=user.pk if user is not None else None, task=open_task,
     )
     _mark_requests_done(spec, case, user, state_changed=from_state != case.state, now=now)
-    _notify_decision_after_commit(case, user, tspec)
+    if not ctx.creator_notified:
+        _notify_decision_after_commit(case, user, tspec)
     for callback in ctx.after_commit:
         transaction.on_commit(callback)
 
@@ -344,13 +349,14 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
         case.assign_reference()
         case.save()
         if spec.after_create is not None:
-            spec.after_create(ctx, case)
+            with case_being_created(case):
+                spec.after_create(ctx, case)
         ctx.case = case
         record_event(
             case=case, action="create", actor=actor, from_state="", to_state=case.state,
             payload={"input": _json_safe(registry.mask_restricted_input(validated, registry.restricted_input_names(spec))),
                      **ctx.payload},
-            meta=meta, now=now,
+            meta=meta, now=now, new_chain=True,
         )
         flowkit.start_case_process(spec.flow, case)
         for callback in ctx.after_commit:

@@ -5,7 +5,7 @@ None is statutory: the lengths are union practice, so an organisation may adjust
 :data:`NOTICE_DAYS_RANGE`. The process spec hands them to the engine.
 """
 
-from workflow.calendar.rules import DeadlineRule, Unit
+from workflow.deadlines.rules import DeadlineRule, Unit
 
 PRACTICE = "帮扶工作惯例 Aid-work practice (rules.md A4)"
 

@@ -7,8 +7,8 @@ Restricted values never go into the payload: the tier rule's income figures are 
 
 from __future__ import annotations
 
-from workflow.calendar.rules import effective_n, get_rule, start_deadline
-from workflow.deadlines import close_deadline
+from workflow.deadlines import close_deadline, start_deadline
+from workflow.deadlines.rules import effective_n, get_rule
 from workflow.models import CaseDeadline
 from workflow.registry import RESTRICTED_MARK
 

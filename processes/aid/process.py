@@ -9,6 +9,7 @@ from workflow.errors import ActionForbidden
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
+from . import dashboard
 from .deadlines import RULES
 from .flows import AidFlow
 from .ledger import READ_ROLES
@@ -69,6 +70,7 @@ def register() -> ProcessSpec:
             detail_template="aid/detail.html",
             api_urls="processes.aid.api_urls",
             ui_urls="processes.aid.ui_urls",
+            dashboard=dashboard.figures,  # paid per month and type, against the budget
             restricted_fields=RESTRICTED_FIELDS,
             restricted_roles=RESTRICTED_ROLES,
         )

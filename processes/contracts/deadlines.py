@@ -5,7 +5,7 @@ organisation. The process spec hands them to the engine (``ProcessSpec.deadline_
 the engine's sweep reminds, flags and fires the expiry transitions.
 """
 
-from workflow.calendar.rules import DeadlineRule, Extension, Unit
+from workflow.deadlines.rules import DeadlineRule, Extension, Unit
 
 STATUTE = "《集体合同规定》"
 
@@ -24,7 +24,8 @@ OFFER_REPLY = DeadlineRule(
 COORDINATION = DeadlineRule(
     id="contract.coordination",
     title="协调处理期限 Coordination by the labour administration",
-    source=STATUTE + "第四十九条、第五十条：受理之日起30日内结束，延期不超过15日 30 days, extendable by at most 15",
+    source=STATUTE + "第四十九条、第五十条：受理之日起30日内结束，可延期一次，延期不超过15日 "
+    "30 days, extendable once by at most 15",
     n=30,
     unit=Unit.CALENDAR_DAYS,
     starts_from="request_coordination",
@@ -32,6 +33,8 @@ COORDINATION = DeadlineRule(
     reminders=(3, 1),
     extension=Extension.APPROVAL,
     max_extension=15,
+    # 第五十条: "延期最长不超过15日" — one extension, of at most 15 days.
+    max_extensions=1,
     # A union committee member outside the teams records the labour administration's extension.
     extension_roles=("union_committee",),
     statutory=True,

@@ -26,6 +26,8 @@ TEXT = (
     "{kind}（{year}年度）\n第一条 本合同适用于公司全体职工。\n第二条 职工工资年增长幅度不低于{rise}%。\n"
     "第三条 合同期限自生效之日起{years}年。\n"
 )
+#: 第三十三条第（五）项: a neutral record keeper who is no representative.
+RECORD_KEEPER = "王记录 Recorder Wang"
 EMPLOYER_NAMES = ("张经理 Manager Zhang", "李主任 Director Li")
 
 
@@ -67,8 +69,10 @@ class _Seeder:
         union = [{"name": self.u[n].get_full_name() or n, "username": n, "expert": False} for n in ("chair", a, b)]
         employer = [{"name": self.u["employer1"].get_full_name() or "employer1", "username": "employer1",
                      "expert": False}] + [{"name": n, "expert": False} for n in EMPLOYER_NAMES]
+        union[1]["woman"] = True  # a woman worker on the union side (needed for a women's special contract)
         return svc.contract_set_teams(case=case, actor=self.u["chair"], union_team=union, employer_team=employer,
-                                      union_chief="chair", employer_chief="employer1", now=self.at(start))
+                                      union_chief="chair", employer_chief="employer1", record_keeper=RECORD_KEEPER,
+                                      now=self.at(start))
 
     def offered(self, start: int, **kw) -> Contract:
         case = self.teams(start, **kw)
@@ -86,6 +90,8 @@ class _Seeder:
     def agreed(self, start: int, years=1, **kw) -> Contract:
         case = self.negotiating(start, **kw)
         text = TEXT.format(kind=case.get_kind_display(), year=self.day(start).year, rise=5, years=years)
+        # 第三十四条: the employer's chief signs the round's minutes before the draft is agreed.
+        case = svc.contract_sign_minutes(case=case, actor=self.u["employer1"], now=self.at(start - 7))
         doc = document_upload(process="contracts", case_id=case.pk, user=self.u["chair"], now=self.at(start - 8),
                               file=SimpleUploadedFile("contract.txt", text.encode()))
         for who in ("chair", "employer1"):
@@ -157,6 +163,13 @@ class _Seeder:
                             now=self.at(12))  # objected
         self.effective(self.filed(40))  # effective, to be published
         self.in_force(120, years=3)  # in force
+        case = self.in_force(150, years=3)  # in force, a variation both chiefs agreed awaits the congress (第四十条)
+        varied = document_upload(
+            process="contracts", case_id=case.pk, user=u["chair"], now=self.at(3), previous_id=case.passed_document_id,
+            file=SimpleUploadedFile("contract.txt", TEXT.format(kind=case.get_kind_display(), year=self.day(150).year,
+                                                                rise=6, years=3).encode()))
+        for who in ("employer1", "chair"):
+            svc.contract_vary(case=case, actor=u[who], grounds="agreed", document=varied, now=self.at(2))
         case = self.in_force(330)  # in force for a year: its renewal window is open
         self.system(case, "open_renewal", (self.today - Contract.objects.get(pk=case.pk).renewal_opens_on).days)
         case = self.in_force(420)  # expired

@@ -2,15 +2,15 @@
 
 Each runs before the FSM method and may add to ``ctx.payload`` (what the audit event records);
 what it returns is ``ctx.result`` for the model's method. Deadlines go through the engine
-(:func:`workflow.calendar.rules.start_deadline`), so the sweep reminds and fires them.
+(:func:`workflow.deadlines.start_deadline`), so the sweep reminds and fires them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from workflow.calendar.rules import add_months, start_deadline
-from workflow.deadlines import close_deadline
+from workflow.deadlines import close_deadline, start_deadline
+from workflow.deadlines.rules import add_months
 from workflow.documents.models import Signature, SignatureMethod
 from workflow.models import CaseDeadline
 
@@ -36,15 +36,17 @@ def set_teams(ctx):
         for i, m in enumerate(team, start=1):
             rows.append(ContractRepresentative(
                 contract=case, side=side, position=i, name=m["name"], user=m["user"], expert=m["expert"],
-                chief=m["user"] is not None and m["user"].pk == chief.pk,
+                chief=m["user"] is not None and m["user"].pk == chief.pk, woman=m["woman"],
             ))
     ContractRepresentative.objects.bulk_create(rows)
     case.team_user_ids = sorted({r.user_id for r in rows if r.user_id})
     case.union_chief, case.employer_chief = data["union_chief"], data["employer_chief"]
     case.delegation = data.get("delegation")
+    case.record_keeper = (data.get("record_keeper") or "").strip()
     ctx.payload["teams"] = {
         "union": [m["name"] for m in data["union_team"]], "employer": [m["name"] for m in data["employer_team"]],
         "union_chief": data["union_chief"].get_username(), "employer_chief": data["employer_chief"].get_username(),
+        "record_keeper": case.record_keeper, "women": [m["name"] for m in data["union_team"] if m["woman"]],
     }
 
 
@@ -65,25 +67,33 @@ def record_reply(ctx):
 
 
 def _side(ctx) -> str:
-    return "union" if ctx.user.pk == ctx.case.union_chief_id else "employer"
+    return ctx.case.side_of(ctx.user)
 
 
 def record_round(ctx):
-    """The minutes of a round, signed by the chief who records them (the other signs with ``sign_minutes``)."""
+    """The minutes of a round, signed by the chief who records them (the other signs with ``sign_minutes``),
+    naming their record keeper (第三十三条第（五）项)."""
     case = ctx.case
     number = case.rounds.count() + 1
+    keeper = (ctx.data.get("record_keeper") or "").strip() or case.record_keeper
     ContractRound.objects.create(
-        contract=case, number=number, held_on=ctx.today, minutes=ctx.data["minutes"],
+        contract=case, number=number, held_on=ctx.today, minutes=ctx.data["minutes"], record_keeper=keeper,
         positions=ctx.data.get("positions", ""), union_present=ctx.data.get("union_present", []),
         employer_present=ctx.data.get("employer_present", []), document=ctx.data.get("document"),
         recorded_by=ctx.user, recorded_at=ctx.now, **{f"{_side(ctx)}_signed_at": ctx.now},
     )
     ctx.payload["round"] = number
+    ctx.payload["record_keeper"] = keeper
 
 
 def unsigned_rounds(ctx):
     """The rounds whose minutes the acting chief's side has not signed yet."""
     return ctx.case.rounds.filter(**{f"{_side(ctx)}_signed_at": None})
+
+
+def signed_rounds(ctx):
+    """The rounds whose minutes both chiefs have signed (第三十四条)."""
+    return ctx.case.rounds.filter(union_signed_at__isnull=False, employer_signed_at__isnull=False)
 
 
 def sign_minutes(ctx):
@@ -92,20 +102,30 @@ def sign_minutes(ctx):
     rounds.update(**{f"{_side(ctx)}_signed_at": ctx.now})
 
 
+def _consent(ctx, agreed: bool) -> bool:
+    """Record in the audit event whether this consent completes the pair or waits for the other chief."""
+    if agreed:
+        ctx.payload["agreed"] = True
+    else:
+        ctx.payload["proposed_by"] = _side(ctx)
+    return agreed
+
+
 def suspend(ctx):
     """第三十五条: once both sides agree, the date to resume is a timer; both chiefs are reminded the day before."""
     case = ctx.case
-    side = "union" if ctx.user.pk == case.union_chief_id else "employer"
-    if case.suspension_proposed_by not in ("", side) and case.resume_on == ctx.data["resume_on"]:
+    if _consent(ctx, case.other_side_consented("suspension_proposed_by", ctx.user)
+                and case.resume_on == ctx.data["resume_on"]):
         start_deadline(case, d.SUSPENSION.id, ctx.today, payload=ctx.payload, due_on=ctx.data["resume_on"],
                        replace=False)
-        ctx.payload["agreed"] = True
-    else:
-        ctx.payload["proposed_by"] = side
 
 
-def resume(ctx):
-    close_deadline(ctx.case, d.SUSPENSION.id)
+def resume(ctx) -> bool:
+    """第三十五条: the talks resume by mutual agreement: the first chief's consent waits for the other's."""
+    if _consent(ctx, ctx.case.other_side_consented("resume_proposed_by", ctx.user)):
+        close_deadline(ctx.case, d.SUSPENSION.id)
+        return True
+    return False
 
 
 def request_coordination(ctx):
@@ -113,8 +133,15 @@ def request_coordination(ctx):
     start_deadline(ctx.case, d.COORDINATION.id, ctx.today, payload=ctx.payload, replace=False)
 
 
-def end_coordination(ctx):
-    close_deadline(ctx.case, d.COORDINATION.id)
+def end_coordination(ctx) -> bool:
+    """第五十条: the coordination agreement is signed by both chiefs: one records the result, the other confirms it
+    (with no result, or the same one); a different result is a new proposal that waits for the first chief."""
+    case, text = ctx.case, ctx.data.get("result") or ""
+    same_result = text in ("", case.coordination_result)
+    agreed = case.other_side_consented("coordination_end_proposed_by", ctx.user) and same_result
+    if _consent(ctx, agreed):
+        close_deadline(case, d.COORDINATION.id)
+    return agreed
 
 
 def agree_draft(ctx):
@@ -208,9 +235,8 @@ def expire(ctx):
 
 
 def vary(ctx):
-    """第四十条: the varied text is re-filed within 10 days (rule contract.filing); the term runs on."""
+    """第四十条: the varied text; once both chiefs confirm it, it goes to the congress like a first draft."""
     ctx.payload["document"] = _doc(ctx.data["document"])
-    _start_filing(ctx)
 
 
 def terminate(ctx):

@@ -35,7 +35,7 @@ from .serializers import (
     TerminateInput,
     VaryInput,
 )
-from .states import ContractState
+from .states import ContractState, Kind
 
 S = ContractState
 T = TransitionSpec
@@ -64,6 +64,18 @@ NEEDS_DELEGATION = _(
     "《集体合同规定》第二十条：职工方首席代表由工会主席担任，主席书面委托其他代表的须附委托书 Art. 20: the union chair is "
     "the union's chief unless a written delegation is attached."
 )
+KEEPER_IS_REPRESENTATIVE = _(
+    "《集体合同规定》第三十三条第（五）项：记录员须为非协商代表的中立人员（%(name)s 是协商代表） Art. 33(5): the record "
+    "keeper is a neutral person who is not a representative (%(name)s is one)."
+)
+NO_RECORD_KEEPER = _(
+    "《集体合同规定》第三十三条第（五）项：协商会议须有记录员，请在协商代表或本次会议中指定 Art. 33(5): a round needs a "
+    "record keeper: name one with the teams or for this round."
+)
+NO_WOMAN_REPRESENTATIVE = _(
+    "女职工权益保护专项集体合同的职工方协商代表中应有女职工代表（地方规定） A women's special contract needs at least one "
+    "woman worker among the union side's representatives (local rule)."
+)
 NO_TEAMS = _("须先确定双方协商代表 Name both negotiating teams first (Art. 19).")
 REPLY_BEFORE_OFFER = _("答复日期不能早于要约送达日期 The reply cannot be received before the offer was delivered.")
 DELIVERED_IN_FUTURE = _("送达日期不能晚于今天 The delivery date cannot be in the future.")
@@ -80,6 +92,17 @@ REVIEW_OPEN = _("审查期限至 %(day)s 尚未届满 The review period runs unt
 REPLY_OPEN = _("答复期限至 %(day)s 尚未届满 The reply period runs until %(day)s.")
 WINDOW_NOT_OPEN = _("续订期自 %(day)s 开始 The renewal window opens on %(day)s.")
 TERM_NOT_OVER = _("合同期限至 %(day)s 尚未届满 The contract runs until %(day)s.")
+NO_SIGNED_MINUTES = _(
+    "《集体合同规定》第三十四条：须有至少一轮协商记录经双方首席代表签字，方可确认草案 Art. 34: a draft is agreed only "
+    "once the minutes of at least one round are signed by both chiefs."
+)
+AWAITING_OTHER_CHIEF = _(
+    "《集体合同规定》第三十五条：您已同意恢复协商，须由对方首席代表确认 Art. 35: you have consented to resume; the other "
+    "chief must confirm."
+)
+SAME_TEXT = _(
+    "《集体合同规定》第四十条：变更后文本与现行合同文本相同 Art. 40: the varied text is the same as the text in force."
+)
 NOTHING_TO_SIGN = _("没有待您签字的协商记录 There are no minutes waiting for your signature.")
 FILED_BEFORE_SIGNING = _("报送日期不能早于签字日期 The filing date cannot be before the signing date.")
 
@@ -124,6 +147,25 @@ def nobody_on_both_sides(ctx):
         return str(ON_BOTH_SIDES % {"names": "、".join(sorted(both))})
 
 
+@guard("contract.record_keeper")
+def record_keeper_not_a_representative(ctx):
+    """第三十三条第（五）项: the record keeper named with the teams is none of the representatives."""
+    keeper = (ctx.data.get("record_keeper") or "").strip()
+    named = set()
+    for key in ("union_team", "employer_team"):
+        named |= set(_names(ctx.data[key])) | {m["name"] for m in ctx.data[key]}
+    if keeper in named:
+        return str(KEEPER_IS_REPRESENTATIVE % {"name": keeper})
+
+
+@guard("contract.women_rep")
+def woman_on_the_union_side(ctx):
+    """[local] A women's special contract (女职工权益保护专项集体合同) is negotiated with at least one woman worker
+    on the union side (rules.md: "a women's representative where required")."""
+    if ctx.case.kind == Kind.WOMEN and not any(m["woman"] for m in ctx.data["union_team"]):
+        return str(NO_WOMAN_REPRESENTATIVE)
+
+
 @guard("contract.union_chief")
 def chair_or_delegation(ctx):
     """第二十条: the union chair is the union's chief unless a written delegation is attached."""
@@ -142,11 +184,43 @@ def teams_named(ctx):
 
 
 # Guards: dates and versions -----------------------------------------------------------------
+@guard("contract.record_keeper")
+def round_has_record_keeper(ctx):
+    """第三十三条第（五）项: the minutes name a record keeper (this round's, else the one named with the teams) who
+    is no representative."""
+    keeper = (ctx.data.get("record_keeper") or "").strip()
+    if not keeper and not ctx.case.record_keeper:
+        return str(NO_RECORD_KEEPER)
+    if keeper and keeper in ctx.case.representative_names():
+        return str(KEEPER_IS_REPRESENTATIVE % {"name": keeper})
+
+
 @guard("contract.minutes")
 def minutes_to_sign(ctx):
     """第三十四条: both chiefs sign the minutes; this one has signed every round already."""
     if not effects.unsigned_rounds(ctx).exists():
         return str(NOTHING_TO_SIGN)
+
+
+@guard("contract.minutes_signed")
+def minutes_signed_by_both(ctx):
+    """第三十四条: the talks that led to the draft are on record, signed by both chiefs, before it is agreed."""
+    if not effects.signed_rounds(ctx).exists():
+        return str(NO_SIGNED_MINUTES)
+
+
+@guard("contract.mutual")
+def resume_not_consented_yet(ctx):
+    """第三十五条: one chief's consent to resume is recorded once; the other chief's completes it."""
+    if ctx.case.resume_proposed_by == ctx.case.side_of(ctx.user):
+        return str(AWAITING_OTHER_CHIEF)
+
+
+@guard("contract.variation")
+def varies_the_text(ctx):
+    """第四十条: a variation changes the text in force (a new version, its own hash)."""
+    if ctx.data["document"].sha256 == ctx.case.passed_sha256:
+        return str(SAME_TEXT)
 
 
 @guard("contract.offer_delivered")
@@ -225,10 +299,12 @@ def term_over(ctx):
 def build_transitions() -> dict[str, TransitionSpec]:
     """Every contract transition: source → target, who, guards, input, effect and what it writes."""
     ended = [S.IN_FORCE, S.RENEWAL_WINDOW]
+    varying = [S.NEGOTIATING, S.OBJECTED, S.DRAFT_AGREED, S.CONGRESS_VOTE, S.PASSED, S.SIGNED, S.FILED, S.EFFECTIVE]
     return transitions(
         T("set_teams", _("确定协商代表 Name the teams"), S.PREPARING, None, roles=frozenset({Role.CHAIR}),
           input=SetTeamsInput, effect=effects.set_teams,
-          guards=(teams_large_enough, teams_equal, experts_within_third, nobody_on_both_sides, chair_or_delegation)),
+          guards=(teams_large_enough, teams_equal, experts_within_third, nobody_on_both_sides, chair_or_delegation,
+                  record_keeper_not_a_representative, woman_on_the_union_side)),
         T("send_offer", _("发出要约 Send the offer"), S.PREPARING, S.OFFER_SENT, actor=p.is_union_chief,
           input=SendOfferInput, guards=(teams_named, delivered_not_future), effect=effects.send_offer,
           apply=Contract.send_offer),
@@ -241,28 +317,32 @@ def build_transitions() -> dict[str, TransitionSpec]:
           input=RecordReplyInput, guards=(reply_after_offer,), effect=effects.record_reply,
           apply=Contract.record_reply, **CHIEF),
         T("record_round", _("记录协商会议 Record a round"), S.NEGOTIATING, None, input=RoundInput,
-          effect=effects.record_round, **CHIEF),
+          guards=(round_has_record_keeper,), effect=effects.record_round, **CHIEF),
         T("sign_minutes", _("签署会议记录 Sign the minutes"), [S.NEGOTIATING, S.SUSPENDED, S.COORDINATION], None,
           guards=(minutes_to_sign,), effect=effects.sign_minutes, **CHIEF,
           description=_("另一方首席代表签署尚未签字的协商记录 The other chief signs the minutes not yet signed.")),
         T("suspend", _("中止协商 Suspend"), S.NEGOTIATING, RETURN_VALUE(S.NEGOTIATING, S.SUSPENDED),
           input=SuspendInput, effect=effects.suspend, apply=Contract.suspend, **CHIEF,
           description=_("双方首席代表确认同一恢复日期 Both chiefs name the same date to resume.")),
-        T("resume", _("恢复协商 Resume"), S.SUSPENDED, S.NEGOTIATING, effect=effects.resume, apply=Contract.resume,
-          **CHIEF),
+        T("resume", _("恢复协商 Resume"), S.SUSPENDED, RETURN_VALUE(S.SUSPENDED, S.NEGOTIATING),
+          guards=(resume_not_consented_yet,), effect=effects.resume, apply=Contract.resume, **CHIEF,
+          description=_("双方首席代表均同意后恢复协商 Talks resume once both chiefs consent.")),
         T("request_coordination", _("申请协调处理 Request coordination"), S.NEGOTIATING, S.COORDINATION,
-          input=CoordinationInput, effect=effects.request_coordination, **CHIEF),
-        T("end_coordination", _("协调处理结束 Coordination concluded"), S.COORDINATION, S.NEGOTIATING,
-          input=CoordinationResultInput, effect=effects.end_coordination, **CHIEF),
+          input=CoordinationInput, effect=effects.request_coordination, apply=Contract.request_coordination, **CHIEF),
+        T("end_coordination", _("协调处理结束 Coordination concluded"), S.COORDINATION,
+          RETURN_VALUE(S.COORDINATION, S.NEGOTIATING), input=CoordinationResultInput, effect=effects.end_coordination,
+          apply=Contract.end_coordination, **CHIEF,
+          description=_("一方首席代表记录协调结果，另一方确认 One chief records the result, the other confirms it.")),
         T("agree_draft", _("确认草案 Agree the draft"), S.NEGOTIATING, RETURN_VALUE(S.NEGOTIATING, S.DRAFT_AGREED),
-          input=AgreeDraftInput, effect=effects.agree_draft, apply=Contract.agree_draft, **CHIEF,
+          input=AgreeDraftInput, guards=(minutes_signed_by_both,), effect=effects.agree_draft,
+          apply=Contract.agree_draft, **CHIEF,
           description=_("双方首席代表确认同一版本 Both chiefs confirm the same version.")),
         T("submit_to_congress", _("提交职代会审议 Put to the congress"), S.DRAFT_AGREED, S.CONGRESS_VOTE,
           roles=LEADERSHIP, input=SubmitInput, effect=effects.submit_to_congress, apply=Contract.submit_to_congress),
         T("pass_congress", _("职代会通过 Passed by the congress"), S.CONGRESS_VOTE, S.PASSED, system_only=True,
           apply=Contract.pass_congress),
-        T("fail_congress", _("职代会未通过 Not passed"), S.CONGRESS_VOTE, S.NEGOTIATING, system_only=True,
-          apply=Contract.fail_congress),
+        T("fail_congress", _("职代会未通过 Not passed"), S.CONGRESS_VOTE,
+          RETURN_VALUE(S.NEGOTIATING, S.IN_FORCE, S.RENEWAL_WINDOW), system_only=True, apply=Contract.fail_congress),
         T("sign", _("首席代表签字 Sign"), S.PASSED, RETURN_VALUE(S.PASSED, S.SIGNED), input=SignInput,
           guards=(signs_passed_version, not_yet_signed), effect=effects.sign, apply=Contract.sign, **CHIEF),
         T("file", _("报送审查 File with the labour administration"), S.SIGNED, S.FILED, input=FileInput,
@@ -277,11 +357,13 @@ def build_transitions() -> dict[str, TransitionSpec]:
           apply=Contract.publish, **CHIEF),
         T("open_renewal", _("进入续订期 Renewal window opens"), S.IN_FORCE, S.RENEWAL_WINDOW, system_only=True,
           guards=(renewal_window_reached,), effect=effects.open_renewal),
-        T("expire", _("期满终止 Expired"), [S.SIGNED, S.FILED, S.EFFECTIVE, *ended], S.EXPIRED, system_only=True,
-          guards=(term_over,),
+        # The term of a contract being varied runs on: it may end whatever step the variation has reached.
+        T("expire", _("期满终止 Expired"), [*varying, *ended], S.EXPIRED, system_only=True, guards=(term_over,),
           effect=effects.expire),
-        T("vary", _("变更合同 Vary"), ended, S.SIGNED, input=VaryInput, effect=effects.vary, apply=Contract.vary,
-          **CHIEF),
+        T("vary", _("变更合同 Vary"), ended, RETURN_VALUE(*ended, S.DRAFT_AGREED), input=VaryInput,
+          guards=(varies_the_text,), effect=effects.vary, apply=Contract.vary, **CHIEF,
+          description=_("双方首席代表确认变更后文本，再经职代会审议、签字并报送 Both chiefs confirm the varied text; the "
+                        "congress votes on it, both sign it and it is filed again.")),
         T("terminate", _("解除合同 Terminate"), ended, S.TERMINATED, input=TerminateInput, effect=effects.terminate,
           apply=Contract.terminate, destructive=True, **CHIEF),
     )

@@ -17,7 +17,7 @@ from django_fsm import FSMField
 
 from workflow.models import Case
 
-from .states import ContractState, Kind, Side
+from .states import TERMINAL_STATES, ContractState, Kind, Side
 
 S = ContractState
 
@@ -51,6 +51,8 @@ class Contract(Case):
     union_chief = _user(_("职工方首席代表 Union chief"))
     employer_chief = _user(_("企业方首席代表 Employer chief"))
     delegation = _doc(_("书面委托书 Written delegation"))
+    #: 第三十三条第（五）项: a neutral record keeper (记录员) who is no representative of either side.
+    record_keeper = models.CharField(_("记录员 Record keeper"), max_length=100, blank=True)
     #: The negotiators with an account (both sides), kept with the case so that checking who
     #: takes part reads no other table; the rows are :class:`ContractRepresentative`.
     team_user_ids = models.JSONField(default=list, blank=True, editable=False)
@@ -67,8 +69,12 @@ class Contract(Case):
     escalated_to = models.CharField(_("已报请 Escalated to"), max_length=20, blank=True)
 
     resume_on = models.DateField(_("恢复协商日期 Resume on"), null=True, blank=True)
-    #: 第三十五条: a suspension is agreed by both sides; the first chief's proposal waits here.
+    #: 第三十五条: a suspension and its end are agreed by both sides; the first chief's side waits here.
     suspension_proposed_by = models.CharField(max_length=10, blank=True, editable=False)
+    resume_proposed_by = models.CharField(max_length=10, blank=True, editable=False)
+    #: 第四十九–五十条: the coordination agreement (协调处理协议书) binds once both chiefs consent to it.
+    coordination_result = models.TextField(_("协调处理结果 Coordination result"), blank=True)
+    coordination_end_proposed_by = models.CharField(max_length=10, blank=True, editable=False)
 
     # The draft: both chiefs confirm one exact version (its hash).
     draft = _doc(_("合同草案 Draft"))
@@ -99,9 +105,17 @@ class Contract(Case):
     expires_on = models.DateField(_("期满日期 Expires on"), null=True, blank=True)
     renewal_opens_on = models.DateField(_("续订期开始 Renewal window opens"), null=True, blank=True)
     published_on = models.DateField(_("公布日期 Published on"), null=True, blank=True)
+    #: The text in force: the version passed when it was published (a variation replaces it only when published).
+    published_document = _doc(_("现行文本 Text in force"))
     publish_channel = models.CharField(_("公布方式 Channel"), max_length=20, blank=True)
     end_grounds = models.CharField(_("变更或解除事由 Grounds"), max_length=20, blank=True)
     ended_on = models.DateField(_("解除日期 Ended on"), null=True, blank=True)
+
+    @classmethod
+    def in_force_q(cls) -> Q:
+        """In force (第四十八条): published and not ended; a contract being varied stays in force meanwhile
+        (第四十条), with the text it was published with."""
+        return Q(published_on__isnull=False) & ~Q(state__in=TERMINAL_STATES)
 
     class Meta(Case.Meta):
         verbose_name = _("集体合同 Collective contract")
@@ -127,11 +141,23 @@ class Contract(Case):
     def team(self, side: str) -> list:
         return [r for r in self.representatives.all() if r.side == side]
 
+    def representative_names(self) -> set[str]:
+        """Every negotiator's name and username, both sides (nobody named here may keep the record)."""
+        return {n for r in self.representatives.select_related("user") for n in (r.name, r.user and r.user.username) if n}
+
     def union_team_user_ids(self) -> list[int]:
         return [r.user_id for r in self.representatives.all() if r.side == Side.UNION and r.user_id]
 
     def chief_ids(self) -> list[int]:
         return [i for i in (self.union_chief_id, self.employer_chief_id) if i]
+
+    def side_of(self, user) -> str:
+        """The side a chief speaks for: ``"union"`` or ``"employer"``."""
+        return "union" if user.pk == self.union_chief_id else "employer"
+
+    def other_side_consented(self, field: str, user) -> bool:
+        """Has the other chief already consented to the step whose first consent waits in ``field``?"""
+        return getattr(self, field) not in ("", self.side_of(user))
 
     # What each transition writes on the case's own fields (declared in lifecycle.py) ------
     def send_offer(self, ctx):
@@ -150,39 +176,73 @@ class Contract(Case):
 
     def suspend(self, ctx):
         """第三十五条: suspended once both chiefs name the same resume date; the first proposal waits."""
-        side = "union" if ctx.user.pk == self.union_chief_id else "employer"
-        agreed = self.suspension_proposed_by not in ("", side) and self.resume_on == ctx.data["resume_on"]
+        agreed = self.other_side_consented("suspension_proposed_by", ctx.user) and self.resume_on == ctx.data["resume_on"]
         self.resume_on = ctx.data["resume_on"]
-        self.suspension_proposed_by = "" if agreed else side
+        self.suspension_proposed_by = "" if agreed else self.side_of(ctx.user)
+        self.resume_proposed_by = ""
         return S.SUSPENDED if agreed else S.NEGOTIATING
 
     def resume(self, ctx):
-        self.resume_on = None
+        """第三十五条: talks resume once both chiefs consent (``ctx.result``); the first consent waits."""
+        self.resume_proposed_by = "" if ctx.result else self.side_of(ctx.user)
+        if ctx.result:
+            self.resume_on = None
+            return S.NEGOTIATING
+        return S.SUSPENDED
 
-    def agree_draft(self, ctx):
-        """Both chiefs confirm one version: the first confirmation waits, the matching second agrees it."""
-        doc = ctx.data["document"]
+    def request_coordination(self, ctx):
+        self.coordination_result, self.coordination_end_proposed_by = "", ""
+
+    def end_coordination(self, ctx):
+        """第五十条: the coordination ends once both chiefs consent to one result (``ctx.result``)."""
+        if ctx.data.get("result"):
+            self.coordination_result = ctx.data["result"]
+        self.coordination_end_proposed_by = "" if ctx.result else self.side_of(ctx.user)
+        return S.NEGOTIATING if ctx.result else S.COORDINATION
+
+    @property
+    def is_variation(self) -> bool:
+        """第四十条: a contract that has already taken effect is being varied (its term runs on)."""
+        return self.effective_on is not None
+
+    def _confirm_version(self, user, doc) -> bool:
+        """A chief confirms one exact version; True once both chiefs have confirmed that same version."""
         if doc.pk != self.draft_id:
             self.draft = doc
             self.union_agreed_sha256 = self.employer_agreed_sha256 = ""
-        if ctx.user.pk == self.union_chief_id:
+        if user.pk == self.union_chief_id:
             self.union_agreed_sha256 = doc.sha256
-        if ctx.user.pk == self.employer_chief_id:
+        if user.pk == self.employer_chief_id:
             self.employer_agreed_sha256 = doc.sha256
+        return self.union_agreed_sha256 == self.employer_agreed_sha256 == doc.sha256
+
+    def agree_draft(self, ctx):
+        """Both chiefs confirm one version: the first confirmation waits, the matching second agrees it."""
+        both = self._confirm_version(ctx.user, ctx.data["document"])
         if ctx.data.get("term_years"):
             self.term_years = ctx.data["term_years"]
-        both = self.union_agreed_sha256 == self.employer_agreed_sha256 == doc.sha256
         return S.DRAFT_AGREED if both else S.NEGOTIATING
 
     def submit_to_congress(self, ctx):
         self.vote_id = ctx.result
 
     def pass_congress(self, ctx):
+        """The version passed is the one to sign; signatures of an earlier text (a variation's) no longer count."""
         self.passed_document = self.draft
         self.passed_sha256 = self.draft.sha256 if self.draft else ""
+        self.union_signed_at = self.employer_signed_at = None
 
     def fail_congress(self, ctx):
+        """第三十六条: a draft that fails goes back to negotiation; a variation that fails is not adopted and the
+        contract in force runs on unchanged (第四十条)."""
         self.union_agreed_sha256 = self.employer_agreed_sha256 = ""
+        if not self.is_variation:
+            return S.NEGOTIATING
+        # What an objection to the variation cleared (_reset_signing) comes back from the text in force.
+        self.draft = self.passed_document = self.published_document
+        self.passed_sha256 = self.published_document.sha256 if self.published_document else ""
+        window = self.renewal_opens_on is not None and ctx.today >= self.renewal_opens_on
+        return S.RENEWAL_WINDOW if window else S.IN_FORCE
 
     def sign(self, ctx):
         """第三十七条: signed on the day of the second chief's signature."""
@@ -212,14 +272,16 @@ class Contract(Case):
     def publish(self, ctx):
         self.published_on = ctx.data["published_on"]
         self.publish_channel = ctx.data["channel"]
+        self.published_document = self.passed_document
 
     def vary(self, ctx):
-        """第四十条: the varied text, agreed and signed by both sides, replaces the one in force."""
-        self.draft = ctx.data["document"]
-        self.passed_document, self.passed_sha256 = self.draft, self.draft.sha256
+        """第四十条: a variation follows the procedure of conclusion. Both chiefs confirm the varied text (the first
+        confirmation waits and the contract stays in force); the congress then votes on it (第三十六条), both chiefs
+        sign the version passed (第三十七条) and it is re-filed within 10 days (第四十二条)."""
         self.end_grounds = ctx.data["grounds"]
-        self.signed_on = ctx.today
-        self.filed_on = self.review_due_on = None
+        if self._confirm_version(ctx.user, ctx.data["document"]):
+            return S.DRAFT_AGREED
+        return self.state
 
     def terminate(self, ctx):
         self.end_grounds = ctx.data["grounds"]
@@ -236,6 +298,8 @@ class ContractRepresentative(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     expert = models.BooleanField(_("外聘专家 Outside expert"), default=False)
     chief = models.BooleanField(_("首席代表 Chief"), default=False)
+    #: A women's special contract needs a woman worker on the union side ([local] rule ``contract.women_rep``).
+    woman = models.BooleanField(_("女职工代表 Woman worker representative"), default=False)
 
     class Meta:
         ordering = ["contract", "side", "position"]
@@ -257,6 +321,8 @@ class ContractRound(models.Model):
     positions = models.TextField(_("各方意见 Positions"), blank=True)
     minutes = models.TextField(_("会议记录 Minutes"))
     document = _doc(_("记录文件 Minutes document"))
+    #: 第三十三条第（五）项: the minutes name their record keeper.
+    record_keeper = models.CharField(_("记录员 Record keeper"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(_("记录时间 Recorded at"))
     #: Both chiefs sign the minutes: the recording chief when recording, the other with ``sign_minutes``.

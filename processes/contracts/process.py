@@ -8,6 +8,7 @@ from workflow import registry
 from workflow.errors import GuardFailed
 from workflow.registry import ProcessSpec
 
+from . import dashboard
 from . import permissions as p
 from .deadlines import RULES
 from .flows import ContractFlow
@@ -78,5 +79,6 @@ def register() -> ProcessSpec:
             detail_template="contracts/detail.html",
             api_urls="processes.contracts.api_urls",
             ui_urls="processes.contracts.ui_urls",
+            dashboard=dashboard.figures,  # in force, expiring within 90 days
         )
     )

@@ -18,7 +18,7 @@ from workflow.models import MemberProfile, Organisation, OrgKind
 
 from .models import Contract
 from .permissions import REGISTER_ROLES
-from .states import IN_FORCE_STATES, ContractState, Kind
+from .states import ContractState, Kind
 
 NOT_ALLOWED = _("无权查看该组织的集体合同台账 You may not read this organisation's contract register.")
 EXPIRING_DAYS = 90
@@ -46,18 +46,18 @@ def contract_register(*, organisation: Organisation, user, today: dt.date | None
     today = today or timezone.localdate()
     scope = Q(organisation__path__startswith=organisation.path)
     listed = (
-        Contract.objects.filter(scope, state__in=[*IN_FORCE_STATES, ContractState.EXPIRED])
+        Contract.objects.filter(scope).filter(Contract.in_force_q() | Q(state=ContractState.EXPIRED))
         .select_related("organisation").order_by("expires_on", "reference")
     )
     rows = [_row(c, today) for c in listed]
     enterprises = Organisation.objects.filter(path__startswith=organisation.path, kind=OrgKind.ENTERPRISE)
     covered_ids = set(
-        Contract.objects.filter(scope, state__in=IN_FORCE_STATES).values_list("organisation_id", flat=True)
+        Contract.objects.filter(Contract.in_force_q(), scope).values_list("organisation_id", flat=True)
     )
     covered = [o for o in enterprises if o.pk in covered_ids]
     workers = MemberProfile.objects.filter(_under_any(covered)).count() if covered else 0
     by_kind = dict(
-        Contract.objects.filter(scope, state__in=IN_FORCE_STATES).values_list("kind").annotate(n=Count("pk"))
+        Contract.objects.filter(Contract.in_force_q(), scope).values_list("kind").annotate(n=Count("pk"))
     )
     return {
         "organisation": {"code": organisation.code, "name": organisation.name},
@@ -101,14 +101,14 @@ def published_contract(*, contract_id, user) -> dict:
 
     pk = parse_id(contract_id)
     case = (
-        Contract.objects.select_related("organisation", "passed_document").filter(pk=pk).first()
+        Contract.objects.select_related("organisation", "published_document").filter(Contract.in_force_q(), pk=pk).first()
         if pk is not None else None
     )
-    if case is None or case.state not in IN_FORCE_STATES or not (
+    if case is None or not (
         policy.roles_at(user, case.organisation) & (REGISTER_ROLES | {"auditor", "admin"})
     ):
         raise NotVisible(str(NOT_PUBLISHED))
-    doc = case.passed_document
+    doc = case.published_document
     text = read_bytes(doc).decode("utf-8", errors="replace") if doc is not None and doc.is_text else ""
     return {
         "id": case.pk, "reference": case.reference, "organisation": case.organisation.name,

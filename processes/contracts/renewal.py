@@ -18,11 +18,12 @@ def prefill_from(ctx, case, old) -> None:
     """
     ContractRepresentative.objects.bulk_create([
         ContractRepresentative(contract=case, side=r.side, position=r.position, name=r.name, user_id=r.user_id,
-                               expert=r.expert, chief=r.chief)
+                               expert=r.expert, chief=r.chief, woman=r.woman)
         for r in old.representatives.all()
     ])
     case.union_chief_id, case.employer_chief_id = old.union_chief_id, old.employer_chief_id
     case.team_user_ids = list(old.team_user_ids)
+    case.record_keeper = old.record_keeper
     text = old.passed_document or old.draft
     if text is not None:
         copy = Document(
@@ -34,5 +35,5 @@ def prefill_from(ctx, case, old) -> None:
         copy.save(force_insert=True)
         case.draft = copy
         ctx.payload["copied_text"] = {"from": text.pk, "document": copy.pk, "sha256": copy.sha256}
-    case.save(update_fields=["union_chief", "employer_chief", "team_user_ids", "draft"])
+    case.save(update_fields=["union_chief", "employer_chief", "team_user_ids", "record_keeper", "draft"])
     ctx.payload["renewal_of"] = old.reference

@@ -23,10 +23,11 @@ from .states import Channel, EscalateTo, Grounds, Kind
 
 ONE_DOCUMENT = _("请选择一个文件 Choose exactly one document.")
 BAD_MEMBER = _(
-    "每位代表为 {name, username, expert}，或一行“姓名|用户名|expert” Each representative is {name, username, "
-    "expert}, or a line \"name|username|expert\"."
+    "每位代表为 {name, username, expert, woman}，或一行“姓名|用户名|expert|woman” Each representative is {name, "
+    "username, expert, woman}, or a line \"name|username|expert|woman\"."
 )
 TEAM_USER_UNKNOWN = _("未知用户 Unknown user: %(ref)s")
+RESULT_REQUIRED = _("请填写协调处理结果，由对方首席代表确认 Record the result; the other chief then confirms it.")
 NOT_IN_TEAM = _("首席代表须为本方代表之一 The chief must be one of this side's representatives: %(ref)s")
 
 
@@ -55,19 +56,26 @@ class CreateInput(serializers.Serializer):
 
 
 @extend_schema_field({"type": "object", "properties": {
-    "name": {"type": "string"}, "username": {"type": "string"}, "expert": {"type": "boolean"}}})
+    "name": {"type": "string"}, "username": {"type": "string"}, "expert": {"type": "boolean"},
+    "woman": {"type": "boolean"}}})
 class MemberField(serializers.Field):
-    """A negotiator: ``{"name", "username" (optional), "expert"}``, or a form line ``name|username|expert``."""
+    """A negotiator: ``{"name", "username" (optional), "expert", "woman"}``, or a form line
+    ``name|username|expert|woman`` (the flags in any order after the username)."""
 
     def to_internal_value(self, data):
         if isinstance(data, str):
             parts = [p.strip() for p in data.split("|")]
+            flags = {p.lower() for p in parts[2:]}
             data = {"name": parts[0], "username": parts[1] if len(parts) > 1 else "",
-                    "expert": len(parts) > 2 and parts[2].lower() in ("expert", "专家", "true", "1", "yes")}
+                    "expert": bool(flags & {"expert", "专家", "true", "1", "yes"}),
+                    "woman": bool(flags & {"woman", "女", "女职工"})}
         if not isinstance(data, dict):
             raise serializers.ValidationError(str(BAD_MEMBER))
         name, username, expert = data.get("name"), data.get("username") or "", data.get("expert", False)
+        woman = data.get("woman", False)
         if not isinstance(name, str) or not 1 <= len(name.strip()) <= 100 or not isinstance(expert, bool):
+            raise serializers.ValidationError(str(BAD_MEMBER))
+        if not isinstance(woman, bool):
             raise serializers.ValidationError(str(BAD_MEMBER))
         if not isinstance(username, str) or len(username) > 150:
             raise serializers.ValidationError(str(BAD_MEMBER))
@@ -76,7 +84,7 @@ class MemberField(serializers.Field):
             user = get_user_model().objects.filter(username=username, is_active=True).first()
             if user is None:
                 raise serializers.ValidationError(str(TEAM_USER_UNKNOWN % {"ref": username}))
-        return {"name": name.strip(), "user": user, "expert": expert}
+        return {"name": name.strip(), "user": user, "expert": expert, "woman": woman}
 
     def to_representation(self, value):
         return value
@@ -85,7 +93,7 @@ class MemberField(serializers.Field):
 def _team_field(label):
     return serializers.ListField(
         label=label, child=MemberField(), min_length=1, max_length=30,
-        help_text=_("每行一人：姓名|用户名|expert One per line: name|username|expert"),
+        help_text=_("每行一人：姓名|用户名|expert|woman One per line: name|username|expert|woman"),
     )
 
 
@@ -123,6 +131,14 @@ class ChiefField(UserField):
         super().bind(field_name, parent)
 
 
+def _record_keeper_field(**kw):
+    return serializers.CharField(
+        label=_("记录员 Record keeper"), required=False, allow_blank=True, max_length=100,
+        help_text=_("第三十三条：非协商代表的中立记录员 Art. 33: a neutral record keeper who is not a representative"),
+        **kw,
+    )
+
+
 class SetTeamsInput(serializers.Serializer):
     union_team = _team_field(_("职工方代表 Union side"))
     employer_team = _team_field(_("企业方代表 Employer side"))
@@ -132,6 +148,7 @@ class SetTeamsInput(serializers.Serializer):
         label=_("书面委托书 Written delegation"), required=False,
         help_text=_("主席不任首席代表时必须附上 Needed when the chair is not the union's chief"),
     )
+    record_keeper = _record_keeper_field()
 
     def validate(self, attrs):
         for side, chief in (("union_team", "union_chief"), ("employer_team", "employer_chief")):
@@ -170,6 +187,7 @@ class RoundInput(serializers.Serializer):
         max_length=30,
     )
     document = SingleDocumentField(label=_("记录文件 Minutes document"), required=False)
+    record_keeper = _record_keeper_field()
 
 
 class SuspendInput(serializers.Serializer):
@@ -186,8 +204,17 @@ class CoordinationInput(serializers.Serializer):
 
 
 class CoordinationResultInput(serializers.Serializer):
-    result = note_field(label=_("协调处理协议 Coordination agreement"))
+    """The first chief records the result; the other confirms it with no result (or the same text)."""
+
+    result = note_field(label=_("协调处理协议 Coordination agreement"), required=False,
+                        help_text=_("确认对方记录的结果时可留空 Leave empty to confirm the result the other chief recorded"))
     document = SingleDocumentField(label=_("协调处理协议书 Agreement document"), required=False)
+
+    def validate(self, attrs):
+        ctx = self.context["ctx"]
+        if not attrs.get("result") and not ctx.case.other_side_consented("coordination_end_proposed_by", ctx.user):
+            raise serializers.ValidationError({"result": [str(RESULT_REQUIRED)]})
+        return attrs
 
 
 class AgreeDraftInput(serializers.Serializer):
@@ -263,8 +290,10 @@ class ContractDetailSerializer(serializers.ModelSerializer):
         model = Contract
         fields = [
             "kind", "kind_label", "renewed_from", "union_chief", "employer_chief", "union_team", "employer_team",
+            "record_keeper",
             "topics", "proposed_on", "delivered_on", "reply_due_on", "reply_received_on", "reply_late",
-            "escalated_to", "resume_on", "rounds", "draft", "term_years", "vote_id", "passed_document",
+            "escalated_to", "resume_on", "suspension_proposed_by", "resume_proposed_by", "coordination_result",
+            "coordination_end_proposed_by", "rounds", "draft", "term_years", "vote_id", "passed_document",
             "passed_sha256", "union_signed_at", "employer_signed_at", "signed_on", "filing_due_on", "filed_on",
             "filed_late", "review_due_on", "objection_items", "effective_on", "expires_on", "renewal_opens_on",
             "published_on", "publish_channel", "end_grounds", "ended_on",
@@ -278,7 +307,8 @@ class ContractDetailSerializer(serializers.ModelSerializer):
 
     def _team(self, obj, side):
         return [
-            {"name": r.name, "username": r.user.get_username() if r.user else "", "expert": r.expert, "chief": r.chief}
+            {"name": r.name, "username": r.user.get_username() if r.user else "", "expert": r.expert, "chief": r.chief,
+             "woman": r.woman}
             for r in obj.representatives.select_related("user").filter(side=side)
         ]
 
@@ -291,7 +321,7 @@ class ContractDetailSerializer(serializers.ModelSerializer):
     def get_rounds(self, obj):
         return [
             {"label": f"{r.number}. {r.held_on:%Y-%m-%d}", "number": r.number, "held_on": r.held_on,
-             "minutes": r.minutes, "positions": r.positions, "union_present": r.union_present,
+             "minutes": r.minutes, "record_keeper": r.record_keeper, "positions": r.positions, "union_present": r.union_present,
              "employer_present": r.employer_present, "recorded_by": _user(r.recorded_by),
              "union_signed_at": r.union_signed_at, "employer_signed_at": r.employer_signed_at}
             for r in obj.rounds.select_related("recorded_by")

@@ -41,10 +41,11 @@ def contract_create(*, organisation, actor, kind: str, renewal_of: Contract | No
 
 
 def contract_set_teams(*, case: Contract, actor, union_team: list, employer_team: list, union_chief: str,
-                       employer_chief: str, delegation=None, now=None) -> Contract:
-    """``union_team`` / ``employer_team``: lists of ``{"name", "username", "expert"}``; chiefs by username."""
+                       employer_chief: str, delegation=None, record_keeper: str = "", now=None) -> Contract:
+    """``union_team`` / ``employer_team``: lists of ``{"name", "username", "expert", "woman"}``; chiefs by username;
+    ``record_keeper``: the neutral record keeper (第三十三条第（五）项)."""
     data = {"union_team": union_team, "employer_team": employer_team, "union_chief": union_chief,
-            "employer_chief": employer_chief}
+            "employer_chief": employer_chief, "record_keeper": record_keeper}
     if delegation is not None:
         data["delegation"] = delegation.pk
     return _do("set_teams", case=case, actor=actor, data=data, now=now)
@@ -77,9 +78,9 @@ def contract_record_reply(*, case: Contract, actor, received_on: dt.date, docume
 
 
 def contract_record_round(*, case: Contract, actor, minutes: str, positions: str = "", union_present=(),
-                          employer_present=(), document=None, now=None) -> Contract:
+                          employer_present=(), document=None, record_keeper: str = "", now=None) -> Contract:
     data = {"minutes": minutes, "positions": positions, "union_present": list(union_present),
-            "employer_present": list(employer_present)}
+            "employer_present": list(employer_present), "record_keeper": record_keeper}
     if document is not None:
         data["document"] = document.pk
     return _do("record_round", case=case, actor=actor, data=data, now=now)

@@ -5,7 +5,7 @@ Two clocks run at once (rules.md A2): the 2011 rule counts the mediation period 
 committee **received** the application. Both dates are stored on the case and shown.
 """
 
-from workflow.calendar.rules import DeadlineRule, Extension, Unit
+from workflow.deadlines.rules import DeadlineRule, Extension, Unit
 
 LAW = "《劳动争议调解仲裁法》"
 RULE_2011 = "《企业劳动争议协商调解规定》"
@@ -60,5 +60,8 @@ RULES = (ACCEPTANCE, MEDIATION, ARBITRATION_RIGHT)
 GROUP_THRESHOLD = 10
 #: 《劳动人事争议仲裁办案规则》: a group elects 3 to 5 representatives.
 REPRESENTATIVES_RANGE = (3, 5)
+#: 《企业劳动争议协商调解规定》: both parties may jointly ask the arbitration commission to review the
+#: agreement (仲裁审查) within 15 days of its taking effect.
+REVIEW_WINDOW_DAYS = 15
 #: 《劳动争议调解仲裁法》第二十七条: the limitation period is one year.
 LIMITATION_YEARS = 1

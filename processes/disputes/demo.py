@@ -107,6 +107,9 @@ def seed(orgs: dict, users: dict) -> list[Dispute]:
         signed(10, everyone)  # agreed
         performed = signed(14, everyone)
         svc.dispute_record_performance(case=performed, actor=med1, now=at(8))
+        # Both parties asked the arbitration commission to review the agreement (仲裁审查), still pending.
+        svc.dispute_record_review(case=performed, actor=employer, applied_on=today - dt.timedelta(days=9),
+                                  body="区劳动人事争议仲裁委员会", now=at(7))
         closed = signed(16, everyone)
         svc.dispute_record_performance(case=closed, actor=med1, now=at(10))
         svc.dispute_close(case=closed, actor=chair, now=at(9))

@@ -10,14 +10,12 @@ from __future__ import annotations
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
-from workflow.calendar.rules import start_deadline
-from workflow.deadlines import close_deadline, open_deadline
+from workflow.deadlines import close_deadline, open_deadline, start_deadline
 from workflow.documents.models import Document, Signature, SignatureMethod
 from workflow.documents.services import store_document
 from workflow.documents.signatures import WRONG_PASSWORD
 from workflow.errors import ActionForbidden, GuardFailed
 from workflow.models import CaseDeadline
-from workflow.notifications.events import safely
 
 from . import deadlines as d
 from . import notices
@@ -66,24 +64,28 @@ def decline(ctx):
     case = ctx.case
     _close_open(case, CANCELLED, (d.ACCEPTANCE, d.ARBITRATION_RIGHT))
     case.notice = notices.decline_notice(case, reason_label=str(DeclineReason(ctx.data["reason"]).label))
-    text = case.notice
-    ctx.after_commit.append(safely(lambda: notices.notify_parties(case=case, text=text)))
+    notices.send_to_parties_after_commit(ctx, case.notice)
 
 
 def assign_mediators(ctx):
     """The chair assigns the mediators (each then declares no conflict of interest)."""
     case = ctx.case
     current = set(case.active_mediator_ids())
+    undeclared = set(case.undeclared_mediator_ids())
     added = [u for u in ctx.data["mediators"] if u.pk not in current]
     DisputeMediator.objects.bulk_create(
         [DisputeMediator(dispute=case, user=u, assigned_by=ctx.user, assigned_at=ctx.now) for u in added]
     )
     case.forget_participants()
+    # The work items of the next step go to these mediators: known here, not read back.
+    case._active_mediators = [*current, *(u.pk for u in added)]
+    case._undeclared_mediators = undeclared | {u.pk for u in added}
     ctx.payload["mediators"] = [_name(u) for u in added]
 
 
 def declare_no_conflict(ctx):
     ctx.case.mediators.filter(user=ctx.user).update(declared_at=ctx.now)
+    ctx.case.undeclared_mediator_ids().discard(ctx.user.pk)
     ctx.payload["declared"] = _name(ctx.user)
 
 
@@ -134,7 +136,13 @@ def draft_agreement(ctx):
     case = ctx.case
     previous = case.agreement_document
     version = previous.version + 1 if previous else 1
-    mediators = list(get_user_model().objects.filter(pk__in=case.active_mediator_ids()).order_by("username"))
+    mediator_ids = case.active_mediator_ids()
+    # The mediators and both parties' people, read in one statement for the document.
+    people = get_user_model().objects.in_bulk([pk for pk in (*mediator_ids, case.applicant_id, case.respondent_rep_id) if pk])
+    case.applicant = people[case.applicant_id]
+    if case.respondent_rep_id:
+        case.respondent_rep = people[case.respondent_rep_id]
+    mediators = sorted((people[pk] for pk in mediator_ids), key=lambda u: u.get_username())
     content = agreement_pdf(case, terms=ctx.data["terms"], performance_due=ctx.data["performance_due"],
                             mediators=mediators, version=version)
     name = f"{case.reference}-agreement.pdf"
@@ -144,6 +152,9 @@ def draft_agreement(ctx):
         role="mediator",
     )
     case.agreement_document = doc
+    case._agreement_signed = {}  # nobody has signed the new version yet: everyone is asked to
+    # The creator (the applicant) finds the agreement to sign in their inbox, announced to them.
+    ctx.creator_notified = case.created_by_id in case.party_ids()
     ctx.payload["agreement"] = {"document": doc.pk, "version": doc.version, "sha256": doc.sha256}
 
 
@@ -155,6 +166,19 @@ def signatures_of(document) -> dict[str, list[int]]:
     return result
 
 
+def _agreement_as_it_stands(case) -> tuple[str, int, dict[str, list[int]]]:
+    """The current agreement's hash and version and who signed it, by capacity, in one statement."""
+    rows = list(Document.objects.filter(pk=case.agreement_document_id).values_list(
+        "sha256", "version", "signatures__role", "signatures__signer_id"
+    ))
+    signed: dict[str, list[int]] = {}
+    for _sha, _version, role, signer in rows:
+        if signer is not None:
+            signed.setdefault(role, []).append(signer)
+    sha256, version = rows[0][:2] if rows else ("", 0)
+    return sha256, version, signed
+
+
 def sign_agreement(ctx) -> bool:
     """Sign the exact current version (its SHA-256 given) with the password re-entered.
 
@@ -163,20 +187,22 @@ def sign_agreement(ctx) -> bool:
     from .lifecycle import ALREADY_SIGNED, WRONG_VERSION
 
     case, user = ctx.case, ctx.user
-    doc = Document.objects.get(pk=case.agreement_document_id)
-    if ctx.data["sha256"].lower() != doc.sha256:
-        raise GuardFailed(str(WRONG_VERSION % {"version": doc.version}), code="hash_mismatch",
+    sha256, version, signed = _agreement_as_it_stands(case)
+    if ctx.data["sha256"].lower() != sha256:
+        raise GuardFailed(str(WRONG_VERSION % {"version": version}), code="hash_mismatch",
                           rule="dispute.sign_version")
     if not user.check_password(ctx.data["password"]):
         raise ActionForbidden(str(WRONG_PASSWORD), code="wrong_password")
-    if Signature.objects.filter(document=doc, signer=user).exists():
+    if any(user.pk in signers for signers in signed.values()):
         raise GuardFailed(str(ALREADY_SIGNED), code="already_signed", rule="dispute.sign_version")
     capacity = signatory_capacity(case, user)
-    Signature.objects.create(document=doc, signer=user, role=capacity, document_sha256=doc.sha256, signed_at=ctx.now,
-                             method=SignatureMethod.PASSWORD)
-    signed = signatures_of(doc)
+    Signature.objects.create(document_id=case.agreement_document_id, signer=user, role=capacity,
+                             document_sha256=sha256, signed_at=ctx.now, method=SignatureMethod.PASSWORD)
+    signed.setdefault(capacity, []).append(user.pk)
+    case._agreement_signed = signed  # whose inbox still holds the agreement, without reading it back
     complete = all(signed.get(p) for p in (Party.APPLICANT, Party.RESPONDENT, Party.MEDIATOR))
-    ctx.payload["signature"] = {"as": capacity, "document": doc.pk, "version": doc.version, "sha256": doc.sha256}
+    ctx.payload["signature"] = {"as": capacity, "document": case.agreement_document_id, "version": version,
+                                "sha256": sha256}
     if complete:
         _close_open(case, CaseDeadline.Status.MET, (d.MEDIATION, d.ARBITRATION_RIGHT))
         ctx.payload["agreed"] = True
@@ -202,8 +228,7 @@ def _failed(ctx, reason: str, status: str) -> None:
     case.limitation_ends_on = notices.limitation_end(ctx.today)
     case.notice = notices.failure_notice(case, on=ctx.today, reason=reason)
     ctx.payload["notice"] = case.notice
-    text = case.notice
-    ctx.after_commit.append(safely(lambda: notices.notify_parties(case=case, text=text)))
+    notices.send_to_parties_after_commit(ctx, case.notice)
 
 
 def arbitration_open(ctx):
@@ -212,7 +237,7 @@ def arbitration_open(ctx):
     case = ctx.case
     text = notices.arbitration_open_notice(case)
     ctx.payload["notice"] = text
-    ctx.after_commit.append(safely(lambda: notices.notify_parties(case=case, text=text)))
+    notices.send_to_parties_after_commit(ctx, text)
 
 
 def fail(ctx):
@@ -246,3 +271,21 @@ def refer_to_arbitration(ctx):
     """The papers go with the referral: every document of the case, each with its hash."""
     ctx.payload["papers"] = [{"id": doc.pk, "name": doc.name, "sha256": doc.sha256} for doc in case_documents(ctx.case)]
     _close_open(ctx.case, CANCELLED)
+
+
+def record_review(ctx):
+    """仲裁审查 as a party records it: when both parties applied, to which commission, and its outcome."""
+    data = ctx.data
+    ctx.payload["review"] = {
+        "applied_on": data["applied_on"].isoformat(), "body": data["body"], "outcome": data["outcome"],
+        "decided_on": data["decided_on"].isoformat() if data.get("decided_on") else None,
+    }
+
+
+def apply_payment_order(ctx):
+    """第十六条: the worker applied to the people's court for a payment order on the agreement not performed."""
+    ctx.payload["payment_order"] = {
+        "matter": ctx.data["matter"], "court": ctx.data["court"], "applied_on": ctx.data["applied_on"].isoformat(),
+        "performance_due": ctx.case.performance_due.isoformat() if ctx.case.performance_due else None,
+        "agreement": ctx.case.agreement_document_id,
+    }

@@ -1,7 +1,8 @@
 """The dispute flow: one step per waiting state, who must act there and which deadline runs.
 
-Each step names one group (a role, or the case's mediators): the parties hear of what concerns
-them by the written notices and decision notifications, not as inbox steps.
+Each step names one group (a role, or the case's mediators). The agreement to sign is in the
+inbox of each party with an account and of the case's mediators until their side has signed;
+otherwise the parties hear of what concerns them by the written notices and decision notifications.
 
 The FSM state is the truth; ``route`` opens the step ``STEP_FOR_STATE`` names for it.
 Declined, closed, referred and withdrawn disputes end the process.
@@ -18,9 +19,10 @@ from . import deadlines as d
 from .states import DisputeState as S
 
 committee = by_role(Role.MEDIATOR)
-chair = by_role(Role.CHAIR)
+chair = by_role(Role.MEDIATION_CHAIR)
 employer = by_role(Role.EMPLOYER_REP)
 mediators = case_users(lambda c: c.active_mediator_ids())
+signatories = case_users(lambda c: c.pending_signatory_ids(), title=_("签署调解协议 Sign the agreement"))
 
 STEP_FOR_STATE = {
     S.APPLIED: "applied", S.ACCEPTED: "accepted", S.MEDIATING: "mediating",
@@ -42,7 +44,7 @@ class DisputeFlow(CaseFlowMixin, flow.Flow):
     accepted = CaseStep(_("指派调解员 Assign mediators"), who=[chair], deadline=d.MEDIATION.id).Next(this.route)
     mediating = CaseStep(_("调解 Mediate"), who=[mediators], deadline=d.MEDIATION.id).Next(this.route)
     agreement_drafted = CaseStep(
-        _("双方与调解员签署协议 Both parties and the mediator sign"), who=[mediators], deadline=d.MEDIATION.id
+        _("双方与调解员签署协议 Both parties and the mediator sign"), who=[signatories], deadline=d.MEDIATION.id
     ).Next(this.route)
     agreed = CaseStep(_("督促履行 Supervise performance"), who=[mediators]).Next(this.route)
     performed = CaseStep(_("结案 Close"), who=[chair]).Next(this.route)

@@ -17,16 +17,18 @@ from workflow.roles import Role
 from . import deadlines as d
 from . import effects
 from . import permissions as p
-from .models import Dispute
+from .models import NO_MEDIATORS_YET, Dispute
 from .serializers import (
     AgreementInput,
     AssignInput,
     BreachInput,
     DeclineInput,
     FailInput,
+    PaymentOrderInput,
     RecusalDecisionInput,
     RecusalInput,
     ReferInput,
+    ReviewInput,
     SessionInput,
     SignInput,
     WithdrawInput,
@@ -35,8 +37,9 @@ from .states import BEFORE_AGREEMENT, MEDIATION_STATES, DisputeState
 
 S = DisputeState
 T = TransitionSpec
-COMMITTEE = frozenset({Role.MEDIATOR, Role.CHAIR})
-CHAIR = frozenset({Role.CHAIR})
+COMMITTEE = frozenset({Role.MEDIATOR, Role.MEDIATION_CHAIR})
+#: The chair of the mediation committee (调解委员会主任, 第十条), not the union chair as such.
+CHAIR = frozenset({Role.MEDIATION_CHAIR})
 
 # Error texts (module constants so tests assert them verbatim) -------------------------
 NOT_CONFIRMED = _(
@@ -69,6 +72,15 @@ WRONG_VERSION = _(
     "sign that version."
 )
 ALREADY_SIGNED = _("您已签署该版本协议书 You have already signed this version of the agreement.")
+NOT_DUE_YET = _(
+    "履行期限 %(due)s 尚未届满，不能申请支付令（第十六条） The performance date %(due)s has not passed: no payment order "
+    "yet (Art.16)."
+)
+NOT_A_PAYMENT_MATTER = _(
+    "社会保险费不属于可申请支付令的事项（第十六条：劳动报酬、工伤医疗费、经济补偿或者赔偿金） Social insurance "
+    "contributions are not a payment-order matter (Art.16: wages, work-injury medical costs, compensation, damages)."
+)
+PAYMENT_ORDER_RECORDED = _("已登记支付令申请 A payment-order application is already recorded.")
 NO_MEDIATOR_LEFT = _("本案没有可以调解的调解员，请先指派 No mediator may act in this case: assign one first.")
 
 
@@ -116,6 +128,8 @@ def mediators_not_parties(ctx):
 @guard("dispute.recusal")
 def mediators_not_recused(ctx):
     """A mediator who withdrew (回避) from the case is not assigned to it again."""
+    if ctx.case.state in NO_MEDIATORS_YET:  # the first assignment: nobody can have withdrawn yet
+        return None
     recused = set(ctx.case.mediators.filter(recused_at__isnull=False).values_list("user_id", flat=True))
     names = [u.get_username() for u in ctx.data["mediators"] if u.pk in recused]
     if names:
@@ -125,7 +139,7 @@ def mediators_not_recused(ctx):
 @guard("dispute.no_conflict")
 def mediator_declared(ctx):
     """A mediator acts only once they declared no conflict of interest (回避制度)."""
-    if ctx.case.mediators.filter(user=ctx.user, recused_at__isnull=True, declared_at__isnull=True).exists():
+    if ctx.user.pk in ctx.case.undeclared_mediator_ids():
         return str(NOT_DECLARED)
 
 
@@ -133,7 +147,7 @@ def mediation_due(case):
     """The last day of the mediation period as it stands (after any extension)."""
     from workflow.deadlines import open_deadline
 
-    row = open_deadline(case, d.MEDIATION.id)
+    row = open_deadline(case, d.MEDIATION.id, remember=True)
     return row.due_on if row is not None else case.mediation_ends_on
 
 
@@ -167,6 +181,29 @@ def agreement_exists(ctx):
 def some_mediator_active(ctx):
     if not ctx.case.active_mediator_ids():
         return str(NO_MEDIATOR_LEFT)
+
+
+@guard("dispute.payment_order")
+def performance_date_passed(ctx):
+    """第十六条: the employer did not perform by the agreed date — on that day it may still do so."""
+    due = ctx.case.performance_due
+    if due is not None and ctx.today <= due:
+        return str(NOT_DUE_YET % {"due": due.isoformat()})
+
+
+@guard("dispute.payment_order")
+def payment_order_matter(ctx):
+    """第十六条 names wages, work-injury medical costs, economic compensation and damages only."""
+    from .states import Category
+
+    if ctx.case.category == Category.SOCIAL_INSURANCE:
+        return str(NOT_A_PAYMENT_MATTER)
+
+
+@guard("dispute.payment_order")
+def no_payment_order_yet(ctx):
+    if ctx.case.payment_order_applied_on is not None:
+        return str(PAYMENT_ORDER_RECORDED)
 
 
 # The transitions: each declared once -----------------------------------------------------------
@@ -210,6 +247,16 @@ def build_transitions() -> dict[str, TransitionSpec]:
         T("close", _("结案 Close"), S.PERFORMED, S.CLOSED, actor=p.is_committee_for_case, apply=Dispute.close),
         T("report_breach", _("报告未履行 Report a breach"), S.AGREED, S.BREACHED, actor=p.is_party,
           input=BreachInput, effect=effects.report_breach, apply=Dispute.report_breach),
+        T("record_review", _("登记仲裁审查 Record the arbitral review"), [S.AGREED, S.PERFORMED], None,
+          actor=p.is_party, input=ReviewInput, effect=effects.record_review, apply=Dispute.record_review,
+          description=_("双方自协议生效之日起15日内共同申请仲裁委员会审查 Both parties jointly asked the arbitration "
+                        "commission to review the agreement within 15 days of its taking effect.")),
+        T("apply_payment_order", _("申请支付令 Apply for a payment order"), S.BREACHED, None,
+          actor=p.is_worker_side, input=PaymentOrderInput,
+          guards=(performance_date_passed, payment_order_matter, no_payment_order_yet),
+          effect=effects.apply_payment_order, apply=Dispute.apply_payment_order,
+          description=_("第十六条：劳动者可以持调解协议书依法向人民法院申请支付令 Art.16: the worker may apply to the "
+                        "people's court for a payment order on the agreement.")),
         T("fail", _("调解不成 Mediation failed"), [S.ACCEPTED, *mediating], S.FAILED, actor=p.is_committee_for_case,
           input=FailInput, effect=effects.fail, apply=Dispute.fail, destructive=True),
         T("expire", _("调解期满未达成协议 Period ended without agreement"), list(MEDIATION_STATES), S.FAILED,

@@ -16,7 +16,7 @@ from django_fsm import FSMField
 
 from workflow.models import Case
 
-from .states import Category, DeclineReason, DisputeState
+from .states import Category, DeclineReason, DisputeState, PaymentOrderMatter, ReviewOutcome
 
 S = DisputeState
 #: Mediators are assigned from ``accepted`` on, moving the case to ``mediating``: before that none exist.
@@ -75,6 +75,17 @@ class Dispute(Case):
     arbitration_body = models.CharField(_("仲裁机构 Arbitration body"), max_length=200, blank=True)
     referred_on = models.DateField(_("转仲裁日期 Referred on"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期 Closed on"), null=True, blank=True)
+    #: 仲裁审查: both parties jointly asked the arbitration commission to review the agreement.
+    review_applied_on = models.DateField(_("申请仲裁审查日 Review applied for on"), null=True, blank=True)
+    review_body = models.CharField(_("审查机构 Reviewing commission"), max_length=200, blank=True)
+    review_outcome = models.CharField(_("审查结果 Review outcome"), max_length=20, choices=ReviewOutcome.choices,
+                                      blank=True)
+    review_decided_on = models.DateField(_("审查决定日 Review decided on"), null=True, blank=True)
+    #: 支付令 (第十六条): the worker applied to a court for a payment order on an agreement not performed.
+    payment_order_matter = models.CharField(_("支付令事项 Payment-order matter"), max_length=20,
+                                            choices=PaymentOrderMatter.choices, blank=True)
+    payment_order_court = models.CharField(_("受理法院 Court"), max_length=200, blank=True)
+    payment_order_applied_on = models.DateField(_("申请支付令日 Payment order applied for on"), null=True, blank=True)
     withdraw_reason = models.TextField(_("撤回理由 Withdrawal reason"), blank=True)
 
     class Meta(Case.Meta):
@@ -89,9 +100,23 @@ class Dispute(Case):
             return []
         cached = getattr(self, "_active_mediators", None)
         if cached is None:
-            cached = list(self.mediators.filter(recused_at__isnull=True).values_list("user_id", flat=True))
+            rows = list(self.mediators.filter(recused_at__isnull=True).values_list("user_id", "declared_at"))
+            cached = [user_id for user_id, _declared in rows]
             self._active_mediators = cached
+            self._undeclared_mediators = {user_id for user_id, declared in rows if declared is None}
         return cached
+
+    def undeclared_mediator_ids(self) -> set[int]:
+        """The active mediators who have not yet declared that they have no conflict of interest."""
+        if not self.active_mediator_ids():
+            return set()
+        undeclared = getattr(self, "_undeclared_mediators", None)
+        if undeclared is None:
+            undeclared = set(
+                self.mediators.filter(recused_at__isnull=True, declared_at__isnull=True).values_list("user_id", flat=True)
+            )
+            self._undeclared_mediators = undeclared
+        return undeclared
 
     def party_ids(self) -> set[int]:
         """The parties: the applicant, the group's representatives, the respondent's representative."""
@@ -126,10 +151,43 @@ class Dispute(Case):
             ids.add(self.respondent_rep_id)
         return ids
 
+    # The agreement and who is still to sign it ------------------------------------------
+    def agreement_signatures(self) -> dict[str, list[int]]:
+        """Who signed the current version of the agreement, by capacity (read once per call)."""
+        cached = getattr(self, "_agreement_signed", None)
+        if cached is None:
+            cached = {}
+            if self.agreement_document_id:
+                from workflow.documents.models import Signature
+
+                rows = Signature.objects.filter(document_id=self.agreement_document_id).values_list("role", "signer_id")
+                for role, signer in rows:
+                    cached.setdefault(role, []).append(signer)
+            self._agreement_signed = cached
+        return cached
+
+    def pending_signatory_ids(self) -> list[int]:
+        """Who still has the agreement to sign (第十四条): the applicant side (the applicant and a group's
+        representatives), the respondent's representative and the case's mediators, each side until one
+        of its people has signed the current version."""
+        from .states import Party
+
+        if self.state != S.AGREEMENT_DRAFTED:
+            return []
+        parties = self.party_ids() - {self.respondent_rep_id}
+        sides = {
+            Party.APPLICANT: sorted(parties),
+            Party.RESPONDENT: [self.respondent_rep_id] if self.respondent_rep_id else [],
+            Party.MEDIATOR: list(self.active_mediator_ids()),
+        }
+        signed = self.agreement_signatures()
+        return [uid for side, ids in sides.items() if not signed.get(side) for uid in ids]
+
     def forget_participants(self) -> None:
         """After the mediators changed in a transition, read them again."""
         self.__dict__.pop("_participants", None)
         self.__dict__.pop("_active_mediators", None)
+        self.__dict__.pop("_undeclared_mediators", None)
 
     # What each transition writes on the case's own fields (declared in lifecycle.py) -----
     def accept(self, ctx):
@@ -164,6 +222,18 @@ class Dispute(Case):
 
     def fail(self, ctx):
         self.failure_reason = ctx.data["reason"]
+
+    def record_review(self, ctx):
+        data = ctx.data
+        self.review_applied_on = data["applied_on"]
+        self.review_body = data["body"]
+        self.review_outcome = data["outcome"]
+        self.review_decided_on = data.get("decided_on")
+
+    def apply_payment_order(self, ctx):
+        self.payment_order_matter = ctx.data["matter"]
+        self.payment_order_court = ctx.data["court"]
+        self.payment_order_applied_on = ctx.data["applied_on"]
 
     def refer_to_arbitration(self, ctx):
         self.arbitration_body = ctx.data["body"]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
-from workflow.calendar.rules import add_months
+from workflow.deadlines.rules import add_months
+from workflow.notifications.events import safely
 from workflow.notifications.models import NotificationKind
-from workflow.notifications.services import notify
+from workflow.notifications.services import notify, users_with_email_flag
 
 from . import deadlines as d
 
@@ -57,5 +57,13 @@ def decline_notice(case, *, reason_label: str) -> str:
 def notify_parties(*, case, text: str) -> int:
     """The notice to both parties (sent after commit; the text names no claim or minute)."""
     title = _("书面告知 Written notice: %(ref)s") % {"ref": case.reference}
-    users = get_user_model().objects.filter(pk__in=case.party_ids(), is_active=True)
+    users = users_with_email_flag().filter(pk__in=case.party_ids(), is_active=True)
     return notify(users=list(users), kind=NotificationKind.DECISION, title=title, body=text, case=case)
+
+
+def send_to_parties_after_commit(ctx, text: str) -> None:
+    """The written notice goes to the parties once the change is committed. When the creator is a
+    party, the notice is what tells them of the decision (no second, generic notification)."""
+    case = ctx.case
+    ctx.after_commit.append(safely(lambda: notify_parties(case=case, text=text)))
+    ctx.creator_notified = case.created_by_id in case.party_ids()

@@ -29,9 +29,14 @@ def _claims(doc, case) -> None:
         doc.row(f"{i}", f"{claim['text']} · ¥{claim['amount']}")
 
 
+#: 《企业劳动争议协商调解规定》: the agreement is made in three copies, one for each party and one for the committee.
+AGREEMENT_COPIES = 3
+
+
 def agreement_pdf(case, *, terms: str, performance_due, mediators: list, version: int) -> bytes:
     """调解协议书 (《劳动争议调解仲裁法》第十四条): parties, claims, the agreed terms and the
-    performance date; signed by both parties and the mediator on this exact version."""
+    performance date; signed (or sealed) by both parties, signed by the mediator and sealed by the
+    committee (its seal line), in three copies: each party one, the committee one."""
     doc = PdfDocument(
         f"{case.organisation.name} 劳动争议调解委员会 调解协议书",
         f"Mediation agreement · {case.reference} · 第 {version} 版 Version {version}",
@@ -45,11 +50,20 @@ def agreement_pdf(case, *, terms: str, performance_due, mediators: list, version
     doc.row("调解员 Mediators", "、".join(person_name(u) for u in mediators) or "—")
     doc.heading("签署 Signatures")
     doc.para(
-        "本协议经双方当事人签名、调解员签名并加盖调解委员会印章后生效，一式三份，双方当事人和调解委员会各执一份。"
-        " The agreement binds both parties once signed by them and the mediator and sealed by the committee; "
-        "three copies, one for each party and one for the committee."
+        "本协议经双方当事人签名或者盖章、调解员签名并加盖调解委员会印章后生效（第十四条）。"
+        " The agreement binds both parties once signed or sealed by them, signed by the mediator and sealed by "
+        "the committee (Art.14)."
     )
+    doc.row("申请人 Applicant", "（签名 signature）")
+    doc.row("被申请人 Respondent", "（签名或盖章 signature or seal）")
+    doc.row("调解员 Mediator", "（签名 signature）")
+    doc.row("调解委员会印章 Committee seal", f"{case.organisation.name} 劳动争议调解委员会（盖章） mediation committee (seal)")
+    doc.row("份数 Copies", f"本协议一式{_CHINESE_NUMBERS[AGREEMENT_COPIES]}份，双方当事人各执一份，调解委员会存档一份 "
+                         f"{AGREEMENT_COPIES} copies: one for each party, one kept by the committee")
     return doc.bytes()
+
+
+_CHINESE_NUMBERS = {2: "两", 3: "三", 4: "四"}
 
 
 def referral_letter_pdf(case, documents: list) -> bytes:

@@ -25,6 +25,12 @@ def is_party(case, user) -> bool:
     return user.is_authenticated and user.pk in case.party_ids()
 
 
+@acts_as("applicant", _("申请人 Applicant"))
+def is_worker_side(case, user) -> bool:
+    """The worker's side: the applicant, or a group's representative (not the employer's representative)."""
+    return user.is_authenticated and user.pk in case.party_ids() and user.pk != case.respondent_rep_id
+
+
 @acts_as("mediator", _("调解员 Mediator"))
 def is_active_mediator(case, user) -> bool:
     """A mediator assigned to this case and not recused (a recused mediator can no longer act)."""
@@ -34,7 +40,7 @@ def is_active_mediator(case, user) -> bool:
 @acts_as("mediator", _("调解员 Mediator"))
 def is_pending_mediator(case, user) -> bool:
     """An active mediator of the case who has not yet declared that they have no conflict of interest."""
-    return is_active_mediator(case, user) and case.mediators.filter(user=user, declared_at__isnull=True).exists()
+    return is_active_mediator(case, user) and user.pk in case.undeclared_mediator_ids()
 
 
 @acts_as("signatory", _("协议签署人 Signatory"))
@@ -44,8 +50,8 @@ def is_signatory(case, user) -> bool:
 
 
 def is_chair(case, user) -> bool:
-    """The chair of the mediation committee (the union chair, 第十条), in their own right."""
-    return Role.CHAIR in policy.roles_at(user, case.organisation, own_only=True)
+    """The chair of the mediation committee (调解委员会主任, 第十条), in their own right."""
+    return Role.MEDIATION_CHAIR in policy.roles_at(user, case.organisation, own_only=True)
 
 
 @acts_as("committee", _("调解委员会 Mediation committee"))
@@ -68,7 +74,7 @@ def may_read_minutes(case, user) -> bool:
     if user.pk in case.party_ids() or user.pk in case.active_mediator_ids():
         return True
     held = policy.roles_at(user, case.organisation, own_only=True)
-    return bool(held & {Role.CHAIR, Role.AUDITOR})
+    return bool(held & {Role.MEDIATION_CHAIR, Role.AUDITOR})
 
 
 def signatory_capacity(case, user) -> str:

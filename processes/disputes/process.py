@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from workflow import policy, registry
-from workflow.calendar.rules import start_deadline
+from workflow.deadlines import compute_due, start_deadline
 from workflow.errors import ActionForbidden, InvalidInput
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
+from . import dashboard
 from . import deadlines as d
 from .flows import DisputeFlow
 from .lifecycle import build_transitions
@@ -54,6 +55,8 @@ def create(ctx) -> Dispute:
         group=len(workers) >= d.GROUP_THRESHOLD,
         limitation_ends_on=limitation_end(data["arose_on"]),
         limitation_flag=limitation_may_have_expired(data["category"], data["arose_on"], data["received_on"]),
+        # 第十四条: the day either party may go to arbitration, known before the case is saved.
+        arbitration_open_on=compute_due(d.ARBITRATION_RIGHT.id, data["received_on"], data["organisation"]),
     )
 
 
@@ -67,10 +70,10 @@ def after_create(ctx, case: Dispute) -> None:
             for i, name in enumerate(ctx.data.get("workers", []), start=1)
         ]
     )
-    start_deadline(case, d.ACCEPTANCE.id, case.received_on, payload=ctx.payload)
-    row = start_deadline(case, d.ARBITRATION_RIGHT.id, case.received_on, payload=ctx.payload)
-    case.arbitration_open_on = row.due_on
-    case.save(update_fields=["arbitration_open_on"])
+    # A new case has no deadline to replace (replace=False: no statement spent looking).
+    start_deadline(case, d.ACCEPTANCE.id, case.received_on, payload=ctx.payload, replace=False)
+    start_deadline(case, d.ARBITRATION_RIGHT.id, case.received_on, payload=ctx.payload,
+                   due_on=case.arbitration_open_on, replace=False)
     ctx.payload["group"] = case.group
     ctx.payload["limitation_flag"] = case.limitation_flag
 
@@ -93,7 +96,7 @@ def register() -> ProcessSpec:
             create=create,
             after_create=after_create,
             create_roles=frozenset({Role.MEMBER, Role.MEDIATOR}),
-            viewer_roles=frozenset({Role.MEDIATOR, Role.CHAIR, Role.EMPLOYER_REP}),
+            viewer_roles=frozenset({Role.MEDIATOR, Role.MEDIATION_CHAIR, Role.EMPLOYER_REP}),
             detail_serializer=DisputeDetailSerializer,
             search_fields=("reference", "respondent"),
             deadline_rules=d.RULES,
@@ -105,5 +108,6 @@ def register() -> ProcessSpec:
             detail_template="disputes/detail.html",
             api_urls="processes.disputes.api_urls",
             ui_urls="processes.disputes.ui_urls",
+            dashboard=dashboard.figures,  # disputes by category and outcome
         )
     )

@@ -18,7 +18,7 @@ from workflow.roles import Role
 from .models import Dispute
 from .states import TERMINAL_STATES
 
-REPORT_ROLES = frozenset({Role.CHAIR, Role.MEDIATOR, Role.AUDITOR, Role.ADMIN})
+REPORT_ROLES = frozenset({Role.CHAIR, Role.MEDIATION_CHAIR, Role.MEDIATOR, Role.AUDITOR, Role.ADMIN})
 NOT_ALLOWED = _("您无权查看该单位的集体争议周报 You may not read this organisation's group-dispute report.")
 CSV_HEADER = ["编号 Reference", "单位 Organisation", "被申请人 Respondent", "类别 Category", "人数 Workers",
               "代表 Representatives", "状态 State", "收到申请 Received", "调解期限 Mediation ends",
@@ -75,7 +75,7 @@ def report_csv_rows(report: dict):
 
 
 def generate_weekly_reports(now=None) -> int:
-    """Store this week's report for every organisation with disputes, and tell its chair (idempotent).
+    """Store this week's report for every organisation with disputes, and tell its mediation committee chair (idempotent).
 
     Run every Monday by the beat (:func:`.tasks.weekly_group_report`); running it again the same
     week replaces the stored rows and notifies nobody twice.
@@ -101,7 +101,7 @@ def generate_weekly_reports(now=None) -> int:
                 defaults={"generated_at": now, "count": report["count"], "rows": report["rows"]},
             )
             if created and report["count"]:
-                notify(role=Role.CHAIR, organisation=organisation, kind=NotificationKind.DECISION,
+                notify(role=Role.MEDIATION_CHAIR, organisation=organisation, kind=NotificationKind.DECISION,
                        title=str(WEEKLY_TITLE % {"n": report["count"], "week": row.week_of.isoformat()}),
                        url="/disputes/group-report/?organisation=" + organisation.code)
         made += 1

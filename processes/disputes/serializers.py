@@ -22,7 +22,7 @@ from workflow.pickers import DocumentListField, UserField, UserListField
 from workflow.roles import Role
 
 from . import deadlines as d
-from .states import Category, DeclineReason
+from .states import Category, DeclineReason, PaymentOrderMatter, ReviewOutcome
 
 CLAIM_INVALID = _(
     "请求事项须为“内容 金额”，例如“补发加班工资 3200” A claim is its text and an amount, e.g. 补发加班工资 3200."
@@ -43,6 +43,18 @@ NOT_A_MEDIATOR = _("须为本单位调解委员会的调解员 Must be a mediato
 MEDIATORS_DISTINCT = _("调解员不能重复 Each mediator may be named only once.")
 NOT_CASE_MEDIATOR = _("不是本案的调解员 Not a mediator of this case: %(name)s")
 DUE_NOT_AFTER_TODAY = _("履行期限须晚于今天 The performance date must be after today.")
+REVIEW_OUT_OF_WINDOW = _(
+    "仲裁审查须在协议生效（%(agreed)s）之日起15日内（至 %(last)s）共同申请 The joint application for review must be "
+    "made within 15 days of the agreement taking effect (%(agreed)s, so by %(last)s)."
+)
+REVIEW_DECISION_DATE = _(
+    "审查中不填决定日；已决定的须填不早于申请日的决定日 A pending review has no decision date; a decided one needs one, "
+    "not before the application."
+)
+PAYMENT_ORDER_TOO_EARLY = _(
+    "协议约定的履行期限 %(due)s 届满后才能申请支付令（第十六条） A payment order is applied for only after the agreed "
+    "performance date %(due)s has passed (Art.16)."
+)
 
 AMOUNT_MAX = Decimal("100000000")
 _CLAIM_LINE = re.compile(r"^(?P<text>.+?)[\s:：,，]+(?:¥|￥|RMB)?\s*(?P<amount>-?[\d.,]+)\s*(?:元)?$")
@@ -215,8 +227,51 @@ class SignInput(serializers.Serializer):
         """The form offers the hash of the version the case holds now: the signer confirms what they read."""
         super().__init__(*args, **kwargs)
         case = self.context.get("case")
-        if case is not None and case.agreement_document_id:
+        # Only a blank form needs it; input being validated names its own hash.
+        if case is not None and case.agreement_document_id and kwargs.get("data") is None:
             self.fields["sha256"].initial = case.agreement_document.sha256
+
+
+class ReviewInput(serializers.Serializer):
+    """仲裁审查: both parties jointly applied to the arbitration commission, within 15 days of the agreement
+    taking effect (《企业劳动争议协商调解规定》); recorded again when the commission decides."""
+
+    applied_on = serializers.DateField(label=_("双方共同申请日 Jointly applied on"), style={"example": "2026-03-10"})
+    body = serializers.CharField(label=_("仲裁委员会 Arbitration commission"), max_length=200)
+    outcome = serializers.ChoiceField(label=_("审查结果 Outcome"), choices=ReviewOutcome.choices,
+                                      default=ReviewOutcome.PENDING)
+    decided_on = serializers.DateField(label=_("决定日 Decided on"), required=False, allow_null=True)
+
+    def validate(self, attrs):
+        case, today = self.context["case"], self.context["ctx"].today
+        applied, decided = attrs["applied_on"], attrs.get("decided_on")
+        if applied > today or (decided and decided > today):
+            raise serializers.ValidationError({"applied_on": [str(IN_FUTURE)]})
+        last = case.agreed_on + dt.timedelta(days=d.REVIEW_WINDOW_DAYS) if case.agreed_on else None
+        if last is None or not case.agreed_on <= applied <= last:
+            text = str(REVIEW_OUT_OF_WINDOW % {"agreed": day(case.agreed_on) or "—", "last": day(last) or "—"})
+            raise serializers.ValidationError({"applied_on": [text]})
+        if (attrs["outcome"] == ReviewOutcome.PENDING) != (decided is None):
+            raise serializers.ValidationError({"decided_on": [str(REVIEW_DECISION_DATE)]})
+        if decided is not None and decided < applied:
+            raise serializers.ValidationError({"decided_on": [str(REVIEW_DECISION_DATE)]})
+        return attrs
+
+
+class PaymentOrderInput(serializers.Serializer):
+    """支付令 (第十六条): which of the four matters, the court, and the day the worker applied."""
+
+    matter = serializers.ChoiceField(label=_("事项 Matter"), choices=PaymentOrderMatter.choices)
+    court = serializers.CharField(label=_("人民法院 Court"), max_length=200)
+    applied_on = serializers.DateField(label=_("申请日 Applied on"), style={"example": "2026-05-04"})
+
+    def validate_applied_on(self, value):
+        case, today = self.context["case"], self.context["ctx"].today
+        if value > today:
+            raise serializers.ValidationError(str(IN_FUTURE))
+        if case.performance_due and value <= case.performance_due:
+            raise serializers.ValidationError(str(PAYMENT_ORDER_TOO_EARLY % {"due": case.performance_due.isoformat()}))
+        return value
 
 
 class BreachInput(serializers.Serializer):
@@ -279,7 +334,9 @@ class DisputeDetailSerializer(serializers.ModelSerializer):
             "limitation_ends_on", "accepted_on", "accepted_on_time", "decline_reason", "decline_note",
             "mediation_ends_on", "arbitration_open_on", "agreement_terms", "performance_due", "agreed_on",
             "performed_on", "breach", "failure_reason", "failed_on", "notice", "arbitration_body", "referred_on",
-            "closed_on", "withdraw_reason", "workers", "mediators", "recusals", "sessions", "agreement",
+            "closed_on", "withdraw_reason", "review_applied_on", "review_body", "review_outcome", "review_decided_on",
+            "payment_order_matter", "payment_order_court", "payment_order_applied_on",
+            "workers", "mediators", "recusals", "sessions", "agreement",
         ]
 
     def _reader(self):

@@ -115,3 +115,17 @@ def dispute_withdraw(*, case: Dispute, actor, reason: str = "", now=None) -> Dis
 
 def dispute_refer_to_arbitration(*, case: Dispute, actor, body: str, now=None) -> Dispute:
     return _do("refer_to_arbitration", case=case, actor=actor, data={"body": body}, now=now)
+
+
+def dispute_record_review(*, case: Dispute, actor, applied_on: dt.date, body: str, outcome: str = "pending",
+                          decided_on: dt.date | None = None, now=None) -> Dispute:
+    data = {"applied_on": applied_on.isoformat(), "body": body, "outcome": outcome}
+    if decided_on is not None:
+        data["decided_on"] = decided_on.isoformat()
+    return _do("record_review", case=case, actor=actor, data=data, now=now)
+
+
+def dispute_apply_payment_order(*, case: Dispute, actor, matter: str, court: str, applied_on: dt.date,
+                                now=None) -> Dispute:
+    return _do("apply_payment_order", case=case, actor=actor,
+               data={"matter": matter, "court": court, "applied_on": applied_on.isoformat()}, now=now)

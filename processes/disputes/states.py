@@ -54,3 +54,20 @@ class Party(models.TextChoices):
     APPLICANT = "applicant", _("申请人 Applicant")
     RESPONDENT = "respondent", _("被申请人 Respondent")
     MEDIATOR = "mediator", _("调解员 Mediator")
+
+
+class ReviewOutcome(models.TextChoices):
+    """The arbitration commission's review of an agreement (仲裁审查), as a party records it."""
+
+    PENDING = "pending", _("审查中 Under review")
+    CONFIRMED = "confirmed", _("确认有效 Confirmed")
+    NOT_CONFIRMED = "not_confirmed", _("不予确认 Not confirmed")
+
+
+class PaymentOrderMatter(models.TextChoices):
+    """The matters for which a worker may ask a court for a payment order (《劳动争议调解仲裁法》第十六条)."""
+
+    WAGES = "wages", _("拖欠劳动报酬 Unpaid wages")
+    INJURY_MEDICAL = "injury_medical", _("工伤医疗费 Work-injury medical costs")
+    COMPENSATION = "compensation", _("经济补偿 Economic compensation")
+    DAMAGES = "damages", _("赔偿金 Damages")

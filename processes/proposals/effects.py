@@ -8,18 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from workflow.audit import record_event
-from workflow.deadlines import close_deadline
-from workflow.deadlines.rules import start_deadline
+from workflow.deadlines import close_deadline, start_deadline
 from workflow.errors import GuardFailed
 from workflow.models import CaseDeadline
 from workflow.notifications.events import safely
 
 from . import deadlines as d
 from .models import ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
+from .rules import cosign_window_end, countersigning_department, max_rehandlings
 from .states import Closure, CosignStatus, ProposalState, Rating
 
 S = ProposalState
+
+# Texts of the effects (module constants so tests assert them verbatim).
+EXHAUSTED_NOTE = _(
+    "已重新办理 %(n)s 次，提案人仍不满意；经提案审查委员会备注后办结 "
+    "Re-handled %(n)s time(s) and still unsatisfied; closed with the review committee's note."
+)
+VOTE_UNAVAILABLE = _("表决功能不可用 Congress voting is not available.")
+
 EXPIRED = CaseDeadline.Status.EXPIRED
 CANCELLED = CaseDeadline.Status.CANCELLED
 
@@ -30,8 +40,6 @@ def _username(user) -> str:
 
 def invite_cosigners(ctx):
     """Send the invitations and open the co-signing window (draft → cosigning)."""
-    from .lifecycle import cosign_window_end
-
     case = ctx.case
     for user in ctx.data["cosigners"]:
         ProposalCosigner.objects.create(proposal=case, user=user, invited_at=ctx.now)
@@ -134,8 +142,6 @@ def acknowledge(ctx):
 
 def countersign(ctx):
     """会签: one row per co-department and reply round; the audit event names both."""
-    from .lifecycle import countersigning_department
-
     case = ctx.case
     department = countersigning_department(ctx)
     round_ = case.reply_round()
@@ -176,8 +182,6 @@ class RatingOutcome:
 
 def rate(ctx) -> RatingOutcome:
     """满意/基本满意 close it; 不满意 re-handles it while fewer than R re-handlings were made."""
-    from .lifecycle import EXHAUSTED_NOTE, max_rehandlings
-
     case = ctx.case
     last = case.replies.order_by("-round").first()
     if last is None:  # a replied proposal always has a reply; refuse rather than guess
@@ -212,8 +216,6 @@ def close_unrated(ctx):
 
 def put_to_vote(ctx):
     """Opens the congress vote (resolution rule); its close performs adopt / not_adopt."""
-    from .lifecycle import VOTE_UNAVAILABLE
-
     try:
         from workflow.votes.services import vote_open
     except ImportError:

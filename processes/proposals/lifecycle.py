@@ -24,6 +24,7 @@ from . import deadlines as d
 from . import effects
 from . import permissions as p
 from .models import Proposal
+from .rules import close_before_congress_days, cosign_window_end, countersigning_department, min_cosigners
 from .serializers import (
     AcceptInput,
     AssignInput,
@@ -69,11 +70,6 @@ FEEDBACK_CLOSED = _(
 )
 FEEDBACK_OPEN = _("反馈期至 %(day)s 仍未届满 The feedback window is open until %(day)s.")
 NOT_REPORTED = _("须在向下一次职代会报告办理情况后归档 Archive only after the status was reported to the next congress.")
-EXHAUSTED_NOTE = _(
-    "已重新办理 %(n)s 次，提案人仍不满意；经提案审查委员会备注后办结 "
-    "Re-handled %(n)s time(s) and still unsatisfied; closed with the review committee's note."
-)
-VOTE_UNAVAILABLE = _("表决功能不可用 Congress voting is not available.")
 COUNTERSIGN_MISSING = _(
     "协办部门尚未会签（规则 proposal.countersign）：%(names)s "
     "The co-departments have not countersigned yet (rule proposal.countersign): %(names)s"
@@ -82,36 +78,6 @@ ALREADY_COUNTERSIGNED = _(
     "本轮已会签（规则 proposal.countersign_once）：%(name)s Already countersigned in this round "
     "(rule proposal.countersign_once): %(name)s"
 )
-
-
-# Organisation settings -------------------------------------------------------------------
-def min_cosigners(organisation) -> int:
-    """K: confirmed co-signers needed to submit (default 2, allowed 2–3; proposal-work practice)."""
-    low, high = d.MIN_COSIGNERS_RANGE
-    return organisation.int_setting("proposal.min_cosigners", d.MIN_COSIGNERS_DEFAULT, minimum=low, maximum=high)
-
-
-def max_rehandlings(organisation) -> int:
-    """R: re-handlings allowed after an unsatisfied rating (default 1; "Process 1" table)."""
-    return organisation.int_setting("proposal.max_rehandlings", d.MAX_REHANDLINGS_DEFAULT, minimum=0)
-
-
-def close_before_congress_days(organisation) -> int:
-    """Days before the congress when collection stops (setting ``proposal.cosign_close_before_congress_days``)."""
-    return organisation.int_setting(
-        "proposal.cosign_close_before_congress_days", d.COSIGN_CLOSE_BEFORE_CONGRESS_DAYS, minimum=0
-    )
-
-
-def cosign_window_end(case, today):
-    """The window closes after N days (14), or 7 days before the next congress if that is sooner."""
-    import datetime as dt
-
-    due = compute_due(d.COSIGN_WINDOW.id, today, case.organisation)
-    session = CongressSession.next_for(case.organisation, today)
-    if session is not None:
-        due = min(due, session.opens_on - dt.timedelta(days=close_before_congress_days(case.organisation)))
-    return due
 
 
 # Guards ---------------------------------------------------------------------------------------
@@ -201,20 +167,6 @@ def feedback_window_over(ctx):
     due = feedback_due(ctx.case)
     if due is not None and ctx.today <= due:
         return str(FEEDBACK_OPEN % {"day": due.isoformat()})
-
-
-def countersigning_department(ctx):
-    """The co-department this countersign is for: the one named, else the actor's first co-department
-    (by code) that has not countersigned this round, else the first one (refused by the guard)."""
-    from workflow.models import Organisation
-
-    if ctx.data.get("department") is not None:
-        return ctx.data["department"]
-    own = list(Organisation.objects.filter(pk__in=p.co_department_ids_of(ctx.case, ctx.user)).order_by("code"))
-    signed = set(
-        ctx.case.countersigns.filter(round=ctx.case.reply_round()).values_list("department_id", flat=True)
-    )
-    return next((o for o in own if o.pk not in signed), own[0] if own else None)
 
 
 @guard("proposal.countersign_once")

@@ -10,13 +10,14 @@ from workflow.models import CongressTerm
 from workflow.registry import ProcessSpec
 from workflow.roles import Role
 
+from . import dashboard
 from .deadlines import RULES
 from .flows import ProposalFlow
 from .inbox import countersigns_for
 from .lifecycle import build_transitions
 from .models import Proposal
 from .report import REPORT_ROLES
-from .serializers import CreateInput, ProposalDetailSerializer
+from .serializers import LIST_RELATED, CreateInput, ProposalDetailSerializer
 from .states import ProposalState
 
 NOT_REPRESENTATIVE = _(
@@ -52,6 +53,7 @@ def register() -> ProcessSpec:
             create_roles=frozenset({Role.REPRESENTATIVE}),
             viewer_roles=frozenset({Role.REVIEW_COMMITTEE, Role.CHAIR, Role.UNION_COMMITTEE}),
             detail_serializer=ProposalDetailSerializer,
+            list_related=LIST_RELATED,
             search_fields=("reference", "title"),
             deadline_rules=RULES,
             # 已办结: only the committee's note and the archiving remain; the file is complete.
@@ -65,5 +67,6 @@ def register() -> ProcessSpec:
             # Process-specific routes (the session report, PDFs), mounted by the engine.
             api_urls="processes.proposals.api_urls",
             ui_urls="processes.proposals.ui_urls",
+            dashboard=dashboard.figures,  # the proposers' satisfaction rate on /audit/dashboard/
         )
     )

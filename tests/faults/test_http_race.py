@@ -11,21 +11,16 @@ the embedded SQLite default's version of this race is
 ``tests/workflow/test_sqlite_concurrency.py``.
 """
 
-import json
-import threading
-import urllib.error
-import urllib.request
-
 import pytest
-from django.core.servers.basehttp import ThreadedWSGIServer
 from django.db import connection
-from django.test.testcases import LiveServerThread, _StaticFilesHandler
 from rest_framework.authtoken.models import Token
 
 from tests.example_process.models import ExampleRequest
 from workflow import flowkit, services
 from workflow.audit import case_events, chain_valid
 from workflow.roles import Role
+
+from .live import at_once, post
 
 pytestmark = [
     pytest.mark.postgres,
@@ -34,59 +29,6 @@ pytestmark = [
 
 CLIENTS = 50
 APPROVERS = 5  # the union committee: each member sends ten of the fifty requests
-
-
-def post(url: str, token: str, body: dict) -> tuple[int, dict]:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
-
-
-def at_once(calls) -> list:
-    """Run every ``call`` from its own thread, released together; returns each result."""
-    barrier = threading.Barrier(len(calls))
-    results = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=30)
-            results[i] = call()
-        except Exception as exc:  # a dropped connection is a finding, kept for the assertion
-            results[i] = (type(exc).__name__, str(exc))
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    return results
-
-
-class BackloggedServer(ThreadedWSGIServer):
-    request_queue_size = 128  # the default (10) resets connections beyond it before Django sees them
-
-
-class ServerThread(LiveServerThread):
-    server_class = BackloggedServer
-
-
-@pytest.fixture
-def server_url(transactional_db):
-    thread = ServerThread("127.0.0.1", _StaticFilesHandler)
-    thread.daemon = True
-    thread.start()
-    thread.is_ready.wait(timeout=30)
-    if thread.error:
-        raise thread.error
-    yield f"http://127.0.0.1:{thread.port}"
-    thread.terminate()
 
 
 @pytest.fixture

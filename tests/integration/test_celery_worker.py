@@ -26,7 +26,7 @@ from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
 from workflow import services
 from workflow.audit import case_events, chain_valid
-from workflow.calendar.rules import start_deadline
+from workflow.deadlines import start_deadline
 from workflow.models import CaseDeadline
 from workflow.roles import Role
 

@@ -3,8 +3,7 @@
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from workflow.calendar import rules
-from workflow.calendar.rules import DeadlineRule, Extension, Unit, register_rule
+from workflow.deadlines.rules import DeadlineRule, Extension, Unit, register_rule, unregister_rule
 
 
 @contextmanager
@@ -18,7 +17,7 @@ def rules_registered(test_rules: Iterable[DeadlineRule]) -> Iterator[None]:
         yield
     finally:
         for rule in test_rules:
-            rules._RULES.pop(rule.id, None)
+            unregister_rule(rule.id)
 
 
 #: One rule per extension policy, for the deadline-extension tests.

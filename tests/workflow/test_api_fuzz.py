@@ -28,7 +28,7 @@ from schemathesis.config import ChecksConfig, PositiveDataAcceptanceConfig, Sche
 
 from workflow import registry
 from workflow.calendar.models import CalendarYear
-from workflow.calendar.rules import all_rules
+from workflow.deadlines.rules import all_rules
 from workflow.documents.models import Document
 from workflow.models import AuditExport, Delegation, ExtensionRequest
 from workflow.notifications.models import Notification

@@ -6,10 +6,11 @@ import datetime as dt
 import pytest
 from django.core.management import CommandError, call_command
 
-from workflow import clock, timers
+from workflow import clock
 from workflow.calendar.models import CalendarDay, CalendarYear
 from workflow.calendar.readiness import missing_years
 from workflow.calendar.working_days import is_working_day
+from workflow.deadlines import timers
 from workflow.notifications.models import Notification, NotificationKind
 from workflow.roles import Role
 

@@ -10,8 +10,8 @@ import pytest
 
 from tests.support.db import ensure_calendar_loaded
 from workflow import services
-from workflow.calendar.rules import compute_due, get_rule, start_deadline
-from workflow.deadlines import close_deadline, open_deadline
+from workflow.deadlines import close_deadline, open_deadline, start_deadline
+from workflow.deadlines.rules import compute_due, get_rule
 from workflow.models import CaseDeadline
 from workflow.roles import Role
 

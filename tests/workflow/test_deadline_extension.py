@@ -17,14 +17,13 @@ from tests.example_process.flows import ExampleFlow
 from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import EXTENSION_TEST_RULES, rules_registered
-from workflow import flowkit, services, timers
+from workflow import flowkit, services
 from workflow.audit import case_events, chain_valid
-from workflow.calendar import rules
-from workflow.calendar.rules import Extension, start_deadline
-from workflow.deadlines import case_deadlines, close_deadline, end_of_day, set_deadline
+from workflow.deadlines import case_deadlines, close_deadline, end_of_day, rules, set_deadline, start_deadline, timers
+from workflow.deadlines.extension_requests import deadline_extension_consent, deadline_extension_request
+from workflow.deadlines.extensions import deadline_extend
+from workflow.deadlines.rules import Extension
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
-from workflow.extension_requests import deadline_extension_consent, deadline_extension_request
-from workflow.extensions import deadline_extend
 from workflow.inbox import inbox_for
 from workflow.models import CaseDeadline, ExtensionConsent, ExtensionRequest, WorkItem
 from workflow.roles import Role
@@ -278,6 +277,27 @@ def test_an_extended_deadline_may_be_extended_again(case, people):
     agree(case, people.other_side, people.member, "t.agreed", 5)
     assert [d["status"] for d in case_deadlines(case)] == ["extended", "extended", "open"]
     assert open_row(case, "t.agreed").due_on == D(2025, 3, 24)  # 23 Mar is a Sunday
+
+
+def test_a_rule_extendable_once_refuses_the_second_extension_and_changes_nothing(case, people, monkeypatch):
+    """``max_extensions=1``: the first extension is taken, the second is a 409 naming the rule and its source;
+    both by approval and by the parties' consent."""
+    for rule_id in ("t.approved", "t.agreed"):
+        monkeypatch.setitem(rules._RULES, rule_id, dataclasses.replace(rules.get_rule(rule_id), max_extensions=1))
+    start_deadline(case, "t.approved", D(2025, 9, 26))
+    extend(case, people.chair, "t.approved", 1)
+    before = state(case)
+    with pytest.raises(GuardFailed) as exc:
+        extend(case, people.chair, "t.approved", 1)
+    assert (exc.value.status, exc.value.code, exc.value.rule) == (409, "extended_enough", "t.approved")
+    assert "1" in exc.value.detail and rules.get_rule("t.approved").source in exc.value.detail
+    assert state(case) == before
+    start_deadline(case, "t.agreed", D(2025, 3, 3))
+    agree(case, people.member, people.other_side, "t.agreed", 5)
+    before = state(case)
+    with pytest.raises(GuardFailed) as exc:
+        request(case, people.member, "t.agreed", 5)
+    assert exc.value.code == "extended_enough" and state(case) == before
 
 
 # -- the inbox and the timers follow the new date ------------------------------------------------

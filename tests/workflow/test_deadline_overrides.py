@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from tests.support.rules import rules_registered
 from workflow.audit import chain_valid
 from workflow.calendar.models import CalendarYear
-from workflow.calendar.rules import DeadlineRule, Unit, compute_due
+from workflow.deadlines.rules import DeadlineRule, Unit, compute_due
 from workflow.models import AuditEvent, Delegation, Organisation
 from workflow.roles import Role
 

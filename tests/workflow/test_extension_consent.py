@@ -16,16 +16,15 @@ from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import EXTENSION_TEST_RULES, rules_registered
 from workflow import services
 from workflow.audit import case_events, chain_valid
-from workflow.calendar.rules import start_deadline
-from workflow.deadlines import case_deadlines, close_deadline
-from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
-from workflow.extension_requests import (
+from workflow.deadlines import case_deadlines, close_deadline, start_deadline
+from workflow.deadlines.extension_requests import (
     deadline_extension_consent,
     deadline_extension_decline,
     deadline_extension_request,
     deadline_extension_withdraw,
 )
-from workflow.extensions import deadline_extend
+from workflow.deadlines.extensions import deadline_extend
+from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
 from workflow.models import CaseDeadline, ExtensionConsent, ExtensionRequest
 from workflow.notifications.models import Notification
 from workflow.roles import Role

@@ -7,7 +7,7 @@ import pytest
 from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import EXTENSION_TEST_RULES, rules_registered
 from tests.workflow.test_extension_consent import make_case, people, request  # noqa: F401  (fixtures)
-from workflow.extension_requests import deadline_extension_consent
+from workflow.deadlines.extension_requests import deadline_extension_consent
 from workflow.inbox import inbox_for
 
 pytestmark = pytest.mark.django_db

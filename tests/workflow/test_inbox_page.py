@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests.support.rules import rules_registered
 from workflow import services
-from workflow.calendar.rules import DeadlineRule, Unit
 from workflow.deadlines import set_deadline
+from workflow.deadlines.rules import DeadlineRule, Unit
 from workflow.flowkit import rebuild_work_items
 from workflow.inbox import deadline_that_matters, due_status
 

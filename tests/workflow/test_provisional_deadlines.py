@@ -14,11 +14,11 @@ from django.urls import reverse
 from tests.example_process.flows import ExampleFlow
 from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
-from workflow import clock, flowkit, services, timers
+from workflow import clock, flowkit, services
 from workflow.audit import case_events, chain_valid
 from workflow.calendar.importing import import_calendar
 from workflow.calendar.loader import parse_json
-from workflow.calendar.rules import start_deadline
+from workflow.deadlines import start_deadline, timers
 from workflow.inbox import inbox_for
 from workflow.models import CaseDeadline, WorkItem
 from workflow.notifications.models import Notification

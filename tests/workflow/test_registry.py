@@ -10,7 +10,7 @@ from django_fsm import can_proceed
 from tests.example_process.models import ExampleRequest
 from tests.example_process.models import ExampleState as S
 from workflow import registry, services
-from workflow.calendar.rules import get_rule
+from workflow.deadlines.rules import get_rule
 from workflow.roles import Role
 
 

@@ -11,8 +11,8 @@ from viewflow.workflow import flow
 from tests.example_process.flows import ExampleFlow
 from tests.example_process.models import ExampleState as S
 from workflow import registry
-from workflow.calendar import rules
 from workflow.checks import check_process, check_processes
+from workflow.deadlines import rules
 from workflow.flowkit import CaseFlowMixin, CaseStep, route_by_state, state_is
 from workflow.registry import TransitionSpec
 

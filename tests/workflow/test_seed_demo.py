@@ -32,7 +32,7 @@ DOCUMENTED = {
     "dept1": {("department", "acme"), ("department", "acme-office")},
     "dept2": {("department", "acme-hr")},
     "dept3": {("department", "acme-logistics")},
-    "chair": {("chair", "acme")},
+    "chair": {("chair", "acme"), ("mediation_chair", "acme")},
     "committee1": {("union_committee", "acme")},
     "committee2": {("union_committee", "acme")},
     "visitor1": {("verifier", "acme")},

@@ -10,10 +10,10 @@ from django.utils import timezone
 from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import rules_registered
-from workflow import clock, services, timers
+from workflow import clock, services
 from workflow.audit import case_events, chain_valid
-from workflow.calendar.rules import DeadlineRule, Unit, start_deadline
-from workflow.deadlines import close_deadline
+from workflow.deadlines import close_deadline, start_deadline, timers
+from workflow.deadlines.rules import DeadlineRule, Unit
 from workflow.models import CaseDeadline
 from workflow.notifications.models import Notification
 from workflow.roles import Role

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -96,6 +97,8 @@ def event_values(event: AuditEvent) -> dict:
         "user_agent": event.user_agent,
         "payload": event.payload,
         "prev_hash": event.prev_hash,
+        # Only on salted events, so an older event's values (and its dossier line) are as they were.
+        **({"salt": event.salt} if event.salt else {}),
     }
 
 
@@ -113,18 +116,20 @@ def record_event(
     payload: dict | None = None,
     meta: RequestMeta | None = None,
     now: dt.datetime | None = None,
+    new_chain: bool = False,
 ) -> AuditEvent:
     """Append one event to ``case``'s chain. The only function that writes audit events.
 
     Must run inside the transaction that makes the change it records; the caller holds
-    the case row lock (``select_for_update``) so ``seq`` cannot race.
+    the case row lock (``select_for_update``) so ``seq`` cannot race. ``new_chain``: the case
+    was inserted in this transaction and this is its first event (its chain's tail is not read).
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record_event must run inside the transaction that makes the change.")
     actor = actor or Actor()
     meta = meta or RequestMeta()
     case_type = case_content_type(case)
-    last = (
+    last = None if new_chain else (
         AuditEvent.objects.filter(case_type=case_type, case_id=case.pk)
         .order_by("-seq")
         .values_list("seq", "hash")
@@ -153,6 +158,7 @@ def record_event(
         user_agent=meta.user_agent,
         payload=normalise_payload(payload),
         prev_hash=prev_hash,
+        salt=secrets.token_hex(16),
     )
     event.hash = compute_hash(event)
     event.save(force_insert=True)

@@ -13,7 +13,6 @@ a chair over their own organisation; ``organisation`` narrows it to one subtree 
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from .. import progress, registry
 from ..models import AuditEvent, CaseDeadline, Organisation
+from .handling_time import median_hours
 from .search import AuditFilters, _organisation_ids, readable_organisation_ids
 
 
@@ -52,6 +52,16 @@ class Scope:
 
     def cases(self, spec):
         return spec.model.objects.filter(organisation_id__in=self.organisation_ids)
+
+    @property
+    def today(self):
+        """The local date at ``now`` (a contract expiring "within 90 days" counts from it)."""
+        return timezone.localtime(self.now).date()
+
+
+def percent(part, whole) -> float | None:
+    """``part`` of ``whole`` in %, one decimal; None when there is nothing to divide by."""
+    return round(100.0 * float(part) / float(whole), 1) if whole else None
 
 
 def dashboard_scope(*, user, organisation: str = "", now=None) -> Scope:
@@ -125,20 +135,13 @@ def on_time(spec, scope: Scope) -> Figure:
 
 
 def handling_time(spec, scope: Scope) -> Figure:
-    """Median hours from the event before to each state change, per step (from the audit log)."""
+    """Median hours from the event before to each state change, per step: computed in the database
+    from the audit log (:mod:`.handling_time`: ``percentile_cont`` on PostgreSQL)."""
     case_type = ContentType.objects.get_for_model(spec.model, for_concrete_model=True)
-    events = (
-        AuditEvent.objects.filter(case_type=case_type, organisation_id__in=scope.organisation_ids)
-        .order_by("case_id", "seq").values_list("case_id", "action", "to_state", "created_at")
-    )
-    spans, previous = defaultdict(list), None
-    for case_id, action, to_state, created in events.iterator(chunk_size=2000):
-        if previous is not None and previous[0] == case_id and to_state:
-            spans[action].append((created - previous[1]).total_seconds() / 3600)
-        previous = (case_id, created)
+    events = AuditEvent.objects.filter(case_type=case_type, organisation_id__in=scope.organisation_ids)
     labels = {name: str(t.label) for name, t in spec.transitions.items()}
-    rows = [(action, labels.get(action, action), len(v), round(statistics.median(v), 1)) for action, v in
-            sorted(spans.items())]
+    rows = [(action, labels.get(action, action), times, round(hours, 1)) for action, times, hours in
+            median_hours(events)]
     return Figure(f"{spec.key}-handling", f"{spec.label} · 办理用时中位数 Median handling time per step",
                   ("步骤 Step", "名称 Label", "次数 Times", "小时 Median hours"), rows)
 

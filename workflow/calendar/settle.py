@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from ..audit import Actor, RequestMeta, record_event
 from ..deadlines import end_of_day
-from ..deadlines.rules import _RULES, DeadlineRule, Unit, is_provisional_deadline
+from ..deadlines.rules import DeadlineRule, Unit, find_rule, is_provisional_deadline
 from ..models import CaseDeadline, WorkItem
 from .working_days import WorkCalendar
 
@@ -54,7 +54,7 @@ def provisional_before_load() -> list[PendingDeadline]:
     pending = []
     rows = CaseDeadline.objects.filter(status=OPEN, provisional=True).select_related("extended_from").order_by("pk")
     for row in rows:
-        rule = _RULES.get(row.rule_id)
+        rule = find_rule(row.rule_id)
         if rule is None:
             continue
         counted_from = row.extended_from.due_on if row.extended_from_id else row.starts_on

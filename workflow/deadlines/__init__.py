@@ -3,7 +3,7 @@
 with both parties' consent :mod:`.extension_requests`).
 
 The names of :mod:`.store` and :mod:`.rules` are importable from here (``from workflow.deadlines import
-close_deadline``); the modules that moved in here keep their old paths (:mod:`workflow.moved_modules`).
+close_deadline``).
 """
 
 from .rules import (
@@ -12,13 +12,14 @@ from .rules import (
     Unit,
     all_rules,
     compute_due,
+    find_rule,
     get_rule,
     register_rule,
-    start_deadline,
 )
 from .store import (
     case_deadlines,
     close_deadline,
+    deadlines_by_case,
     due_at_for,
     end_of_day,
     open_deadline,
@@ -26,6 +27,7 @@ from .store import (
     provisional_due,
     replace_due_date,
     set_deadline,
+    start_deadline,
 )
 
 __all__ = [
@@ -36,8 +38,10 @@ __all__ = [
     "case_deadlines",
     "close_deadline",
     "compute_due",
+    "deadlines_by_case",
     "due_at_for",
     "end_of_day",
+    "find_rule",
     "get_rule",
     "open_deadline",
     "open_deadlines_on_non_working_days",

@@ -45,6 +45,10 @@ NO_EXTENSION_ROLE = _("您无权批准延长此期限 You may not approve extend
 DAYS_INVALID = _("延长数量须为 1 至 %(max)s 之间的整数 The extension must be a whole number from 1 to %(max)s.")
 REASON_REQUIRED = _("请说明延长理由 Give the reason for the extension.")
 REASON_TOO_LONG = _("理由过长 The reason is too long.")
+EXTENDED_ENOUGH = _(
+    "期限“%(rule)s”只能延长 %(max)s 次，已经延长过（依据：%(source)s） The time limit %(rule)s may be extended "
+    "%(max)s time(s) only and has been already (%(source)s)."
+)
 CONSENT_REQUIRED = _(
     "此期限须经当事各方本人同意方可延长，请提出延长申请 "
     "This time limit is extended only with every party's own consent: request an extension instead."
@@ -177,7 +181,21 @@ def _extendable(case, rule_id):
         raise GuardFailed(
             str(NOT_EXTENDABLE % {"rule": rule.id, "source": rule.source}), code="not_extendable", rule=rule.id
         )
+    if rule.max_extensions is not None and _times_extended(row, rule.max_extensions) >= rule.max_extensions:
+        raise GuardFailed(
+            str(EXTENDED_ENOUGH % {"rule": rule.id, "max": rule.max_extensions, "source": rule.source}),
+            code="extended_enough", rule=rule.id,
+        )
     return row, rule
+
+
+def _times_extended(row: CaseDeadline, limit: int) -> int:
+    """How many extensions led to ``row`` (each kept the row it replaced as ``extended_from``), up to ``limit``."""
+    times = 0
+    while row.extended_from_id is not None and times < limit:
+        row = row.extended_from
+        times += 1
+    return times
 
 
 def _apply(*, spec, case, row, rule, actor, days, reason, meta, now, consents=None, request_id=None) -> CaseDeadline:

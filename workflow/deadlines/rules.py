@@ -41,7 +41,8 @@ class DeadlineRule:
     ``extension``: whether an open deadline may be extended (:class:`Extension`), by at most
     ``max_extension`` units of ``unit`` at a time (``None``: no cap); under ``"approval"``
     a holder of one of ``extension_roles`` at the case's organisation decides
-    (:func:`workflow.deadlines.extensions.deadline_extend`).
+    (:func:`workflow.deadlines.extensions.deadline_extend`); ``max_extensions``: how many times
+    one deadline may be extended (``None``: no limit; 1 for "extendable once").
     """
 
     id: str
@@ -54,6 +55,7 @@ class DeadlineRule:
     escalate_to: str = "chair"
     extension: str = Extension.NONE
     max_extension: int | None = None
+    max_extensions: int | None = None
     extension_roles: tuple[str, ...] = ("chair",)
     adjustable: bool = False
     statutory: bool = False
@@ -69,6 +71,7 @@ class DeadlineRule:
         return None
 
 
+#: The registry; read it through :func:`get_rule`, :func:`find_rule` and :func:`all_rules`.
 _RULES: dict[str, DeadlineRule] = {}
 
 
@@ -86,8 +89,18 @@ def get_rule(rule_id: str) -> DeadlineRule:
         raise KeyError(f"Unknown deadline rule {rule_id!r}") from None
 
 
+def find_rule(rule_id: str) -> DeadlineRule | None:
+    """The rule, or None: a stored deadline may name a rule that no process declares any more."""
+    return _RULES.get(rule_id)
+
+
 def all_rules() -> list[DeadlineRule]:
     return sorted(_RULES.values(), key=lambda r: r.id)
+
+
+def unregister_rule(rule_id: str) -> None:
+    """Forget a rule (tests that declare rules of their own remove them afterwards)."""
+    _RULES.pop(rule_id, None)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -160,6 +173,7 @@ def rule_as_dict(rule: DeadlineRule, organisation=None) -> dict:
         "escalate_to": rule.escalate_to,
         "extension": rule.extension,
         "max_extension": rule.max_extension,
+        "max_extensions": rule.max_extensions,
         "extension_roles": list(rule.extension_roles),
         "adjustable": rule.adjustable,
         "statutory": rule.statutory,
@@ -187,7 +201,7 @@ def is_provisional_deadline(rule_id: str, counted_from: dt.date, due_on: dt.date
     """
     from ..calendar.working_days import WorkCalendar
 
-    rule = _RULES.get(rule_id)
+    rule = find_rule(rule_id)
     if rule is None:
         return False
     calendar = calendar or WorkCalendar()
@@ -222,39 +236,3 @@ def compute_due(
     else:  # pragma: no cover - guarded by Unit
         raise ValueError(rule.unit)
     return roll_forward(due, calendar) if rule.roll_to_working_day else due
-
-
-def start_deadline(
-    case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None,
-    due_on: dt.date | None = None, replace: bool = True, closes: tuple = (),
-):
-    """Open the deadline of ``rule_id`` on the case and record it in the audit payload if given.
-
-    The due date is the rule's from ``start`` (with ``n`` instead of the rule's length if
-    given), or ``due_on`` when the process has fixed it otherwise (a window cut short by
-    an event); either way the payload names the rule and its source. ``replace=False``: no open
-    deadline of the rule can exist (see :func:`workflow.deadlines.set_deadline`). ``closes``: rules
-    whose open deadlines this step met (closed in the same statement, see :func:`set_deadline`).
-    """
-    from .store import set_deadline
-
-    calendar = one_calendar()  # for the due date and the provisional check: each year is read once
-    due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)
-    row = set_deadline(
-        case, rule_id=rule_id, starts_on=start, due_on=due, calendar=calendar, replace=replace, closes=tuple(closes)
-    )
-    if payload is not None:
-        payload.setdefault("deadlines", []).append(
-            {
-                "rule_id": rule_id, "starts_on": start.isoformat(), "due_on": due.isoformat(),
-                "source": get_rule(rule_id).source, "provisional": row.provisional,
-            }
-        )
-    return row
-
-
-def one_calendar():
-    """A calendar to share between the computations of one deadline (each year is read once)."""
-    from workflow.calendar.working_days import WorkCalendar
-
-    return WorkCalendar()

@@ -31,7 +31,7 @@ from .. import clock, registry, services
 from ..audit import RequestMeta
 from ..errors import ServiceError
 from ..models import CaseDeadline, Organisation, RoleAssignment, WorkItem
-from .rules import _RULES, DeadlineRule
+from .rules import DeadlineRule, all_rules, find_rule
 
 log = logging.getLogger(__name__)
 
@@ -209,14 +209,14 @@ def sweep(now: dt.datetime | None = None) -> dict:
     now = now or clock.now()
     counts = _new_counts()
     today = timezone.localtime(now).date()
-    horizon = max([max(r.reminders, default=0) for r in _RULES.values()], default=0)
+    horizon = max([max(r.reminders, default=0) for r in all_rules()], default=0)
     candidates = list(
         CaseDeadline.objects.filter(
             status=OPEN, fired_at__isnull=True, due_on__lte=today + dt.timedelta(days=horizon)
         ).order_by("due_at").values_list("pk", "rule_id", "due_at")
     )
     for pk, rule_id, due_at in candidates:
-        rule = _RULES.get(rule_id)
+        rule = find_rule(rule_id)
         if rule is None:
             log.error("deadline %s: unknown rule %r", pk, rule_id)
             counts["errors"] += 1

@@ -29,11 +29,12 @@ class ReferenceCounter(models.Model):
         # Inside the caller's transaction (a new case) no savepoint is needed: a failure here
         # fails the whole creation anyway.
         with transaction.atomic(savepoint=False):
-            counter, _created = cls.objects.select_for_update().get_or_create(
-                organisation=organisation, prefix=prefix, year=year
+            counter, created = cls.objects.select_for_update().get_or_create(
+                organisation=organisation, prefix=prefix, year=year, defaults={"last": 1}
             )
-            counter.last += 1
-            counter.save(update_fields=["last"])
+            if not created:  # the first case of a year is numbered by the row it creates
+                counter.last += 1
+                counter.save(update_fields=["last"])
         return f"{organisation.code.upper()}-{prefix}-{year}-{counter.last:04d}"
 
 

@@ -23,13 +23,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection, send_mail
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Notification
-from .services import email_enabled_user_ids
+from .preferences import email_enabled_user_ids
 
 log = logging.getLogger(__name__)
 
@@ -120,8 +121,6 @@ def resend_unsent(now: dt.datetime | None = None) -> list[int]:
     """Enqueue again every e-mail still owed ``RESEND_AFTER`` after its creation and its last
     attempt, or whose claim was abandoned; returns the ids enqueued (sending claims, so an id
     that is also in a pending message still goes out once)."""
-    from .tasks import send_notification_emails
-
     now = now or timezone.now()
     cutoff = now - RESEND_AFTER
     ids = list(
@@ -135,3 +134,33 @@ def resend_unsent(now: dt.datetime | None = None) -> list[int]:
     if ids:
         log.info("notification e-mails enqueued again: %s", len(ids))
     return ids
+
+
+class EmailNotSent(Exception):
+    """Some e-mails of the message failed and may be tried again; the task retries."""
+
+
+@shared_task(
+    # The name it had when it was defined in tasks.py, so messages already queued still find it.
+    name="workflow.notifications.tasks.send_notification_emails",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(EmailNotSent,),
+    # 30 s, 1, 2, 4, 8 min (each a random share of that, so a recovering server is not stormed).
+    retry_backoff=30,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=MAX_ATTEMPTS - 1,
+)
+def send_notification_emails(notification_ids: list[int]) -> int:
+    """Send each notification's e-mail once (the rules at the top of this module); returns the number sent.
+
+    Safe to run twice or to redeliver: each row is claimed before it is sent. When some fail,
+    the task retries with exponential backoff; the rows already sent are skipped then.
+    """
+    outcomes = [email_send(pk) for pk in notification_ids]
+    sent = outcomes.count(SENT)
+    log.info("notification e-mails sent: %s", sent)
+    if RETRY in outcomes:
+        raise EmailNotSent(f"{outcomes.count(RETRY)} of {len(outcomes)} e-mails failed; retrying")
+    return sent

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import BooleanField, Case, Exists, F, OuterRef, Value, When
+from django.db.models import BooleanField, Case, F, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,22 +21,13 @@ from workflow.api.parsing import parse_id
 from workflow.errors import NotVisible
 from workflow.models import RoleAssignment
 
+from .delivery import send_notification_emails
 from .models import REQUEST_KINDS, Notification, NotificationPreference
+from .preferences import EMAIL_OFF, email_enabled_user_ids, users_with_email_flag
 
 TITLE_MAX = 200
 NOT_FOUND = _("未找到该通知 Notification not found.")
 #: Larger ids cannot exist (bigint); PostgreSQL would reject the query instead of finding nothing.
-
-
-#: Set on users read by :func:`users_with_email_flag`: True when their preference turns e-mail off.
-EMAIL_OFF = "_notify_email_off"
-
-
-def users_with_email_flag(queryset=None):
-    """Users, each read with their e-mail preference, so that notifying them needs no second query."""
-    queryset = get_user_model().objects.all() if queryset is None else queryset
-    email_off = NotificationPreference.objects.filter(user_id=OuterRef("pk"), email_enabled=False)
-    return queryset.annotate(**{EMAIL_OFF: Exists(email_off)})
 
 
 def _recipients(*, users, role, organisation) -> list:
@@ -67,17 +57,6 @@ def case_url(process_key: str, case_id) -> str:
         return reverse(f"ui:{process_key}:detail", kwargs={"pk": case_id})
     except NoReverseMatch:
         return ""
-
-
-def email_enabled_user_ids(user_ids: Iterable[int]) -> set[int]:
-    """Users who receive e-mail: everyone, unless their preference row turns it off."""
-    user_ids = set(user_ids)
-    off = set(
-        NotificationPreference.objects.filter(user_id__in=user_ids, email_enabled=False).values_list(
-            "user_id", flat=True
-        )
-    )
-    return user_ids - off
 
 
 def notify(
@@ -126,8 +105,6 @@ def notify(
     # PostgreSQL and SQLite ≥ 3.35 return the new primary keys from bulk_create.
     ids = [row.pk for row in rows if row.email_wanted]
     if ids:
-        from .tasks import send_notification_emails
-
         transaction.on_commit(lambda: send_notification_emails.delay(ids))
     return len(rows)
 

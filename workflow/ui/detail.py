@@ -21,10 +21,12 @@ from .. import audit, progress, services
 from ..acting import role_labels
 from ..api.parsing import parse_id
 from ..errors import InvalidInput, NotVisible, ServiceError
-from ..templatetags.unionflow_ui import pick_language
 from . import forms
 from .calendar_banner import case_calendar_warnings
 from .case_page import ActionForm, actions, deadline_rows, field_groups, upload_chosen_files
+from .extension_panel import with_extension_forms
+from .language import pick_language
+from .step_panel import restricted_panel, step_panel
 from .views import ProcessView, state_choices
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -124,10 +126,6 @@ class CaseDetailView(ProcessView):
     ):
         """The case page; ``bound`` replaces the fresh form of the action that just failed;
         ``extra`` adds what one response alone may show (restricted values just read)."""
-        # Imported here: the step panel's views build on this module.
-        from .assignment import restricted_panel, step_panel
-        from .extensions import with_extension_forms
-
         spec = self.spec
         offered = actions(spec, case, self.request.user)
         if bound is not None:

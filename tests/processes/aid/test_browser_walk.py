@@ -14,7 +14,7 @@ import pytest
 
 from processes.aid.models import AidCase, AidFund
 from workflow.audit import case_events, chain_valid
-from workflow.timers import sweep
+from workflow.deadlines.timers import sweep
 
 from .conftest import at
 

@@ -34,7 +34,7 @@ def set_budget(people, orgs, amount, *, who=None, year=2026):
 @pytest.fixture
 def spent(walk, people, fund):
     """ACME's 2026 fund (budget 10,000): one case paid 1,500, another approved for 2,000 and unpaid."""
-    from workflow.timers import sweep
+    from workflow.deadlines.timers import sweep
 
     paid = walk("public_notice")
     promised = walk("public_notice", aid_type="medical")

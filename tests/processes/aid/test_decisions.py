@@ -9,8 +9,8 @@ from processes.aid import services as svc
 from processes.aid.lifecycle import APPROVER_VISITED
 from processes.aid.models import AidCase, AidFund, AidLedgerEntry
 from workflow.audit import case_events
+from workflow.deadlines.timers import sweep
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput
-from workflow.timers import sweep
 
 from .conftest import at
 

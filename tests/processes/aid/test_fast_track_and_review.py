@@ -56,7 +56,7 @@ def test_the_fast_track_is_for_emergencies_and_below_its_cap(people, orgs):
 
 
 def test_a_filed_case_is_reviewed_a_year_later_and_may_exit(walk, people, fund):
-    from workflow.timers import sweep
+    from workflow.deadlines.timers import sweep
 
     case = walk("public_notice")
     sweep(now=at(dt.date(2026, 3, 10), 0))

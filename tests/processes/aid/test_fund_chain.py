@@ -42,7 +42,7 @@ def run_verify(*args):
 @pytest.fixture
 def paid(walk, people, fund):
     """member1's living-aid case paid 1,500 yuan from ACME's 2026 fund."""
-    from workflow.timers import sweep
+    from workflow.deadlines.timers import sweep
 
     case = walk("public_notice")
     sweep(now=at(PAID, 0))
@@ -76,7 +76,7 @@ def test_a_reversal_follows_on_the_same_chain(paid, people, orgs):
 
 
 def test_a_refused_overdraft_leaves_the_fund_chain_unchanged(walk, people, orgs, fund):
-    from workflow.timers import sweep
+    from workflow.deadlines.timers import sweep
 
     case = walk("public_notice")
     sweep(now=at(PAID, 0))

@@ -12,8 +12,8 @@ from processes.aid import services as svc
 from processes.aid.models import AidCase, AidFund, AidLedgerEntry
 from workflow import flowkit
 from workflow.audit import case_events, chain_valid
+from workflow.deadlines.timers import sweep
 from workflow.registry import RESTRICTED_MARK
-from workflow.timers import sweep
 
 from .conftest import BANK_ACCOUNT, DAY0, ID_NUMBER, at
 

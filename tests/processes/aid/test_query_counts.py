@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from processes.aid import services as svc
 from processes.aid.models import AidCase, AidFund
-from workflow.timers import sweep
+from workflow.deadlines.timers import sweep
 
 from .conftest import DAY0, at, create
 

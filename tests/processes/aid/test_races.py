@@ -16,8 +16,8 @@ from django.db import connection, connections
 from processes.aid import services as svc
 from processes.aid.ledger import fund_open, ledger_allocate
 from processes.aid.models import AidCase, AidFund, AidLedgerEntry
+from workflow.deadlines.timers import sweep
 from workflow.errors import ServiceError
-from workflow.timers import sweep
 
 from .conftest import at
 

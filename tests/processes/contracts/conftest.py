@@ -64,6 +64,8 @@ def team(*members, experts=()):
 
 
 UNION = ["chair", "rep1", "rep2"]
+#: 第三十三条第（五）项: the neutral record keeper, no representative.
+RECORD_KEEPER = "记录员王 Recorder Wang"
 EMPLOYER = ["employer1", "employer2", "employer3"]
 
 
@@ -110,7 +112,7 @@ def walk(people, orgs, upload, clock):
         steps = {
             "teams": lambda c: svc.contract_set_teams(
                 case=c, actor=people.chair, union_team=team(*UNION), employer_team=team(*EMPLOYER),
-                union_chief="chair", employer_chief="employer1", now=now),
+                union_chief="chair", employer_chief="employer1", record_keeper=RECORD_KEEPER, now=now),
             "offer_sent": lambda c: svc.contract_send_offer(
                 case=c, actor=people.chair, topics="工资增长 Wage growth", delivered_on=day, now=now),
             "negotiating": lambda c: svc.contract_record_reply(case=c, actor=people.employer1, received_on=day, now=now),
@@ -128,6 +130,7 @@ def walk(people, orgs, upload, clock):
         }
 
         def _agree(c, doc, term_years):
+            svc.contract_sign_minutes(case=c, actor=people.employer1, now=now)  # 第三十四条, before the draft
             svc.contract_agree_draft(case=c, actor=people.chair, document=doc, term_years=term_years, now=now)
             return svc.contract_agree_draft(case=c, actor=people.employer1, document=doc, now=now)
 

@@ -12,7 +12,7 @@ import pytest
 
 from processes.contracts.models import Contract
 from workflow.audit import case_events, chain_valid
-from workflow.timers import sweep
+from workflow.deadlines.timers import sweep
 
 from .conftest import DAY0, at
 
@@ -57,10 +57,11 @@ def test_offer_to_effective_in_the_browser(flushable_audit_table, people, live_s
     assert "preparing" == ui.act("chair", case.pk, "set_teams",
                                  union_team="高主席|chair\n代表一|rep1\n代表二|rep2",
                                  employer_team="曹总|employer1\n张经理|employer2\n李主任|employer3",
-                                 union_chief="chair", employer_chief="employer1")
+                                 union_chief="chair", employer_chief="employer1", record_keeper="王记录")
     assert "offer_sent" == ui.act("chair", case.pk, "send_offer", topics="工资增长 Wage growth", delivered_on=day)
     assert "negotiating" == ui.act("employer1", case.pk, "record_reply", received_on=day)
     assert "negotiating" == ui.act("chair", case.pk, "record_round", minutes="第一轮：双方交换意见。")
+    assert "negotiating" == ui.act("employer1", case.pk, "sign_minutes")
     draft = tmp_path / "contract.txt"
     draft.write_text("工资专项集体合同\n第一条 工资年增长不低于5%。\n", encoding="utf-8")
     # The chair uploads the draft from the form itself and confirms it; the employer's chief picks that version.
@@ -91,8 +92,8 @@ def test_offer_to_effective_in_the_browser(flushable_audit_table, people, live_s
     assert case.state == "effective"
     actions = [e.action for e in case_events(case)]
     assert actions == [
-        "create", "set_teams", "send_offer", "record_reply", "record_round", "document_upload", "agree_draft",
-        "agree_draft", "vote_open", "submit_to_congress", "vote_tally", "vote_close", "pass_congress", "sign", "sign",
-        "file", "take_effect",
+        "create", "set_teams", "send_offer", "record_reply", "record_round", "sign_minutes", "document_upload",
+        "agree_draft", "agree_draft", "vote_open", "submit_to_congress", "vote_tally", "vote_close", "pass_congress",
+        "sign", "sign", "file", "take_effect",
     ]
     assert chain_valid(case)

@@ -7,9 +7,9 @@ import pytest
 from processes.contracts import services as svc
 from processes.contracts.models import Contract
 from workflow.audit import case_events
+from workflow.deadlines.timers import sweep
 from workflow.models import CaseDeadline
 from workflow.notifications.models import Notification
-from workflow.timers import sweep
 
 from .conftest import at
 

@@ -21,6 +21,9 @@ def test_the_demo_has_a_contract_in_every_state_and_is_idempotent():
     assert states == set(ContractState.values)
     window = Contract.objects.get(state="renewal_window")
     assert window.renewal_opens_on <= window.expires_on
+    varied = Contract.objects.get(state="draft_agreed", effective_on__isnull=False)  # a variation (第四十条)
+    assert varied.published_document_id and varied.draft_id != varied.published_document_id
+    assert Contract.objects.filter(Contract.in_force_q(), pk=varied.pk).exists()
     assert all(chain_valid(c) for c in Contract.objects.all())
     count = Contract.objects.count()
     call_command("seed_demo")

@@ -63,9 +63,18 @@ def _cases(people, upload):
         "suspend": ("negotiating", lambda c: (svc.contract_suspend(
             case=c, actor=people.employer1, resume_on=DAY0 + dt.timedelta(days=7)), fresh(people.chair))[1],
             lambda c, u: svc.contract_suspend(case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))),
+        "resume": ("negotiating", lambda c: (
+            [svc.contract_suspend(case=c, actor=u, resume_on=DAY0 + dt.timedelta(days=7))
+             for u in (people.employer1, people.chair)], svc.contract_resume(case=c, actor=people.employer1),
+            fresh(people.chair))[-1], lambda c, u: svc.contract_resume(case=c, actor=u)),
+        "end_coordination": ("negotiating", lambda c: (
+            svc.contract_request_coordination(case=c, actor=people.chair, reason="工资增幅分歧 Wage rise in dispute"),
+            svc.contract_end_coordination(case=c, actor=people.employer1, result="增幅5% Agreed on 5%"),
+            fresh(people.chair))[-1], lambda c, u: svc.contract_end_coordination(case=c, actor=u, result="")),
         "request_coordination": ("negotiating", chair, lambda c, u: svc.contract_request_coordination(
             case=c, actor=u, reason="工资增幅分歧 Wage rise in dispute")),
-        "agree_draft": ("round", lambda c: (fresh(people.chair), upload(c, people.chair)),
+        "agree_draft": ("round", lambda c: (svc.contract_sign_minutes(case=c, actor=people.employer1),
+                                            fresh(people.chair), upload(c, people.chair))[1:],
                         lambda c, p: svc.contract_agree_draft(case=c, actor=p[0], document=p[1])),
         "submit_to_congress": ("draft_agreed", chair, lambda c, u: svc.contract_submit_to_congress(
             case=c, actor=u, method="paper")),
@@ -77,14 +86,21 @@ def _cases(people, upload):
             case=c, actor=u, channel="notice_board", published_on=d16, now=at(d16))),
         "terminate": ("in_force", chair, lambda c, u: svc.contract_terminate(
             case=c, actor=u, grounds="merger", now=at(d16))),
-        "vary": ("in_force", lambda c: (fresh(people.chair), upload(c, people.chair, "变更 v2")),
+        "vary": ("in_force", lambda c: _first_variation(c, people, upload(c, people.chair, "变更 v2"), d16),
                  lambda c, p: svc.contract_vary(case=c, actor=p[0], grounds="agreed", document=p[1], now=at(d16))),
     }
 
 
+def _first_variation(case, people, varied, day):
+    """The employer's chief proposes the varied text; the pinned call is the chair's confirmation (→ draft_agreed)."""
+    svc.contract_vary(case=case, actor=people.employer1, grounds="agreed", document=varied, now=at(day))
+    return fresh(people.chair), varied
+
+
 NAMES = [
     "set_teams", "send_offer", "lapse_offer", "record_reply", "record_round", "sign_minutes", "suspend",
-    "request_coordination", "agree_draft", "submit_to_congress", "sign", "file", "object", "take_effect", "publish",
+    "resume", "request_coordination", "end_coordination",
+    "agree_draft", "submit_to_congress", "sign", "file", "object", "take_effect", "publish",
     "terminate", "vary",
 ]
 

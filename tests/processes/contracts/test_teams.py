@@ -4,7 +4,7 @@ import pytest
 
 from processes.contracts.models import Contract
 
-from .conftest import EMPLOYER, UNION, team
+from .conftest import EMPLOYER, RECORD_KEEPER, UNION, team
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +112,59 @@ def test_another_organisation_sees_nothing(api, people, walk):
     case = walk("preparing")
     assert post(api, people.beta_chair, case, teams()).status_code == 404
     assert api(people.beta_chair).get(f"/api/v1/contracts/{case.pk}/").status_code == 404
+
+
+# 第三十三条第（五）项: the record keeper; [local] a woman worker for a women's special contract -------------
+def test_a_womens_special_contract_needs_a_woman_on_the_union_side(api, people, walk):
+    """A women's contract with no woman among the union's representatives is a 409 and changes nothing; one woman
+    (by the API flag or the form line's ``woman``) is enough; other kinds need none."""
+    case = walk("preparing", kind="women")
+    r = post(api, people.chair, case, teams())
+    assert r.status_code == 409 and r.json()["rule"] == "contract.women_rep" and "女职工" in r.json()["detail"]
+    assert unchanged(case)
+    union = team(*UNION)
+    union[2]["woman"] = True
+    r = post(api, people.chair, case, {**teams(), "union_team": union})
+    assert r.status_code == 200, r.json()
+    assert list(Contract.objects.get(pk=case.pk).representatives.filter(woman=True).values_list("name", flat=True)) == [
+        "代表rep2"]
+    other = walk("preparing", kind="women")
+    lines = ["高主席|chair", "代表一|rep1", "代表二|rep2|woman"]
+    assert post(api, people.chair, other, {**teams(), "union_team": lines}).status_code == 200
+    assert post(api, people.chair, walk("preparing", kind="wage"), teams()).status_code == 200
+
+
+def test_a_woman_flag_that_is_not_a_boolean_is_a_400(api, people, walk):
+    case = walk("preparing", kind="women")
+    union = team(*UNION)
+    union[0]["woman"] = "yes"
+    r = post(api, people.chair, case, {**teams(), "union_team": union})
+    assert r.status_code == 400 and "union_team" in r.json()["fields"]
+    assert unchanged(case)
+
+
+@pytest.mark.parametrize("keeper", ["rep1", "代表employer2"])
+def test_the_record_keeper_is_no_representative(api, people, walk, keeper):
+    """第三十三条第（五）项: a representative (by username or by name) cannot keep the record."""
+    case = walk("preparing")
+    r = post(api, people.chair, case, teams(record_keeper=keeper))
+    assert r.status_code == 409 and r.json()["rule"] == "contract.record_keeper" and "第三十三条" in r.json()["detail"]
+    assert unchanged(case)
+    r = post(api, people.chair, case, teams(record_keeper="记录员王"))
+    assert r.status_code == 200 and Contract.objects.get(pk=case.pk).record_keeper == "记录员王"
+
+
+def test_the_minutes_name_the_record_keeper(api, people, walk):
+    """A round takes the record keeper named with the teams, or its own; with none at all, or a representative,
+    recording the round is a 409 that records nothing."""
+    case = walk("negotiating")  # the walk names RECORD_KEEPER with the teams
+    url = f"/api/v1/contracts/{case.pk}/transitions/record_round/"
+    r = api(people.chair).post(url, {"minutes": "第一轮 Round 1"}, format="json")
+    assert r.status_code == 200 and case.rounds.get().record_keeper == RECORD_KEEPER
+    r = api(people.chair).post(url, {"minutes": "第二轮 Round 2", "record_keeper": "employer3"}, format="json")
+    assert r.status_code == 409 and r.json()["rule"] == "contract.record_keeper"
+    r = api(people.chair).post(url, {"minutes": "第二轮 Round 2", "record_keeper": "李记录"}, format="json")
+    assert r.status_code == 200 and case.rounds.get(number=2).record_keeper == "李记录"
+    Contract.objects.filter(pk=case.pk).update(record_keeper="")
+    r = api(people.employer1).post(url, {"minutes": "第三轮 Round 3"}, format="json")
+    assert r.status_code == 409 and "记录员" in r.json()["detail"] and case.rounds.count() == 2

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from processes.contracts.models import Contract
 from workflow.audit import case_events
-from workflow.timers import sweep
+from workflow.deadlines.timers import sweep
 
-from .conftest import at
+from .conftest import DAY0, at
 
 pytestmark = pytest.mark.django_db
 
@@ -136,6 +136,7 @@ def test_the_page_links_the_draft_to_its_diff_with_the_previous_version(people, 
     case = walk("round")
     v1 = upload(case, people.chair, "第一条 工资增长3%")
     v2 = upload(case, people.employer1, "第一条 工资增长5%", previous=v1)
+    svc.contract_sign_minutes(case=case, actor=people.employer1)
     svc.contract_agree_draft(case=case, actor=people.chair, document=v2)
     client.force_login(people.employer1)
     html = page(client, case).content.decode()
@@ -143,3 +144,38 @@ def test_the_page_links_the_draft_to_its_diff_with_the_previous_version(people, 
     assert diff_url in html
     diff = client.get(diff_url).content.decode()
     assert "工资增长3%" in diff and "工资增长5%" in diff
+
+
+def test_a_contract_being_varied_stays_in_force_with_its_published_text_until_the_variation_is_published(
+    people, walk, api, upload, clock
+):
+    """第四十条、第四十八条: while the varied text is voted, signed, filed and reviewed, the register lists the contract
+    in force and members read the text published; the varied text replaces it once published."""
+    from processes.contracts import services as svc
+
+    from .conftest import close_vote
+
+    case = walk("in_force")
+    old_sha = case.passed_sha256
+    clock.set(DAY0 + dt.timedelta(days=40))
+    varied = upload(case, people.chair, "变更后文本 v2", previous=case.passed_document)
+    for who in (people.employer1, people.chair):
+        svc.contract_vary(case=case, actor=who, grounds="agreed", document=varied)
+    svc.contract_submit_to_congress(case=case, actor=people.chair, method="paper")
+    assert close_vote(case, people.committee, present=6, yes=6).state == "passed"
+
+    def seen():
+        register = api(people.member).get("/api/v1/contracts/register/", {"organisation": "acme"}).json()
+        published = api(people.member).get(f"/api/v1/contracts/{case.pk}/published/").json()
+        return [r["reference"] for r in register["in_force"]], published["document"]["sha256"], published["text"]
+
+    assert seen() == ([case.reference], old_sha, "集体合同草案 v1")
+    for who in (people.chair, people.employer1):
+        svc.contract_sign(case=case, actor=who)
+    svc.contract_file(case=case, actor=people.employer1, filed_on=clock.today)
+    review_due = Contract.objects.get(pk=case.pk).review_due_on
+    sweep(now=at(review_due + dt.timedelta(days=1), hour=1))
+    assert seen()[1] == old_sha
+    clock.set(review_due + dt.timedelta(days=2))
+    svc.contract_publish(case=case, actor=people.chair, channel="notice_board", published_on=clock.today)
+    assert seen() == ([case.reference], varied.sha256, "变更后文本 v2")

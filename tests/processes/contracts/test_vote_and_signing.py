@@ -6,9 +6,11 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from processes.contracts import services as svc
+from processes.contracts.lifecycle import NO_SIGNED_MINUTES
 from processes.contracts.models import Contract
 from workflow.audit import case_events
 from workflow.documents.models import Signature
+from workflow.errors import GuardFailed
 from workflow.models import RoleAssignment
 from workflow.roles import Role
 from workflow.votes.models import Vote
@@ -54,6 +56,7 @@ def test_n_180_thresholds_at_the_boundary(walk, people, term, orgs, present, yes
 
 def test_both_chiefs_must_confirm_the_same_version(walk, people, upload):
     case = walk("round")
+    svc.contract_sign_minutes(case=case, actor=people.employer1)
     v1 = upload(case, people.chair, "草案 v1")
     v2 = upload(case, people.employer1, "草案 v2", previous=v1)
     case = svc.contract_agree_draft(case=case, actor=people.chair, document=v1)
@@ -63,6 +66,30 @@ def test_both_chiefs_must_confirm_the_same_version(walk, people, upload):
     case = svc.contract_agree_draft(case=case, actor=people.chair, document=v2)
     case = Contract.objects.get(pk=case.pk)
     assert case.state == "draft_agreed" and case.draft == v2
+
+
+def test_a_draft_is_agreed_only_after_both_chiefs_signed_a_rounds_minutes(walk, people, upload, api):
+    """第三十四条: with the round's minutes signed by one chief only, confirming a draft is a 409 and changes
+    nothing; once the other chief signs them, the same call is taken."""
+    case = walk("round")  # the chair recorded (and signed) the minutes; the employer's chief has not signed
+    v1 = upload(case, people.chair, "草案 v1")
+    url = f"/api/v1/contracts/{case.pk}/transitions/agree_draft/"
+    before = (case.version, case_events(case).count())
+    r = api(people.chair).post(url, {"document": v1.pk}, format="json")
+    assert r.status_code == 409 and r.json()["rule"] == "contract.minutes_signed"
+    assert r.json()["detail"] == str(NO_SIGNED_MINUTES)
+    fresh = Contract.objects.get(pk=case.pk)
+    assert (fresh.version, case_events(fresh).count()) == before and fresh.union_agreed_sha256 == ""
+    svc.contract_sign_minutes(case=case, actor=people.employer1)
+    r = api(people.chair).post(url, {"document": v1.pk}, format="json")
+    assert r.status_code == 200 and Contract.objects.get(pk=case.pk).union_agreed_sha256 == v1.sha256
+
+
+def test_a_draft_needs_signed_minutes_even_with_no_round_at_all(walk, people, upload):
+    case = walk("negotiating")
+    with pytest.raises(GuardFailed) as exc:
+        svc.contract_agree_draft(case=case, actor=people.chair, document=upload(case, people.chair))
+    assert exc.value.rule == "contract.minutes_signed"
 
 
 def test_signing_a_version_other_than_the_one_passed_is_refused(walk, people, upload, api):

@@ -48,7 +48,9 @@ def people(orgs, make_user):
         "mediator1": make_user("mediator1", Role.MEDIATOR, org=orgs.acme),
         "mediator2": make_user("mediator2", Role.MEDIATOR, org=orgs.acme),
         "mediator3": make_user("mediator3", Role.MEDIATOR, org=orgs.acme),
-        "chair": make_user("chair", Role.CHAIR, org=orgs.acme),
+        # The mediation committee's chair (调解委员会主任), a role of its own; the union chair is not it.
+        "chair": make_user("chair", Role.MEDIATION_CHAIR, org=orgs.acme),
+        "union_chair": make_user("uchair", Role.CHAIR, Role.MEDIATOR, org=orgs.acme),
         "beta_mediator": make_user("bmed", Role.MEDIATOR, org=orgs.beta),
         "auditor": make_user("aud", (Role.AUDITOR, orgs.fed)),
     })

@@ -77,3 +77,12 @@ def test_the_sign_form_offers_the_current_hash(people, walk, client):
     client.force_login(people.member)
     page = client.get(f"/disputes/{case.pk}/").content.decode()
     assert f'value="{case.agreement_document.sha256}"' in page and 'type="password"' in page
+
+
+def test_the_agreement_pdf_carries_the_committee_seal_line_and_its_three_copies(walk):
+    """第十四条: sealed by the committee; made in three copies, one for each party and one for the committee."""
+    case = walk("agreement_drafted")
+    text = text_of(read_bytes(case.agreement_document)).replace("\n", "")
+    assert "劳动争议调解委员会（盖章）" in text
+    assert "一式三份" in text and "调解委员会存档一份" in text
+    assert "签名或盖章" in text  # the employer party signs or seals

@@ -17,6 +17,8 @@ MATRIX = [
     ("applied", "consent_to_mediation", "member", {}, 403),
     ("accepted", "assign_mediators", "mediator1", {"mediators": ["mediator2"]}, 403),
     ("accepted", "assign_mediators", "chair", {"mediators": ["employer1"]}, 400),
+    # The union chair (here also a mediator) is not the mediation committee's chair (第十条).
+    ("accepted", "assign_mediators", "union_chair", {"mediators": ["mediator2"]}, 403),
     ("accepted", "assign_mediators", "chair", {"mediators": ["bmed"]}, 400),
     ("mediating", "record_session", "mediator2", {"attendance": "双方 Both.", "minutes": "笔录 Minutes."}, 403),
     ("mediating", "record_session", "chair", {"attendance": "双方 Both.", "minutes": "笔录 Minutes."}, 403),
@@ -50,3 +52,24 @@ def test_refused_and_nothing_changed(state, name, who, data, status, people, wal
     assert r.json().get("detail")
     case = Dispute.objects.get(pk=case.pk)
     assert (case.state, case.version, case_events(case).count()) == before
+
+
+def test_only_the_mediation_committee_chair_decides_a_recusal(people, walk, api):
+    """第十条: the committee's chair (调解委员会主任) decides; the union chair as such is refused and nothing changes."""
+    from processes.disputes import services as svc
+
+    from .conftest import DAY0, at
+
+    case = walk("mediating")
+    svc.dispute_request_recusal(case=case, actor=people.member, mediator=people.mediator1, grounds="亲属 A relative.",
+                                now=at(DAY0))
+    case = Dispute.objects.get(pk=case.pk)
+    before = (case.version, case_events(case).count())
+    decision = {"granted": True, "reason": "属实 Confirmed."}
+    r = api(people.union_chair).post(f"/api/v1/disputes/{case.pk}/transitions/decide_recusal/", decision, format="json")
+    assert r.status_code == 403, r.content
+    case = Dispute.objects.get(pk=case.pk)
+    assert (case.version, case_events(case).count()) == before and case.recusals.get().granted is None
+    r = api(people.chair).post(f"/api/v1/disputes/{case.pk}/transitions/decide_recusal/", decision, format="json")
+    assert r.status_code == 200, r.content
+    assert Dispute.objects.get(pk=case.pk).recusals.get().granted is True

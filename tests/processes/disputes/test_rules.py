@@ -13,12 +13,11 @@ from processes.disputes import lifecycle as lc
 from processes.disputes import services as svc
 from processes.disputes.models import Dispute
 from processes.disputes.serializers import REPRESENTATIVES_REQUIRED
-from workflow import timers
 from workflow.audit import case_events
-from workflow.deadlines import open_deadline
+from workflow.deadlines import open_deadline, timers
+from workflow.deadlines.extension_requests import deadline_extension_consent, deadline_extension_request
+from workflow.deadlines.extensions import deadline_extend
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput
-from workflow.extension_requests import deadline_extension_consent, deadline_extension_request
-from workflow.extensions import deadline_extend
 from workflow.models import CaseDeadline
 from workflow.notifications.models import Notification
 from workflow.roles import Role

@@ -68,6 +68,8 @@ TABLE = [
     ("sign_agreement", "agreement_drafted", "member", {"sha256": SHA, "password": PASSWORD}, "agreement_drafted"),
     ("sign_agreement", "two_signed", "mediator1", {"sha256": SHA, "password": PASSWORD}, "agreed"),
     ("record_performance", "agreed", "mediator1", {}, "performed"),
+    ("record_review", "agreed", "employer", {"applied_on": "2026-03-02", "body": "区仲裁委 District commission"},
+     "agreed"),
     ("close", "performed", "chair", {}, "closed"),
     ("report_breach", "agreed", "employer", {"details": "申请人未交接 Not handed over."}, "breached"),
     ("fail", "mediating", "mediator1", {"reason": "分歧大 Too far apart."}, "failed"),

@@ -12,10 +12,10 @@ from processes.proposals.models import Proposal, ProposalCountersign
 from processes.proposals.serializers import SUPERVISOR_NOT_ELIGIBLE
 from tests.support.pdf import text_of
 from workflow.audit import case_events, chain_valid
+from workflow.deadlines.timers import sweep
 from workflow.models import Organisation, OrgKind, RoleAssignment
 from workflow.notifications.models import Notification
 from workflow.roles import Role
-from workflow.timers import sweep
 
 from .conftest import at
 

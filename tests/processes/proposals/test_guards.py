@@ -244,7 +244,7 @@ def test_a_merge_into_a_proposal_not_under_review_or_accepted_is_refused(people,
 
 # Assignment --------------------------------------------------------------------------------
 def test_assign_sets_a_thirty_day_reply_deadline_with_reminders_and_escalation(people, walk, api):
-    from workflow.calendar.rules import get_rule
+    from workflow.deadlines.rules import get_rule
 
     case = walk("assigned")
     assert case.reply_due_on == dt.date(2026, 4, 1)

@@ -4,8 +4,8 @@ import datetime as dt
 
 from processes.proposals.models import Proposal
 from workflow.audit import case_events
+from workflow.deadlines.timers import sweep
 from workflow.notifications.models import Notification
-from workflow.timers import sweep
 
 from .conftest import DAY0, at
 

@@ -3,7 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_date, parse_datetime
 
-from workflow import clock, timers
+from workflow import clock
+from workflow.deadlines import timers
 
 
 class Command(BaseCommand):
