@@ -70,7 +70,7 @@ def run_role(base: str, role: str, token: str, work: Path, args) -> dict:
          str(schema), "--url", base, "-H", f"Authorization: Token {token}", "--checks", "all",
          "--phases", "examples,coverage,fuzzing,stateful", "--max-time", str(args.max_time), "--seed", str(args.seed),
          "--report", "ndjson", "--report-dir", str(report), "--no-color", "--request-timeout", "60"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=work, capture_output=True, text=True,  # its example database (.schemathesis/) stays in the run's directory
     )
     (work / f"{role}.out").write_text(done.stdout + done.stderr)
     return summarise(report, done.returncode)

@@ -17,7 +17,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from bench.common import ROOT, ensure_database
+from bench.common import ROOT, db_name, ensure_database
 
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PASSWORD = "unionflow-demo"
@@ -31,6 +31,8 @@ def server_env(url: str, var_dir: Path) -> dict:
         "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings", "UNIONFLOW_VAR_DIR": str(var_dir),
         "SECRET_KEY": env.get("SECRET_KEY", "bench-only-not-a-secret-" + "x" * 40), "SECURE": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "API_RATE_AUTH": "10000/min", "STATIC_ROOT": str(STATIC_ROOT),
+        # Uploaded files live as long as the database that names them (runs reuse the database).
+        "MEDIA_ROOT": str(ROOT / "var" / "bench-media" / db_name(url)),
     })
     return env
 

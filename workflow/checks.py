@@ -126,7 +126,7 @@ def _deadline_rules(spec) -> list:
 
 
 def _process_key(spec) -> list:
-    key = getattr(spec.flow, "process_key", "")
-    if key == spec.key:
+    process_key = getattr(spec.flow, "process_key", "")
+    if process_key == spec.key:
         return []
-    return [_error(spec, f"flow {spec.flow.__name__} has process_key {key!r}, not {spec.key!r}", "workflow.E105")]
+    return [_error(spec, f"flow {spec.flow.__name__} has process_key {process_key!r}, not {spec.key!r}", "workflow.E105")]

@@ -73,6 +73,27 @@ def _audit_payload(delegation: Delegation) -> dict:
     }
 
 
+def _check_delegation(delegator, delegate, organisation, role, starts_at, ends_at, now) -> None:
+    """The rules of :func:`delegation_create` that need no lock; each refusal names its field (400)."""
+    today = timezone.localtime(now).date()
+    if role not in Role.values:
+        raise _invalid("role", NOT_ROLE_HOLDER)
+    if organisation is None:
+        raise _invalid("organisation", INVALID)
+    if delegate is None or not delegate.is_active:
+        raise _invalid("delegate", DELEGATE_NOT_HOLDER)
+    if delegate.pk == delegator.pk:
+        raise _invalid("delegate", NOT_TO_SELF)
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise _invalid("ends_at", ENDS_BEFORE_START)
+    if ends_at <= now:
+        raise _invalid("ends_at", ALREADY_OVER)
+    if not _holds(delegator, organisation, role, today):
+        raise _invalid("role", NOT_ROLE_HOLDER)
+    if not _delegate_holds_role(delegate, role, today):
+        raise _invalid("delegate", DELEGATE_NOT_HOLDER)
+
+
 def delegation_create(
     *,
     delegator,
@@ -92,23 +113,7 @@ def delegation_create(
     and has not already ended; no second delegation to B overlaps it. Bad input is a 400.
     """
     now = now or timezone.now()
-    today = timezone.localtime(now).date()
-    if role not in Role.values:
-        raise _invalid("role", NOT_ROLE_HOLDER)
-    if organisation is None:
-        raise _invalid("organisation", INVALID)
-    if delegate is None or not delegate.is_active:
-        raise _invalid("delegate", DELEGATE_NOT_HOLDER)
-    if delegate.pk == delegator.pk:
-        raise _invalid("delegate", NOT_TO_SELF)
-    if starts_at is None or ends_at is None or ends_at <= starts_at:
-        raise _invalid("ends_at", ENDS_BEFORE_START)
-    if ends_at <= now:
-        raise _invalid("ends_at", ALREADY_OVER)
-    if not _holds(delegator, organisation, role, today):
-        raise _invalid("role", NOT_ROLE_HOLDER)
-    if not _delegate_holds_role(delegate, role, today):
-        raise _invalid("delegate", DELEGATE_NOT_HOLDER)
+    _check_delegation(delegator, delegate, organisation, role, starts_at, ends_at, now)
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
         raise _invalid("reason", INVALID)

@@ -213,25 +213,9 @@ def _bulk_orgs(rows: list[Organisation], batch: int) -> list[Organisation]:
     return rows
 
 
-def build_full(
-    *, organisations: int = FULL_ORGANISATIONS, members: int = FULL_MEMBERS, batch: int = 2000, progress=None
-) -> dict:
-    """Top the demo federation up to ``organisations`` union organisations and ``members`` members.
-
-    Generated enterprises are ``ent0001``… with groups ``ent0001-g1``…; generated members are
-    ``w000001``… (member of one enterprise and one of its groups; the first member of each
-    enterprise also sits on its union committee, the second is its chair). Counts include the
-    demo rows; departments are not union organisations and are not counted.
-    """
-    orgs, _users = build_demo()
-    fed = orgs["fed"]
-    union_orgs = Organisation.objects.exclude(kind=OrgKind.DEPARTMENT)
-    fixed_orgs = union_orgs.exclude(code__startswith="ent").count()
-    plan = _plan_enterprises(organisations - fixed_orgs)
+def _add_enterprises(fed: Organisation, plan: list[int], batch: int, bar) -> None:
+    """The enterprises ``ent0001``… under ``fed`` with ``plan[i]`` groups each; those present are kept."""
     existing = set(Organisation.objects.filter(code__startswith="ent").values_list("code", flat=True))
-    total_steps = len(plan) + max(0, members - MemberProfile.objects.exclude(member_number__startswith="W").count())
-    bar = progress(total=total_steps) if progress else None
-
     for start in range(0, len(plan), batch // 5 or 1):
         chunk = range(start, min(start + batch // 5 or 1, len(plan)))
         with transaction.atomic():
@@ -248,14 +232,9 @@ def build_full(
         if bar:
             bar.update(len(chunk))
 
-    enterprises = list(Organisation.objects.filter(kind=OrgKind.ENTERPRISE, code__startswith="ent").order_by("code")
-                       .values_list("pk", flat=True)) or [orgs["acme"].pk]
-    groups_of: dict[int, list[int]] = {}
-    for pk, parent in Organisation.objects.filter(kind=OrgKind.GROUP, parent_id__in=enterprises).values_list("pk", "parent_id"):
-        groups_of.setdefault(parent, []).append(pk)
 
-    fixed_members = MemberProfile.objects.exclude(member_number__startswith="W").count()
-    wanted = max(0, members - fixed_members)
+def _add_members(wanted: int, enterprises: list[int], groups_of: dict[int, list[int]], batch: int, bar) -> None:
+    """Members ``w000001``… up to ``wanted``, spread over the enterprises and their groups; those present are kept."""
     password_hash = make_password(DEMO_PASSWORD)  # once: hashing 80k passwords would take hours
     since = _since()
     User = get_user_model()
@@ -270,27 +249,60 @@ def build_full(
             )
             ids = dict(User.objects.filter(username__in=[f"w{n:06d}" for n in numbers]).values_list("username", "pk"))
             with_profile = set(MemberProfile.objects.filter(user_id__in=ids.values()).values_list("user_id", flat=True))
-            profiles, roles = [], []
-            for n in numbers:
-                uid = ids[f"w{n:06d}"]
-                if uid in with_profile:
-                    continue
-                ent = enterprises[(n - 1) % len(enterprises)]
-                ent_groups = groups_of.get(ent) or [None]
-                profiles.append(MemberProfile(
-                    user_id=uid, member_number=f"W{n:06d}", organisation_id=ent,
-                    union_group_id=ent_groups[(n - 1) // len(enterprises) % len(ent_groups)],
-                    id_number=fake_id_number(100 + n), phone=fake_phone(100 + n),
-                ))
-                roles.append(RoleAssignment(user_id=uid, organisation_id=ent, role=Role.MEMBER, valid_from=since))
-                if n <= len(enterprises):
-                    roles.append(RoleAssignment(user_id=uid, organisation_id=ent, role=Role.UNION_COMMITTEE, valid_from=since))
-                elif n <= 2 * len(enterprises):
-                    roles.append(RoleAssignment(user_id=uid, organisation_id=ent, role=Role.CHAIR, valid_from=since))
+            todo = [(n, ids[f"w{n:06d}"]) for n in numbers if ids[f"w{n:06d}"] not in with_profile]
+            profiles, roles = _member_rows(todo, enterprises, groups_of, since)
             MemberProfile.objects.bulk_create(profiles, batch_size=batch)
             RoleAssignment.objects.bulk_create(roles, batch_size=batch)
         if bar:
             bar.update(len(numbers))
+
+
+def _member_rows(todo, enterprises: list[int], groups_of: dict[int, list[int]], since):
+    """The profile and roles of each ``(number, user id)``: member of an enterprise and one of its
+    groups; the first member of each enterprise also on its union committee, the second its chair."""
+    profiles, roles = [], []
+    for n, uid in todo:
+        ent = enterprises[(n - 1) % len(enterprises)]
+        ent_groups = groups_of.get(ent) or [None]
+        profiles.append(MemberProfile(
+            user_id=uid, member_number=f"W{n:06d}", organisation_id=ent,
+            union_group_id=ent_groups[(n - 1) // len(enterprises) % len(ent_groups)],
+            id_number=fake_id_number(100 + n), phone=fake_phone(100 + n),
+        ))
+        roles.append(RoleAssignment(user_id=uid, organisation_id=ent, role=Role.MEMBER, valid_from=since))
+        if n <= len(enterprises):
+            roles.append(RoleAssignment(user_id=uid, organisation_id=ent, role=Role.UNION_COMMITTEE, valid_from=since))
+        elif n <= 2 * len(enterprises):
+            roles.append(RoleAssignment(user_id=uid, organisation_id=ent, role=Role.CHAIR, valid_from=since))
+    return profiles, roles
+
+
+def build_full(
+    *, organisations: int = FULL_ORGANISATIONS, members: int = FULL_MEMBERS, batch: int = 2000, progress=None
+) -> dict:
+    """Top the demo federation up to ``organisations`` union organisations and ``members`` members.
+
+    Generated enterprises are ``ent0001``… with groups ``ent0001-g1``…; generated members are
+    ``w000001``… (member of one enterprise and one of its groups; the first member of each
+    enterprise also sits on its union committee, the second is its chair). Counts include the
+    demo rows; departments are not union organisations and are not counted.
+    """
+    orgs, _users = build_demo()
+    fed = orgs["fed"]
+    union_orgs = Organisation.objects.exclude(kind=OrgKind.DEPARTMENT)
+    fixed_orgs = union_orgs.exclude(code__startswith="ent").count()
+    plan = _plan_enterprises(organisations - fixed_orgs)
+    total_steps = len(plan) + max(0, members - MemberProfile.objects.exclude(member_number__startswith="W").count())
+    bar = progress(total=total_steps) if progress else None
+
+    _add_enterprises(fed, plan, batch, bar)
+    enterprises = list(Organisation.objects.filter(kind=OrgKind.ENTERPRISE, code__startswith="ent").order_by("code")
+                       .values_list("pk", flat=True)) or [orgs["acme"].pk]
+    groups_of: dict[int, list[int]] = {}
+    for pk, parent in Organisation.objects.filter(kind=OrgKind.GROUP, parent_id__in=enterprises).values_list("pk", "parent_id"):
+        groups_of.setdefault(parent, []).append(pk)
+    fixed_members = MemberProfile.objects.exclude(member_number__startswith="W").count()
+    _add_members(max(0, members - fixed_members), enterprises, groups_of, batch, bar)
     if bar:
         bar.close()
     return {

@@ -160,11 +160,11 @@ class CaseFlowMixin:
 
 def start_case_process(flow_class, case) -> None:
     """Start the viewflow process for a new case and open its first step."""
-    process = flow_class.instance.start.run(case=case)
-    case.process = process
-    type(case).objects.filter(pk=case.pk).update(process=process)
+    flow_process = flow_class.instance.start.run(case=case)
+    case.process = flow_process
+    type(case).objects.filter(pk=case.pk).update(process=flow_process)
     rebuild_work_items(
-        flow_class, case, actor_id=case.created_by_id, step_is_new=True, open_task=_step_opened(process),
+        flow_class, case, actor_id=case.created_by_id, step_is_new=True, open_task=_step_opened(flow_process),
         new_case=True,
     )
 
@@ -203,9 +203,9 @@ def complete_step(case, task) -> None:
     The caller holds :func:`step_lock` and read ``task`` under it. The flow's conditions
     see ``case`` itself, just saved, rather than a second copy read back.
     """
-    process = task.process
-    if process.artifact_object_id == case.pk and process.artifact_content_type_id == case_content_type(case).pk:
-        process.artifact = case
+    flow_process = task.process
+    if flow_process.artifact_object_id == case.pk and flow_process.artifact_content_type_id == case_content_type(case).pk:
+        flow_process.artifact = case
     node = task.flow_task
     if isinstance(node, CaseStep):
         node.complete_locked(task)
@@ -236,10 +236,10 @@ def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = Non
     rebuild_work_items(flow_class, case, actor_id=actor_id, step_is_new=completed, open_task=open_task)
 
 
-def _step_opened(process):
-    """The step the flow opened on ``process`` during this call (see :class:`CaseStepActivation`),
+def _step_opened(flow_process):
+    """The step the flow opened on ``flow_process`` during this call (see :class:`CaseStepActivation`),
     else ``_UNSET``: then it is looked up."""
-    task = process.__dict__.pop(_OPENED_STEP, None)
+    task = flow_process.__dict__.pop(_OPENED_STEP, None)
     return task if task is not None and task.status in OPEN_STATUSES else _UNSET
 
 

@@ -212,10 +212,10 @@ def open_deadlines_of(keys: set[tuple[int, int]]) -> dict[tuple[int, int], list[
 def _case_type_ids(process_keys: set[str]) -> dict[str, int]:
 
     ids = {}
-    for key in process_keys:
-        spec = registry.get(key)
+    for process_key in process_keys:
+        spec = registry.get(process_key)
         if spec is not None:
-            ids[key] = case_content_type(spec.model).pk
+            ids[process_key] = case_content_type(spec.model).pk
     return ids
 
 

@@ -2,6 +2,11 @@
 
 The engine (API, UI, inbox, timers) iterates the registry; it never imports a process.
 
+Three words, one concept each: the *process key* (``process_key``: the string ``"proposals"``,
+in URLs and stored on notifications), the *process spec* (``spec``: the :class:`ProcessSpec`
+registered under that key) and the *viewflow process* (``flow_process``: the ``Process`` row of
+one case, reached as ``case.process``). The services' keyword ``process=`` takes a key or a spec.
+
 One declaration per transition
 ------------------------------
 A :class:`TransitionSpec` says everything about one transition: its source and target
@@ -160,6 +165,9 @@ class ProcessSpec:
     #: Roles that may open the case's restricted personal data (each read audited); ``None``:
     #: the engine's default :data:`workflow.roles.RESTRICTED_DATA_ROLES`.
     restricted_roles: frozenset | None = None
+    #: ``prefetch_related`` lookups (names or ``Prefetch``) the case list applies to each page, so
+    #: that ``detail_serializer`` reads every row without queries of its own.
+    list_related: tuple = ()
 
     def transition(self, name: str) -> TransitionSpec | None:
         return self.transitions.get(name)
@@ -205,8 +213,8 @@ def _body(spec: TransitionSpec) -> Callable:
     return body
 
 
-def get(key: str) -> ProcessSpec | None:
-    return _REGISTRY.get(key)
+def get(process_key: str) -> ProcessSpec | None:
+    return _REGISTRY.get(process_key)
 
 
 def all_processes() -> list[ProcessSpec]:
@@ -220,8 +228,8 @@ def for_model(model) -> ProcessSpec | None:
     return None
 
 
-def unregister(key: str) -> None:
-    _REGISTRY.pop(key, None)
+def unregister(process_key: str) -> None:
+    _REGISTRY.pop(process_key, None)
 
 
 #: What the audit trail records in place of a restricted input value.

@@ -23,6 +23,7 @@ from . import flowkit, messages, policy, registry
 from .acting import SYSTEM, acting_role
 from .api.parsing import organisation_from_input, parse_id
 from .audit import Actor, RequestMeta, record_event
+from .deadlines.store import case_being_created
 from .errors import (
     ActionForbidden,
     GuardFailed,
@@ -348,7 +349,8 @@ def create_case(*, process, user, data: dict, meta: RequestMeta | None = None, n
         case.assign_reference()
         case.save()
         if spec.after_create is not None:
-            spec.after_create(ctx, case)
+            with case_being_created(case):
+                spec.after_create(ctx, case)
         ctx.case = case
         record_event(
             case=case, action="create", actor=actor, from_state="", to_state=case.state,

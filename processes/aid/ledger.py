@@ -16,7 +16,6 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +24,7 @@ from workflow.audit import Actor, RequestMeta, record_event
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible
 from workflow.roles import Role
 
-from .models import AidFund, AidLedgerEntry
+from .models import AidCase, AidFund, AidLedgerEntry
 from .states import EntryKind
 
 OVERDRAFT = _(
@@ -92,15 +91,17 @@ def ledger_recover(*, case, actor: Actor, transaction_ref: str, recovered_on: dt
     """Credit back the aid recovered after an upheld objection (追回), inside the ``recover`` transition:
     a recovery entry in the fund that paid it, naming the payment. A payment the bank already
     returned (a reversal) cannot be recovered a second time."""
-    # One statement: the payment, whether it came back already, and its fund row locked.
+    # The payment with its fund row locked in one statement. Only the fund row: a reversal of the
+    # same payment locks the fund and then references the payment (a key-share lock on it), so
+    # locking the payment too would deadlock. Whether it came back already is read after the
+    # lock, so a reversal committed meanwhile is seen (a 409, not a second credit).
     payment = (
         AidLedgerEntry.objects.filter(case=case, kind=EntryKind.DISBURSEMENT)
-        .annotate(returned=Exists(AidLedgerEntry.objects.filter(reverses=OuterRef("pk"))))
-        .select_related("fund").select_for_update(of=("self", "fund")).first()
+        .select_related("fund").select_for_update(of=("fund",)).first()
     )
     if payment is None:
         raise GuardFailed(str(NOT_PAID), rule="aid.recovery")
-    if payment.returned:
+    if AidLedgerEntry.objects.filter(reverses=payment).exists():
         raise GuardFailed(str(ALREADY_REVERSED), rule="aid.reversal_once")
     fund = payment.fund
     fund.organisation = case.organisation  # already in hand: its code labels the fund
@@ -145,6 +146,11 @@ def ledger_reverse(*, organisation, entry_id: int, reason: str, actor_user, now=
         entry = AidLedgerEntry.objects.filter(pk=entry_id, fund__organisation=organisation).first()
         if entry is None:
             raise NotVisible(str(NOT_A_PAYMENT))
+        if entry.case_id:
+            # Locks in the order the case's own transitions take them (case, then fund): the new
+            # entry references the case, and a recovery of the same payment holds the case's lock
+            # while it waits for the fund's.
+            list(AidCase.objects.select_for_update().filter(pk=entry.case_id).values_list("pk", flat=True))
         fund = locked_fund(organisation, entry.fund.year)
         if entry.kind != EntryKind.DISBURSEMENT:
             raise InvalidInput(str(NOT_A_PAYMENT), fields={"entry": [str(NOT_A_PAYMENT)]})

@@ -1,9 +1,10 @@
 """The contracts' own oversight figure: collective contracts in force, and those expiring within
 90 days (集体合同履行与到期提示), per organisation and kind.
 
-Counted as the register counts them (:mod:`.register`): in force means published and not expired
-(履行中 or in its renewal window); expiring means in force with its term ending within
-``EXPIRING_DAYS`` of today, about when its renewal may be asked (《集体合同规定》第三十八条：期满前3个月).
+Counted as the register counts them (:mod:`.register`): in force means published and not ended
+(:meth:`.models.Contract.in_force_q`: 履行中, in its renewal window, or being varied); expiring
+means in force with its term ending within ``EXPIRING_DAYS`` of today, about when its renewal may be
+asked (《集体合同规定》第三十八条：期满前3个月).
 """
 
 from __future__ import annotations
@@ -14,14 +15,15 @@ from django.db.models import Count, Q
 
 from workflow.audit.dashboard import Figure, Scope
 
+from .models import Contract
 from .register import EXPIRING_DAYS
-from .states import IN_FORCE_STATES, Kind
+from .states import Kind
 
 
 def in_force_and_expiring(spec, scope: Scope) -> Figure:
     horizon = scope.today + dt.timedelta(days=EXPIRING_DAYS)
     counts = (
-        scope.cases(spec).filter(state__in=IN_FORCE_STATES).order_by()
+        scope.cases(spec).filter(Contract.in_force_q()).order_by()
         .values_list("organisation__code", "kind")
         .annotate(n=Count("pk"), expiring=Count("pk", filter=Q(expires_on__lte=horizon)))
         .order_by("organisation__code", "kind")

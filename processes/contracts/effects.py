@@ -137,8 +137,8 @@ def end_coordination(ctx) -> bool:
     """第五十条: the coordination agreement is signed by both chiefs: one records the result, the other confirms it
     (with no result, or the same one); a different result is a new proposal that waits for the first chief."""
     case, text = ctx.case, ctx.data.get("result") or ""
-    agreed = case.other_side_consented("coordination_end_proposed_by", ctx.user) and text in ("",
-                                                                                              case.coordination_result)
+    same_result = text in ("", case.coordination_result)
+    agreed = case.other_side_consented("coordination_end_proposed_by", ctx.user) and same_result
     if _consent(ctx, agreed):
         close_deadline(case, d.COORDINATION.id)
     return agreed

@@ -55,6 +55,68 @@ def _clock(today):
     return at
 
 
+class _Demo:
+    """Moves new acme proposals through the services to a stage, each step dated ``n`` days ago."""
+
+    def __init__(self, orgs: dict, users: dict, today: dt.date):
+        self.acme, self.office = orgs["acme"], orgs["acme-office"]
+        self.at = _clock(today)
+        self.users = users
+        self.reps = [users[f"rep{i}"] for i in range(1, 7)]
+        self.review, self.dept, self.chair = users["review1"], users["dept1"], users["chair"]
+        self.co = [orgs[c] for c in CO_DEPARTMENT_STAFF if c in orgs]
+        self.staff = _co_department_staff(orgs, users)
+        self.topics = iter(TOPICS)
+        self.made: list[Proposal] = []
+
+    def new(self, start: int, proposer=None) -> Proposal:
+        """Filed ``start`` days ago; invited at once; co-signed the next day."""
+        title, body, category = next(self.topics)
+        proposer = proposer or self.reps[len(self.made) % len(self.reps)]
+        case = svc.proposal_create(organisation=self.acme, actor=proposer, title=title, body=body, category=category,
+                                   now=self.at(start))
+        self.made.append(case)
+        return case
+
+    def cosigned(self, start: int, proposer=None) -> Proposal:
+        case = self.new(start, proposer)
+        others = [r for r in self.reps if r.pk != case.created_by_id][:3]
+        svc.proposal_invite_cosigners(case=case, actor=case.created_by, cosigners=[o.username for o in others],
+                                      now=self.at(start))
+        for o in others[:2]:
+            svc.proposal_cosign(case=case, actor=o, now=self.at(start - 1))
+        return case
+
+    def reviewed(self, start: int, **kw) -> Proposal:
+        case = self.cosigned(start, **kw)
+        svc.proposal_submit(case=case, actor=case.created_by, now=self.at(start - 2))
+        svc.proposal_start_review(case=case, actor=self.review, now=self.at(start - 3))
+        return case
+
+    def accepted(self, start: int) -> Proposal:
+        case = self.reviewed(start)
+        return svc.proposal_accept(case=case, actor=self.review, reason="符合立案条件 Meets the criteria.",
+                                   now=self.at(start - 4))
+
+    def assigned(self, start: int, co_departments=(), supervisor=None) -> Proposal:
+        case = self.accepted(start)
+        return svc.proposal_assign(case=case, actor=self.review, lead_department=self.office,
+                                   co_departments=co_departments, supervisor=supervisor, now=self.at(start - 5))
+
+    def countersigned(self, case, day: int, departments) -> None:
+        """会签 by each co-department's staff ``day`` days ago."""
+        for org in departments:
+            svc.proposal_countersign(case=case, actor=self.staff[org.code],
+                                     opinion=f"{org.name}同意主办部门的办理意见。", now=self.at(day))
+
+    def replied(self, start: int, reply_day: int, co_departments=()) -> Proposal:
+        case = self.assigned(start, co_departments)
+        svc.proposal_acknowledge(case=case, actor=self.dept, now=self.at(start - 6))
+        self.countersigned(case, (start - 6 + reply_day) // 2, co_departments)
+        return svc.proposal_reply(case=case, actor=self.dept, text="已研究落实，具体措施如下：一是制定方案，二是限期完成。",
+                                  classification="A", now=self.at(reply_day))
+
+
 def seed(orgs: dict, users: dict) -> list[Proposal]:
     """Create one or more acme proposals in every state, including one merged and one re-handled."""
     acme = orgs["acme"]
@@ -63,113 +125,74 @@ def seed(orgs: dict, users: dict) -> list[Proposal]:
     # The real today, in any month: a deadline reaching into a year whose holiday notice
     # is not loaded yet counts on the statute and is shown as provisional.
     today = timezone.localdate()
-    at = _clock(today)
-    u = users
-    reps = [u[f"rep{i}"] for i in range(1, 7)]
-    review, dept, chair = u["review1"], u["dept1"], u["chair"]
-    office = orgs["acme-office"]
-    co = [orgs[c] for c in CO_DEPARTMENT_STAFF if c in orgs]
-    staff = _co_department_staff(orgs, users)
-    topics = iter(TOPICS)
-    made: list[Proposal] = []
+    demo = _Demo(orgs, users, today)
+    target = _early_stages(demo)
+    _handling(demo)
+    _put_to_the_congress(demo)
+    # Archived after the handling report to a congress session.
+    archived = demo.replied(42, reply_day=34)
+    svc.proposal_rate(case=archived, actor=archived.created_by, rating="satisfied", now=demo.at(32))
+    # Merged last: its proposer becomes a co-proposer of the target.
+    case = demo.reviewed(8, proposer=demo.reps[5])
+    svc.proposal_merge(case=case, actor=demo.review, into=target, now=demo.at(2))
+    _report_session(acme, today - dt.timedelta(days=20))
+    svc.proposal_archive(case=archived, actor=demo.review, now=demo.at(1))
+    return demo.made
 
-    def new(start: int, proposer=None) -> Proposal:
-        """Filed ``start`` days ago; invited at once; co-signed the next day."""
-        title, body, category = next(topics)
-        proposer = proposer or reps[len(made) % len(reps)]
-        case = svc.proposal_create(organisation=acme, actor=proposer, title=title, body=body, category=category,
-                                   now=at(start))
-        made.append(case)
-        return case
 
-    def cosigned(start: int, proposer=None) -> Proposal:
-        case = new(start, proposer)
-        others = [r for r in reps if r.pk != case.created_by_id][:3]
-        svc.proposal_invite_cosigners(case=case, actor=case.created_by, cosigners=[o.username for o in others],
-                                      now=at(start))
-        for o in others[:2]:
-            svc.proposal_cosign(case=case, actor=o, now=at(start - 1))
-        return case
-
-    def reviewed(start: int, **kw) -> Proposal:
-        case = cosigned(start, **kw)
-        svc.proposal_submit(case=case, actor=case.created_by, now=at(start - 2))
-        svc.proposal_start_review(case=case, actor=review, now=at(start - 3))
-        return case
-
-    def accepted(start: int) -> Proposal:
-        case = reviewed(start)
-        return svc.proposal_accept(case=case, actor=review, reason="符合立案条件 Meets the criteria.",
-                                   now=at(start - 4))
-
-    def assigned(start: int, co_departments=(), supervisor=None) -> Proposal:
-        case = accepted(start)
-        return svc.proposal_assign(case=case, actor=review, lead_department=office, co_departments=co_departments,
-                                   supervisor=supervisor, now=at(start - 5))
-
-    def countersigned(case, day: int, departments) -> None:
-        """会签 by each co-department's staff ``day`` days ago."""
-        for org in departments:
-            svc.proposal_countersign(case=case, actor=staff[org.code], opinion=f"{org.name}同意主办部门的办理意见。",
-                                     now=at(day))
-
-    def replied(start: int, reply_day: int, co_departments=()) -> Proposal:
-        case = assigned(start, co_departments)
-        svc.proposal_acknowledge(case=case, actor=dept, now=at(start - 6))
-        countersigned(case, (start - 6 + reply_day) // 2, co_departments)
-        return svc.proposal_reply(case=case, actor=dept, text="已研究落实，具体措施如下：一是制定方案，二是限期完成。",
-                                  classification="A", now=at(reply_day))
-
-    # Early stages.
-    new(2)  # draft
-    case = cosigned(3)  # co-signing: two confirmed, one invitation open
-    case = cosigned(6)
+def _early_stages(demo: _Demo) -> Proposal:
+    """Draft to review, the decisions of review, and accepted; returns the proposal another is merged into."""
+    at, review = demo.at, demo.review
+    demo.new(2)  # draft
+    case = demo.cosigned(3)  # co-signing: two confirmed, one invitation open
+    case = demo.cosigned(6)
     svc.proposal_submit(case=case, actor=case.created_by, now=at(4))  # submitted
-    reviewed(8)  # under review
-    case = reviewed(9)
+    demo.reviewed(8)  # under review
+    case = demo.reviewed(9)
     svc.proposal_return_for_revision(case=case, actor=review, reason="请补充现状数据和费用测算。", now=at(5))
-    case = reviewed(10)
+    case = demo.reviewed(10)
     svc.proposal_convert(case=case, actor=review, reason="属于一般性工作建议，转为意见建议办理。", now=at(6))
-    case = reviewed(11)
+    case = demo.reviewed(11)
     svc.proposal_reject(case=case, actor=review, reason="属于个人诉求，不在提案范围。", now=at(7))
-    case = new(5)
+    case = demo.new(5)
     svc.proposal_withdraw(case=case, actor=case.created_by, reason="与已提交提案重复。", now=at(4))
-    target = reviewed(12)  # under review; the last topic is merged into it
-    accepted(13)
-    # Handling.
-    assigned(7, co_departments=co[:1])
+    target = demo.reviewed(12)  # under review; the last topic is merged into it
+    demo.accepted(13)
+    return target
+
+
+def _handling(demo: _Demo) -> None:
+    """Assigned, in progress, replied, rated, re-handled and closed unrated."""
+    at, co, dept = demo.at, demo.co, demo.dept
+    demo.assigned(7, co_departments=co[:1])
     # In progress under a supervising leader (督办); one of its two co-departments has countersigned.
-    case = assigned(16, co_departments=co, supervisor=u["committee1"])
+    case = demo.assigned(16, co_departments=co, supervisor=demo.users["committee1"])
     svc.proposal_acknowledge(case=case, actor=dept, now=at(10))
-    countersigned(case, 8, co[:1])
-    replied(20, reply_day=4, co_departments=co)  # replied after both co-departments countersigned
-    case = replied(24, reply_day=12)
+    demo.countersigned(case, 8, co[:1])
+    demo.replied(20, reply_day=4, co_departments=co)  # replied after both co-departments countersigned
+    case = demo.replied(24, reply_day=12)
     svc.proposal_rate(case=case, actor=case.created_by, rating="satisfied", comment="落实到位，满意。", now=at(10))
     # The re-handled one: unsatisfied, re-handled (countersigned again), then basically satisfied.
-    case = replied(30, reply_day=22, co_departments=co[:1])
+    case = demo.replied(30, reply_day=22, co_departments=co[:1])
     svc.proposal_rate(case=case, actor=case.created_by, rating="unsatisfied", comment="只答复未落实。", now=at(20))
-    countersigned(case, 16, co[:1])
+    demo.countersigned(case, 16, co[:1])
     svc.proposal_reply(case=case, actor=dept, text="已完成整改并验收。", classification="A", now=at(12))
     svc.proposal_rate(case=case, actor=case.created_by, rating="basically_satisfied", comment="基本解决。",
                       now=at(10))
-    case = replied(26, reply_day=14)  # in re-handling now
+    case = demo.replied(26, reply_day=14)  # in re-handling now
     svc.proposal_rate(case=case, actor=case.created_by, rating="unsatisfied", comment="措施不具体。", now=at(3))
-    case = replied(36, reply_day=20)  # closed as not rated after the feedback window
+    case = demo.replied(36, reply_day=20)  # closed as not rated after the feedback window
     svc.proposal_close_unrated(case=case, now=at(1))
-    # Put to the congress.
-    svc.proposal_put_to_vote(case=accepted(15), actor=review, now=at(9))  # on the agenda
+
+
+def _put_to_the_congress(demo: _Demo) -> None:
+    """One on the agenda, one adopted and one not adopted by the congress vote."""
+    users = demo.users
+    svc.proposal_put_to_vote(case=demo.accepted(15), actor=demo.review, now=demo.at(9))  # on the agenda
+    electorate = demo.reps + [users[f"review{i}"] for i in range(1, 4) if f"review{i}" in users]
     for passed in (True, False):
-        case = svc.proposal_put_to_vote(case=accepted(18 + passed), actor=review, now=at(12))
-        _vote(case, reps + [u[f"review{i}"] for i in range(1, 4) if f"review{i}" in u], chair, passed, at(11))
-    # Archived after the handling report to a congress session.
-    archived = replied(42, reply_day=34)
-    svc.proposal_rate(case=archived, actor=archived.created_by, rating="satisfied", now=at(32))
-    # Merged last: its proposer becomes a co-proposer of the target.
-    case = reviewed(8, proposer=reps[5])
-    svc.proposal_merge(case=case, actor=review, into=target, now=at(2))
-    _report_session(acme, today - dt.timedelta(days=20))
-    svc.proposal_archive(case=archived, actor=review, now=at(1))
-    return made
+        case = svc.proposal_put_to_vote(case=demo.accepted(18 + passed), actor=demo.review, now=demo.at(12))
+        _vote(case, electorate, demo.chair, passed, demo.at(11))
 
 
 #: Co-department code → the engine's demo account that countersigns for it.

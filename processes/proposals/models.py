@@ -127,7 +127,15 @@ class Proposal(Case):
         return self.replies.count() + 1
 
     def countersign_missing(self) -> list:
-        """Co-departments that have not countersigned (会签) the current reply round, by code."""
+        """Co-departments that have not countersigned (会签) the current reply round, by code.
+
+        A proposal of a list's page holds its replies, countersigns and co-departments already
+        (``serializers.LIST_RELATED``): then the answer is read from them, with no query."""
+        held = getattr(self, "_prefetched_objects_cache", {})
+        if {"replies", "countersigns", "co_departments"} <= held.keys():
+            round_ = len(held["replies"]) + 1
+            signed = {c.department_id for c in held["countersigns"] if c.round == round_}
+            return sorted((o for o in held["co_departments"] if o.pk not in signed), key=lambda o: o.code)
         signed = self.countersigns.filter(round=self.reply_round()).values("department_id")
         return list(self.co_departments.exclude(pk__in=signed).order_by("code"))
 

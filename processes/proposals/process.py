@@ -17,7 +17,7 @@ from .inbox import countersigns_for
 from .lifecycle import build_transitions
 from .models import Proposal
 from .report import REPORT_ROLES
-from .serializers import CreateInput, ProposalDetailSerializer
+from .serializers import LIST_RELATED, CreateInput, ProposalDetailSerializer
 from .states import ProposalState
 
 NOT_REPRESENTATIVE = _(
@@ -53,6 +53,7 @@ def register() -> ProcessSpec:
             create_roles=frozenset({Role.REPRESENTATIVE}),
             viewer_roles=frozenset({Role.REVIEW_COMMITTEE, Role.CHAIR, Role.UNION_COMMITTEE}),
             detail_serializer=ProposalDetailSerializer,
+            list_related=LIST_RELATED,
             search_fields=("reference", "title"),
             deadline_rules=RULES,
             # 已办结: only the committee's note and the archiving remain; the file is complete.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -18,7 +19,7 @@ from workflow.inputs import note_field, reason_field
 from workflow.models import Organisation, OrgKind
 from workflow.pickers import CaseField, DocumentListField, UserField, UserListField
 
-from .models import Proposal
+from .models import Proposal, ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
 from .states import Category, Classification, Rating
 
 CO_DEPARTMENTS_DISTINCT = _(
@@ -279,6 +280,28 @@ def _org(o) -> dict | None:
     return {"id": o.pk, "code": o.code, "name": o.name} if o is not None else None
 
 
+#: The rows the detail fields show, read for a whole page of the case list at once
+#: (``ProcessSpec.list_related``); each in the order the field shows it.
+LIST_RELATED = (
+    "term", "merged_into", "lead_department", "supervisor",
+    Prefetch("cosigners", queryset=ProposalCosigner.objects.select_related("user")),
+    Prefetch("co_proposers", queryset=get_user_model().objects.order_by("username")),
+    Prefetch("merged_from", queryset=Proposal.objects.select_related("created_by").order_by("pk")),
+    Prefetch("co_departments", queryset=Organisation.objects.order_by("code")),
+    Prefetch("countersigns", queryset=ProposalCountersign.objects.select_related("department", "signed_by")),
+    Prefetch("replies", queryset=ProposalReply.objects.select_related("department", "replied_by")),
+    Prefetch("ratings", queryset=ProposalRating.objects.select_related("reply", "rated_by")),
+)
+_PREFETCH = {lookup.prefetch_to: lookup for lookup in LIST_RELATED if isinstance(lookup, Prefetch)}
+
+
+def _rows(obj, name: str) -> list:
+    """``obj.<name>`` as :data:`LIST_RELATED` reads it: from the page's prefetch, else one query now."""
+    if name not in getattr(obj, "_prefetched_objects_cache", {}):
+        prefetch_related_objects([obj], _PREFETCH[name])
+    return list(getattr(obj, name).all())
+
+
 class ProposalDetailSerializer(serializers.ModelSerializer):
     """What the API and the detail page show besides the generic case fields."""
 
@@ -315,11 +338,11 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
         return [
             {**_user(c.user), "status": c.status, "status_label": c.get_status_display(),
              "invited_at": c.invited_at, "responded_at": c.responded_at}
-            for c in obj.cosigners.select_related("user")
+            for c in _rows(obj, "cosigners")
         ]
 
     def get_co_proposers(self, obj):
-        return [_user(u) for u in obj.co_proposers.order_by("username")]
+        return [_user(u) for u in _rows(obj, "co_proposers")]
 
     def get_merged_into(self, obj):
         m = obj.merged_into
@@ -328,14 +351,14 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
     def get_merged_from(self, obj):
         return [
             {"id": m.pk, "reference": m.reference, "title": m.title, "proposer": _user(m.created_by)}
-            for m in obj.merged_from.select_related("created_by").order_by("pk")
+            for m in _rows(obj, "merged_from")
         ]
 
     def get_lead_department(self, obj):
         return _org(obj.lead_department)
 
     def get_co_departments(self, obj):
-        return [_org(o) for o in obj.co_departments.order_by("code")]
+        return [_org(o) for o in _rows(obj, "co_departments")]
 
     def get_supervisor(self, obj):
         return _user(obj.supervisor)
@@ -345,7 +368,7 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
             {"label": f"{c.round}. {c.department.name} {_day(c.signed_at)}", "round": c.round,
              "department": _org(c.department), "signed_by": _user(c.signed_by), "opinion": c.opinion,
              "signed_at": c.signed_at}
-            for c in obj.countersigns.select_related("department", "signed_by")
+            for c in _rows(obj, "countersigns")
         ]
 
     def get_countersign_missing(self, obj):
@@ -358,7 +381,7 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
              "classification": r.classification, "classification_label": r.get_classification_display(),
              "attachments": r.attachments, "replied_by": _user(r.replied_by), "replied_at": r.replied_at,
              "due_on": r.due_on, "on_time": r.on_time}
-            for r in obj.replies.select_related("department", "replied_by")
+            for r in _rows(obj, "replies")
         ]
 
     def get_ratings(self, obj):
@@ -366,5 +389,5 @@ class ProposalDetailSerializer(serializers.ModelSerializer):
             {"label": f"{r.reply.round}. {r.get_rating_display()}", "round": r.reply.round, "rating": r.rating,
              "rating_label": r.get_rating_display(),
              "comment": r.comment, "rated_by": _user(r.rated_by), "rated_at": r.rated_at}
-            for r in obj.ratings.select_related("reply", "rated_by")
+            for r in _rows(obj, "ratings")
         ]

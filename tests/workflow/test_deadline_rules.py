@@ -3,6 +3,8 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.example_process.models import ExampleRequest
 from tests.support.db import ensure_calendar_loaded
@@ -11,6 +13,7 @@ from workflow import services
 from workflow.calendar.working_days import CalendarMissing
 from workflow.deadlines import case_deadlines, rules, start_deadline
 from workflow.deadlines.rules import DeadlineRule, Unit, add_months, compute_due, is_provisional_deadline, register_rule
+from workflow.deadlines.store import case_being_created
 from workflow.errors import InvalidInput
 from workflow.models import CaseDeadline
 from workflow.roles import Role
@@ -217,6 +220,24 @@ def test_start_deadline_stores_rule_and_due_and_reports_it_in_the_payload(orgs, 
     start_deadline(case, "t.work3", D(2025, 10, 9))
     assert [(d["due_on"], d["status"]) for d in case_deadlines(case)] == [("2025-10-11", "cancelled"), ("2025-10-13", "open")]
     assert isinstance(case, ExampleRequest)
+
+
+def test_a_deadline_opened_while_the_case_is_created_looks_for_none_to_replace_yet_never_leaves_two_open(
+    orgs, make_user
+):
+    """During the create service's ``after_create`` nothing can be open yet: one statement fewer per
+    deadline. The same rule opened twice then still leaves one open row."""
+    member = make_user("m1", Role.MEMBER, org=orgs.acme)
+    case = services.create_case(process="examples", user=member, data={"organisation": "acme", "title": "x", "amount": 1})
+    start_deadline(case, "t.cal10", D(2025, 3, 3))  # warm: content type and calendar years cached
+    with CaptureQueriesContext(connection) as usual:
+        start_deadline(case, "t.month1", D(2025, 3, 3))
+    with case_being_created(case), CaptureQueriesContext(connection) as creating:
+        start_deadline(case, "t.year1", D(2025, 3, 3))
+        start_deadline(case, "t.year1", D(2025, 3, 4))
+    assert len(creating) == 2 * len(usual) - 1, "the first opening spared its UPDATE, the second did not"
+    assert [d["status"] for d in case_deadlines(case) if d["rule_id"] == "t.year1"] == ["cancelled", "open"]
+    assert "_deadlines_being_created" not in case.__dict__, "only while the block runs"
 
 
 def test_deadline_rules_api_lists_rules_with_their_source(api, orgs, make_user):

@@ -39,11 +39,11 @@ class ApiIndexView(APIView):
 
     @extend_schema(responses=dict)
     def get(self, request):
-        processes = sorted(registry.all_processes(), key=lambda s: s.key)
+        specs = sorted(registry.all_processes(), key=lambda spec: spec.key)
         return Response(
             {
                 "version": "v1",
-                "processes": [{"key": s.key, "label": str(s.label)} for s in processes],
+                "processes": [{"key": spec.key, "label": str(spec.label)} for spec in specs],
                 "schema": "/api/schema/",
                 "docs": "/api/docs/",
                 "endpoints": endpoints(),

@@ -237,10 +237,10 @@ class ProcessAutoSchema(UnionflowAutoSchema):
         return self._operation() == "perform" and not self._transition_name()
 
     def get_operation_id(self):
-        key = self._process_key() or "case"
+        process_key = self._process_key() or "case"
         if self._transition_name():
-            return f"{key}_transition_{self._transition_name()}"
-        return f"{key}_{self._operation()}_{self.method.lower()}"
+            return f"{process_key}_transition_{self._transition_name()}"
+        return f"{process_key}_{self._operation()}_{self.method.lower()}"
 
     def get_tags(self):
         return [self._process_key() or "cases"]

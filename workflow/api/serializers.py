@@ -6,13 +6,14 @@ from ..deadlines import case_deadlines
 from ..ui import forms
 
 
-def case_representation(case, spec, request=None) -> dict:
+def case_representation(case, spec, request=None, deadlines: list[dict] | None = None) -> dict:
     """The case as every process shows it, plus the process's own fields.
 
     ``provisional``: an open deadline of the case counts on the statute for a year whose
     holiday notice is not loaded yet (its date may still move later, never earlier).
+    ``deadlines``: the case's :func:`case_deadlines` when a list has read its page's at once.
     """
-    deadlines = case_deadlines(case)
+    deadlines = case_deadlines(case) if deadlines is None else deadlines
     data = {
         "id": case.pk,
         "reference": case.reference,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -96,6 +97,8 @@ def event_values(event: AuditEvent) -> dict:
         "user_agent": event.user_agent,
         "payload": event.payload,
         "prev_hash": event.prev_hash,
+        # Only on salted events, so an older event's values (and its dossier line) are as they were.
+        **({"salt": event.salt} if event.salt else {}),
     }
 
 
@@ -155,6 +158,7 @@ def record_event(
         user_agent=meta.user_agent,
         payload=normalise_payload(payload),
         prev_hash=prev_hash,
+        salt=secrets.token_hex(16),
     )
     event.hash = compute_hash(event)
     event.save(force_insert=True)

@@ -7,10 +7,15 @@ checkpoint that covers the case with its inclusion proof, the software version) 
 ``dossier.pdf``, the same timeline for people (actor, role, time, reason, hashes).
 
 Who may download it: the readers of the audit log (:data:`.search.SEARCH_ROLES` — auditors and
-administrators over their subtree, a chair over their own organisation) for a case they may see.
-The events carry every field their hashes cover, the actors' addresses and browsers included,
-which the history page and the CSV export leave out: so a participant or a case handler who may
-see the case is refused (403), and whoever may not see it is told it does not exist (404).
+administrators over their subtree, a chair over their own organisation) for a case they may see:
+the events carry every field their hashes cover, the actors' addresses and browsers included.
+A case's own participants (applicant, proposer, parties, mediators… ``Case.participant_ids``) get
+it with the addresses and browsers left out (``manifest.redacted``): each such event carries only
+the salted commitments its hash covers (:func:`.hashing.redact`), so the chain still verifies
+offline; restricted and sealed input never reached the audit trail in the first place. An event
+written before events had a salt cannot be redacted and still verify: a case with such an event
+that carries an address is refused to participants (403) rather than given unverifiable. A case
+handler who is neither gets 403; whoever may not see the case is told it does not exist (404).
 Building it only reads.
 """
 
@@ -33,6 +38,7 @@ from ..services import get_visible_case
 from .anchor import anchor_values
 from .chain import _json_default, case_events, event_values
 from .checkpoint import case_inclusion
+from .hashing import REDACTABLE_FIELDS, redact
 from .search import SEARCH_ROLES
 from .verify import EVENTS, FORMAT, MANIFEST
 
@@ -45,8 +51,10 @@ def software_version() -> str:
         return "unknown"
 
 
-def _event_line(event) -> str:
+def _event_line(event, *, redacted: bool = False) -> str:
     values = {**event_values(event), "hash": event.hash}
+    if redacted and values.get("salt"):
+        values = redact(values)
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default)
 
 
@@ -72,21 +80,39 @@ def _checkpoint(case) -> dict | None:
 
 
 NOT_A_READER = _(
-    "只有经费审查、管理员或工会主席可以下载案件卷宗 Only an auditor, an administrator or the chair may download a case dossier."
+    "只有经费审查、管理员、工会主席或案件当事人可以下载案件卷宗 "
+    "Only an auditor, an administrator, the chair or the case's own participants may download a case dossier."
 )
+OLDER_EVENTS = _(
+    "该案件有早于可脱敏校验的审计事件，卷宗只能由审计人员下载 This case has audit events recorded before "
+    "addresses could be left out verifiably: only the audit readers may download its dossier."
+)
+FULL, REDACTED = "full", "redacted"
 
 
-def may_take_dossier(user, case) -> bool:
-    """An audit reader's role covering the case's organisation (the case must be visible as well)."""
-    return policy.grant_for(user, case.organisation, SEARCH_ROLES) is not None
+def may_take_dossier(user, case) -> str:
+    """``full`` for an audit reader's role covering the case's organisation, ``redacted`` for a
+    participant of the case, "" for anyone else (the case must be visible as well)."""
+    if policy.grant_for(user, case.organisation, SEARCH_ROLES) is not None:
+        return FULL
+    return REDACTED if user.pk in case.participant_ids() else ""
+
+
+def _redactable(events) -> bool:
+    """Every event either has a salt or has nothing to leave out."""
+    return all(e.salt or not any(getattr(e, name) for name in REDACTABLE_FIELDS) for e in events)
 
 
 def build_dossier(*, process, case_id, user) -> tuple[object, bytes]:
     """The case (404 unless ``user`` may see it) and its dossier zip's bytes."""
     case = get_visible_case(process=process, case_id=case_id, user=user)
-    if not may_take_dossier(user, case):
+    kind = may_take_dossier(user, case)
+    if not kind:
         raise ActionForbidden(str(NOT_A_READER))
     events = list(case_events(case))
+    redacted = kind == REDACTED
+    if redacted and not _redactable(events):
+        raise ActionForbidden(str(OLDER_EVENTS))
     documents = _documents(case)
     manifest = {
         "format": FORMAT,
@@ -97,6 +123,7 @@ def build_dossier(*, process, case_id, user) -> tuple[object, bytes]:
         "state": case.state,
         "event_count": len(events),
         "chain_head_hash": events[-1].hash if events else "",
+        "redacted": list(REDACTABLE_FIELDS) if redacted else [],
         "documents": [],
         "checkpoint": _checkpoint(case),
         "software_version": software_version(),
@@ -105,7 +132,7 @@ def build_dossier(*, process, case_id, user) -> tuple[object, bytes]:
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(EVENTS, "".join(_event_line(e) + "\n" for e in events))
+        archive.writestr(EVENTS, "".join(_event_line(e, redacted=redacted) + "\n" for e in events))
         for number, doc in enumerate(documents, start=1):
             path = f"documents/{number:03d}-v{doc.version}-{Path(doc.name).name}"
             with doc.file.open("rb") as handle:

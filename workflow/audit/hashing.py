@@ -33,9 +33,47 @@ def canonical_bytes(values: dict, default: Callable | None = None) -> bytes:
     )
 
 
+#: Fields a case's participants may be given a dossier without (the actors' addresses and browsers).
+REDACTABLE_FIELDS = ("ip", "user_agent")
+
+
+def commitment(salt: str, value: str) -> str:
+    """A salted commitment to a redactable value: without the salt, the value cannot be guessed from it
+    (an IPv4 address alone could be found by trying all 2³² of them)."""
+    return "sha256:" + hashlib.sha256(f"{salt}\x00{value}".encode()).hexdigest()
+
+
+def hashed_values(values: dict) -> dict:
+    """The fields an event's hash covers, as they enter the hash.
+
+    An event with a ``salt`` (written since redactable dossiers exist) is hashed over the salted
+    :func:`commitment` to each of :data:`REDACTABLE_FIELDS` instead of the value. A redacted copy
+    of it carries no value and no salt, only ``redacted: {field: commitment}``, and hashes to the
+    same. An event without a salt (older) is hashed over the values themselves.
+    """
+    hashed = {k: values[k] for k in HASHED_FIELDS}
+    redacted = values.get("redacted") or {}
+    salt = values.get("salt") or ""
+    if salt or redacted:
+        for name in REDACTABLE_FIELDS:
+            hashed[name] = redacted[name] if name in redacted else commitment(salt, values[name])
+    return hashed
+
+
+def redact(values: dict) -> dict:
+    """A salted event's values with :data:`REDACTABLE_FIELDS` and the salt left out (same hash)."""
+    if not values.get("salt"):
+        raise ValueError("an event without a salt cannot be redacted and still verify")
+    out = {k: v for k, v in values.items() if k != "salt"}
+    out["redacted"] = {name: commitment(values["salt"], values[name]) for name in REDACTABLE_FIELDS}
+    for name in REDACTABLE_FIELDS:
+        out[name] = None
+    return out
+
+
 def event_hash(values: dict, default: Callable | None = None) -> str:
     """The hash of one event, from its hashed fields (extra keys, e.g. ``hash`` or ``id``, are ignored)."""
-    return hashlib.sha256(canonical_bytes({k: values[k] for k in HASHED_FIELDS}, default)).hexdigest()
+    return hashlib.sha256(canonical_bytes(hashed_values(values), default)).hexdigest()
 
 
 def file_sha256(data: bytes) -> str:

@@ -6,7 +6,10 @@ can check a dossier on any machine with Python 3.11. It recomputes, in order:
 1. the zip itself (every member's CRC: a changed byte that breaks it is named by its file);
 2. the case's hash chain from ``events.jsonl`` (seq 1, 2, …; each ``prev_hash`` the hash before it;
    each hash recomputed over the event's fields with :mod:`workflow.audit.hashing`, the code the
-   system writes the chain with), and the manifest's event count and head hash;
+   system writes the chain with), and the manifest's event count and head hash. In a participant's
+   dossier an event's address and browser are left out: the event carries ``null`` for them and
+   their salted commitments under ``redacted``, which its hash covers in their place — so a changed
+   commitment, or a value slipped back in, is named like any other change;
 3. every document's SHA-256, against the manifest and against the audit event that recorded its
    upload (so a document and its manifest line changed together still show);
 4. the checkpoint, when the dossier has one: the anchor's hash over its fields (the hash printed
@@ -26,7 +29,16 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .hashing import GENESIS_HASH, canonical_bytes, event_hash, file_sha256, leaf_data, leaf_hash, verify_inclusion
+from .hashing import (
+    GENESIS_HASH,
+    REDACTABLE_FIELDS,
+    canonical_bytes,
+    event_hash,
+    file_sha256,
+    leaf_data,
+    leaf_hash,
+    verify_inclusion,
+)
 
 MANIFEST = "manifest.json"
 EVENTS = "events.jsonl"
@@ -81,6 +93,11 @@ def check_chain(raw: bytes, manifest: dict) -> list[dict]:
             raise Broken(where, f"expected event seq {expected_seq}: an event is missing, extra or reordered")
         if event.get("prev_hash") != expected_prev:
             raise Broken(where, "does not link to the event before it (prev_hash)")
+        redacted = event.get("redacted")
+        if redacted is not None and (
+            not isinstance(redacted, dict) or any(event.get(name) is not None for name in REDACTABLE_FIELDS)
+        ):
+            raise Broken(where, "a field left out carries a value (only its commitment may be there)")
         try:
             recomputed = event_hash(event)
         except (KeyError, TypeError, ValueError):
@@ -155,7 +172,9 @@ def verify_dossier(path) -> str:
         events = check_chain(_read(archive, EVENTS), manifest)
         documents = check_documents(archive, manifest, events)
         included = check_checkpoint(manifest.get("checkpoint"), events)
-    return f"OK {manifest['case_ref']}: {len(events)} events, {documents} documents; {included}"
+    left_out = sum(1 for e in events if e.get("redacted"))
+    redaction = f"; addresses left out of {left_out} events, checked against their commitments" if left_out else ""
+    return f"OK {manifest['case_ref']}: {len(events)} events, {documents} documents; {included}{redaction}"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from .rules import (
 from .store import (
     case_deadlines,
     close_deadline,
+    deadlines_by_case,
     due_at_for,
     end_of_day,
     open_deadline,
@@ -37,6 +38,7 @@ __all__ = [
     "case_deadlines",
     "close_deadline",
     "compute_due",
+    "deadlines_by_case",
     "due_at_for",
     "end_of_day",
     "find_rule",

@@ -7,6 +7,8 @@ the calendar is ``workflow.calendar.working_days``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db.models import Case as Choose
 from django.db.models import Value, When
@@ -34,22 +36,34 @@ def _provisional(rule_id: str, counted_from: dt.date, due_on: dt.date) -> bool:
 #: Deadlines opened on a case object during this transition, by rule: the work items read
 #: their due time from here instead of reading back the row just written.
 _OPENED = "_opened_deadlines"
+#: Set on a case object while the service creates it: no deadline of it can be open yet.
+_BEING_CREATED = "_deadlines_being_created"
+
+
+@contextmanager
+def case_being_created(case) -> Iterator[None]:
+    """While the create service runs the process's ``after_create``: a deadline opened then has no
+    earlier one to replace, so :func:`set_deadline` spends no statement looking (one per deadline)."""
+    case.__dict__[_BEING_CREATED] = True
+    try:
+        yield
+    finally:
+        case.__dict__.pop(_BEING_CREATED, None)
 
 
 def set_deadline(
     case, *, rule_id: str, starts_on: dt.date, due_on: dt.date, calendar=None, replace: bool = True,
     closes: tuple = (),
 ) -> CaseDeadline:
-    """Open a deadline for ``rule_id``; an earlier open one for the same rule is replaced.
+    """Store an open deadline for ``rule_id`` with a due date already computed: the row-level part of
+    :func:`start_deadline`, whose docstring explains ``replace`` and ``closes``.
 
     It is provisional when it counted on a year whose holiday notice is not loaded
     (``calendar``: the :class:`WorkCalendar` the due date was computed on, so no year is read twice).
-    ``replace=False``: the caller has just closed that rule's deadline (or none was ever
-    opened), so there is nothing to replace and no statement is spent looking.
-    ``closes``: rules whose open deadlines the same step has met (closed as ``met`` in the same
-    statement that replaces the old row).
     """
     status = CaseDeadline.Status
+    if case.__dict__.get(_BEING_CREATED) and rule_id not in case.__dict__.get(_OPENED, {}):
+        replace = False
     if closes:
         rules = [rule_id, *closes] if replace else list(closes)
         CaseDeadline.objects.filter(**_case_filter(case), rule_id__in=rules, status=status.OPEN).update(
@@ -121,21 +135,38 @@ def due_at_for(case, rule_id: str):
     return row.due_at if row is not None else None
 
 
+def _deadline_row(d: CaseDeadline) -> dict:
+    return {
+        "rule_id": d.rule_id,
+        "starts_on": d.starts_on.isoformat(),
+        "due_on": d.due_on.isoformat(),
+        "status": d.status,
+        "escalated": d.escalated,
+        #: Counted on the statute for a year whose holiday notice is not loaded yet.
+        "provisional": d.provisional,
+        #: The due date this row replaced when the deadline was extended, else None.
+        "extended_from_due_on": d.extended_from.due_on.isoformat() if d.extended_from_id else None,
+    }
+
+
 def case_deadlines(case) -> list[dict]:
-    return [
-        {
-            "rule_id": d.rule_id,
-            "starts_on": d.starts_on.isoformat(),
-            "due_on": d.due_on.isoformat(),
-            "status": d.status,
-            "escalated": d.escalated,
-            #: Counted on the statute for a year whose holiday notice is not loaded yet.
-            "provisional": d.provisional,
-            #: The due date this row replaced when the deadline was extended, else None.
-            "extended_from_due_on": d.extended_from.due_on.isoformat() if d.extended_from_id else None,
-        }
-        for d in CaseDeadline.objects.filter(**_case_filter(case)).select_related("extended_from").order_by("created_at", "pk")
-    ]
+    rows = CaseDeadline.objects.filter(**_case_filter(case)).select_related("extended_from").order_by("created_at", "pk")
+    return [_deadline_row(d) for d in rows]
+
+
+def deadlines_by_case(cases) -> dict[int, list[dict]]:
+    """:func:`case_deadlines` of every case of one model (a list's page), in one query."""
+    cases = list(cases)
+    found: dict[int, list[dict]] = {case.pk: [] for case in cases}
+    if not cases:
+        return found
+    rows = (
+        CaseDeadline.objects.filter(case_type=case_content_type(cases[0]), case_id__in=list(found))
+        .select_related("extended_from").order_by("created_at", "pk")
+    )
+    for d in rows:
+        found[d.case_id].append(_deadline_row(d))
+    return found
 
 
 def provisional_due(items) -> set[tuple[int, int, dt.datetime]]:
@@ -178,13 +209,22 @@ def start_deadline(
     case, rule_id: str, start: dt.date, *, payload: dict | None = None, n: int | None = None,
     due_on: dt.date | None = None, replace: bool = True, closes: tuple = (),
 ):
-    """Open the deadline of ``rule_id`` on the case and record it in the audit payload if given.
+    """Open the deadline of ``rule_id`` on the case, counted from ``start``: how a process opens one.
 
-    The due date is the rule's from ``start`` (with ``n`` instead of the rule's length if
-    given), or ``due_on`` when the process has fixed it otherwise (a window cut short by
-    an event); either way the payload names the rule and its source. ``replace=False``: no open
-    deadline of the rule can exist (see :func:`set_deadline`). ``closes``: rules
-    whose open deadlines this step met (closed in the same statement, see :func:`set_deadline`).
+    The options, in one place (the default path is the safe one: one UPDATE, one INSERT):
+
+    - ``payload``: the step's audit payload; the deadline is recorded in it (rule, dates, legal
+      source, whether provisional).
+    - ``n``: a length instead of the rule's; ``due_on``: a due date the process fixed otherwise
+      (a window cut short by an event). Neither: the rule's length, or the organisation's.
+    - ``replace`` (default ``True``): an open deadline of the same rule is cancelled first (the
+      UPDATE). ``False`` only when the step has just closed it or none can exist; while the create
+      service runs the process's ``after_create`` that is known and the UPDATE is skipped
+      (:func:`case_being_created`).
+    - ``closes``: rules whose open deadlines this step met, closed as ``met`` in that same UPDATE
+      rather than one :func:`close_deadline` statement each.
+    - The calendar is read once for the due date and the provisional check (:func:`one_calendar`);
+      callers never pass one.
     """
     calendar = one_calendar()  # for the due date and the provisional check: each year is read once
     due = due_on or compute_due(rule_id, start, case.organisation, n=n, calendar=calendar)

@@ -69,11 +69,11 @@ def _field(request, name: str) -> str | None:
 
 
 def _case_params(request) -> tuple[str, str]:
-    process = request.query_params.get("process") or _field(request, "process")
+    process_key = request.query_params.get("process") or _field(request, "process")
     case_id = request.query_params.get("case") or _field(request, "case")
-    if not process or not case_id:
+    if not process_key or not case_id:
         raise InvalidInput(MISSING_CASE, fields={"process": [MISSING_CASE], "case": [MISSING_CASE]})
-    return process, case_id
+    return process_key, case_id
 
 
 class DocumentListView(APIView):
@@ -85,8 +85,8 @@ class DocumentListView(APIView):
         responses={200: dict, **error_responses("404")},
     )
     def get(self, request):
-        process, case_id = _case_params(request)
-        docs = services.case_documents(process=process, case_id=case_id, user=request.user)
+        process_key, case_id = _case_params(request)
+        docs = services.case_documents(process=process_key, case_id=case_id, user=request.user)
         return Response({"count": len(docs), "results": [document_representation(d) for d in docs]})
 
     @extend_schema(
@@ -97,9 +97,9 @@ class DocumentListView(APIView):
         responses={201: dict},
     )
     def post(self, request):
-        process, case_id = _case_params(request)
+        process_key, case_id = _case_params(request)
         doc = services.document_upload(
-            process=process, case_id=case_id, user=request.user, file=request.FILES.get("file"),
+            process=process_key, case_id=case_id, user=request.user, file=request.FILES.get("file"),
             name=_field(request, "name") or None, previous_id=_field(request, "previous") or None, meta=_meta(request),
         )
         return Response(document_representation(doc, detail=True), status=201)

@@ -32,6 +32,11 @@ class AuditEvent(models.Model):
     channel = models.CharField(max_length=10, blank=True)  # ui | api | task | command
     ip = models.CharField(max_length=45, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    #: A random salt per event (hex). When set, the hash covers a salted commitment to ``ip`` and
+    #: ``user_agent`` instead of the values, so a case's participants can be given a dossier with
+    #: the addresses left out that still verifies (:mod:`workflow.audit.hashing`). Empty on events
+    #: written before: their hash covers the values themselves.
+    salt = models.CharField(max_length=32, blank=True, default="", db_default="")
     payload = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)

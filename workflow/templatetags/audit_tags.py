@@ -27,4 +27,4 @@ def may_take_dossier(case, user) -> bool:
     """``{% if case|may_take_dossier:request.user %}``: the case page offers its dossier."""
     from workflow.audit.dossier import may_take_dossier as allowed
 
-    return allowed(user, case)
+    return bool(allowed(user, case))

@@ -125,6 +125,17 @@ def _target(case, tspec) -> str | None:
     return str(transition.target)
 
 
+def changes_state(case, tspec) -> bool:
+    """Whether ``tspec`` always moves the case out of its state: a fixed other target, or a computed
+    one (django-fsm's ``RETURN_VALUE``) none of whose possible states is the current one (an
+    objection upheld leads to one state or another, never back)."""
+    if _target(case, tspec) is not None:
+        return True
+    transition = getattr(type(case), tspec.method_name)._django_fsm.get_transition(case.state)
+    allowed = getattr(getattr(transition, "target", None), "allowed_states", None) or ()
+    return bool(allowed) and case.state not in allowed
+
+
 def actions(spec, case, user) -> dict:
     """The reader's actions now: single forms, and one decision form for a step's several outcomes.
 
@@ -132,7 +143,7 @@ def actions(spec, case, user) -> dict:
     role (not reserved to a named person): two or more of them make a decision.
     """
     available = services.available_transitions(process=spec, case=case, user=user)
-    outcomes = [t for t in available if t.roles and not t.actor and _target(case, t) is not None]
+    outcomes = [t for t in available if t.roles and not t.actor and changes_state(case, t)]
     if len(outcomes) < 2:
         outcomes = []
     single = [_action(spec, case, user, t) for t in available if t not in outcomes]

@@ -111,7 +111,7 @@ _SITE: Site | None = None
 
 def build_site() -> Site:
     apps = [InboxApp()]
-    for spec in sorted(registry.all_processes(), key=lambda s: s.key):
+    for spec in sorted(registry.all_processes(), key=lambda spec: spec.key):
         apps.append(ProcessApp(title=spec.label, app_name=spec.key, process_key=spec.key))
     return UnionflowSite(viewsets=apps)
 

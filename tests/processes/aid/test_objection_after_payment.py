@@ -145,3 +145,17 @@ def test_an_objection_to_the_ordinary_notice_upheld_still_rejects(walk, people):
                              now=at(DAY0))
     case = AidCase.objects.get(pk=case.pk)
     assert case.state == "rejected" and case.decision_reason == "收入不实 Income understated"
+
+
+def test_the_committee_decides_the_objection_in_one_form_on_the_case_page(published, people, client, clock):
+    case = objected(published, people)
+    clock.set(REVIEWED)
+    client.force_login(people.committee2)
+    html = client.get(f"/aid/{case.pk}/").content.decode()
+    assert 'id="uf-decision"' in html
+    for outcome in ("uphold_objection", "dismiss_objection"):
+        assert f'name="outcome" value="{outcome}"' in html
+    r = client.post(f"/aid/{case.pk}/decide/", {"outcome": "uphold_objection", "uphold_objection-reason": "重复救助 Twice",
+                                                "expected_version": case.version})
+    assert r.status_code in (200, 302)
+    assert AidCase.objects.get(pk=case.pk).state == "recovery_due"

@@ -82,3 +82,54 @@ def test_two_payments_racing_for_the_last_funds_never_overdraw(flushable_audit_t
     assert sorted(map(str, outcomes)) == ["409", "ok"]
     assert AidFund.objects.get(organisation=orgs.acme, year=2026).balance == Decimal("500")
     assert AidLedgerEntry.objects.filter(kind="disbursement").count() == 1
+
+
+def test_a_recovery_racing_a_bank_reversal_credits_the_fund_once(flushable_audit_table, people, orgs):
+    """An emergency payment objected to after payment: finance records the recovery while the bank's
+    return of the same payment is booked; exactly one credit, the other is refused with 409."""
+    from processes.aid.ledger import ledger_reverse
+
+    from .conftest import DAY0, create
+
+    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("10000"))
+    ledger_allocate(organisation=orgs.acme, year=2026, amount=Decimal("10000"), reason="预算 Budget",
+                    actor_user=people.finance, now=at(DAY0))
+    case = create(people, orgs, aid_type="emergency", amount="3000")
+    svc.aid_submit(case=case, actor=people.member, now=at(DAY0))
+    for approver in (people.chair, people.committee1):
+        svc.aid_approve_emergency(case=case, actor=approver, amount=Decimal("3000"), justification="火灾 Fire",
+                                  now=at(DAY0))
+    svc.aid_disburse(case=case, actor=people.finance, transaction_ref="TX-E1", paid_on=DAY0, now=at(DAY0))
+    svc.aid_post_notice(case=case, actor=people.chair, now=at(DAY0))
+    svc.aid_object(case_id=case.pk, actor=people.member2, grounds="已获保险赔付 Insured", now=at(DAY0))
+    svc.aid_uphold_objection(case=case, actor=people.committee2, reason="追回 Recover", now=at(DAY0))
+    payment = AidLedgerEntry.objects.get(kind="disbursement")
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def attempt(name, call):
+        try:
+            barrier.wait(timeout=10)
+            call()
+            outcomes[name] = "ok"
+        except ServiceError as exc:
+            outcomes[name] = exc.status
+        except Exception as exc:  # noqa: BLE001 - a crash is a failure to report
+            outcomes[name] = repr(exc)
+        finally:
+            connections.close_all()
+
+    calls = {
+        "recover": lambda: svc.aid_recover(case=case, actor=people.finance, transaction_ref="RC-1", recovered_on=DAY0,
+                                           now=at(DAY0)),
+        "reverse": lambda: ledger_reverse(organisation=orgs.acme, entry_id=payment.pk, reason="退回 Returned",
+                                          actor_user=people.finance, now=at(DAY0)),
+    }
+    threads = [threading.Thread(target=attempt, args=item) for item in calls.items()]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(map(str, outcomes.values())) == ["409", "ok"], outcomes
+    assert AidLedgerEntry.objects.filter(reverses=payment).count() == 1
+    assert AidFund.objects.get(organisation=orgs.acme, year=2026).balance == Decimal("10000")

@@ -21,11 +21,10 @@ pytestmark = [
     pytest.mark.timeout(300),
 ]
 
-from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
-from selenium.webdriver.support.select import Select  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from tests.support.browser import CaseUI  # noqa: E402
 
 
 @pytest.fixture
@@ -41,79 +40,15 @@ def browser():
     driver.quit()
 
 
-class UI:
-    def __init__(self, driver, base):
-        self.d, self.base = driver, base
-
-    def wait(self, condition, timeout=30):
-        return WebDriverWait(self.d, timeout).until(condition)
-
-    def login(self, username):
-        self.d.delete_all_cookies()
-        self.d.get(self.base + "/accounts/login/")
-        self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "input[name=username]")))
-        self.d.find_element(By.CSS_SELECTOR, "input[name=username]").send_keys(username)
-        self.d.find_element(By.CSS_SELECTOR, "input[name=password]").send_keys("pw-secret-1")
-        self.submit(self.d.find_element(By.CSS_SELECTOR, "form.vf-form"))
-        self.wait(lambda d: "/accounts/login/" not in d.current_url)
-
-    def submit(self, form):
-        form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-
-        def left_page(driver):
-            # While the page is replaced, chromedriver may report the old node as stale or as
-            # "not belonging to the document": both mean the form is gone.
-            try:
-                form.is_enabled()
-            except WebDriverException:
-                return driver.execute_script("return document.readyState") == "complete"
-            return False
-
-        self.wait(left_page)
-
-    def fill(self, form, values: dict):
-        """Fill controls by name; a list picks options by the text a person reads (a picker)."""
-        for name, value in values.items():
-            el = form.find_element(By.CSS_SELECTOR, f"[name='{name}']")
-            if isinstance(value, list):
-                picker = Select(el)
-                for text in value:
-                    picker.select_by_visible_text(text)
-            elif el.tag_name == "select":
-                Select(el).select_by_value(value)
-            else:
-                el.clear()
-                el.send_keys(value)
-
-    def decide(self, username, case_id, outcome, **values) -> str:
-        """Choose ``outcome`` in the case's decision form, fill its fields, send it; the state after."""
-        self.login(username)
-        self.d.get(f"{self.base}/proposals/{case_id}/")
-        form = self.wait(EC.presence_of_element_located((By.ID, "uf-decision")))
-        form.find_element(By.CSS_SELECTOR, f"input[name=outcome][value={outcome}]").click()
-        self.fill(form, {f"{outcome}-{name}": value for name, value in values.items()})
-        self.submit(form)
-        assert not self.d.find_elements(By.ID, "uf-error"), self.d.find_element(By.ID, "uf-error").text
-        return Proposal.objects.get(pk=case_id).state
+class UI(CaseUI):
+    model = Proposal
+    path = "proposals"
 
     def current_step(self) -> str:
         """The state the stepper marks as current (its label shown, its code as data)."""
         step = self.d.find_element(By.CSS_SELECTOR, "#uf-progress li[aria-current=step]")
         assert step.text
         return step.get_attribute("data-state")
-
-    def act(self, username, case_id, action, **values) -> str:
-        """Log in as ``username``, fill the action's form on the case page, send it; the state shown after."""
-        self.login(username)
-        self.d.get(f"{self.base}/proposals/{case_id}/")
-        form = self.wait(EC.presence_of_element_located((By.CSS_SELECTOR, f"form[data-action={action}]")))
-        self.fill(form, values)
-        self.submit(form)
-        assert not self.d.find_elements(By.ID, "uf-error"), self.d.find_element(By.ID, "uf-error").text
-        shown = self.d.find_element(By.ID, "uf-state").text
-        state = Proposal.objects.get(pk=case_id)
-        assert shown and shown in str(state.state_label), (shown, state.state_label)
-        return state.state
 
 
 @pytest.mark.django_db(transaction=True)

@@ -169,9 +169,10 @@ def test_a_cut_tail_is_caught_by_the_manifest(dossier):
     assert "manifest.json" in str(found.value)
 
 
-def test_participants_and_handlers_are_refused_the_dossier(api, people, cases):
-    """The dossier holds the actors' addresses that the history leaves out: audit readers only."""
-    for user in (people.member, people.committee, people.stand_in):
+def test_handlers_who_are_not_participants_are_refused_the_dossier(api, people, cases):
+    """The dossier goes to audit readers in full, to the case's participants with the addresses left
+    out (``test_dossier_redaction.py``), to nobody else who merely handles the case."""
+    for user in (people.committee, people.stand_in):
         r = api(user).get(dossier_url(cases.march))
         assert r.status_code == 403, user.username
         assert r["Content-Type"].startswith("application/json")
@@ -190,9 +191,12 @@ def test_case_page_offers_the_dossier(client, people, cases):
     assert page.status_code == 200
     assert dossier_url(cases.march) in page.content.decode()
     assert client.get(dossier_url(cases.march)).status_code == 200
-    client.force_login(people.member)
+    client.force_login(people.committee)
     page = client.get(f"/examples/{cases.march.pk}/")
     assert page.status_code == 200 and dossier_url(cases.march) not in page.content.decode()
+    client.force_login(people.member)  # the proposer: their own case's dossier, addresses left out
+    page = client.get(f"/examples/{cases.march.pk}/")
+    assert page.status_code == 200 and dossier_url(cases.march) in page.content.decode()
 
 
 def test_the_zip_is_readable_in_memory(api, people, cases):

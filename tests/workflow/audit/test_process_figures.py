@@ -16,7 +16,7 @@ from django.utils import timezone
 from processes.aid.ledger import ledger_reverse
 from processes.aid.models import AidFund, AidLedgerEntry
 from processes.contracts.models import Contract
-from processes.contracts.states import IN_FORCE_STATES
+from processes.contracts.states import IN_FORCE_STATES, TERMINAL_STATES
 from processes.disputes.dashboard import OUTCOMES
 from processes.disputes.models import Dispute
 from processes.proposals.models import Proposal
@@ -81,7 +81,7 @@ def direct_disputes(org_ids):
 def direct_contracts(org_ids, today):
     found = Counter()
     for c in Contract.objects.filter(organisation_id__in=org_ids).select_related("organisation"):
-        if c.state in IN_FORCE_STATES:
+        if c.published_on is not None and c.state not in TERMINAL_STATES:  # in force, or in force and being varied
             found[(c.organisation.code, c.kind, "in_force")] += 1
             found[(c.organisation.code, c.kind, "expiring")] += c.expires_on <= today + dt.timedelta(days=90)
     return {(o, k): (found[(o, k, "in_force")], found[(o, k, "expiring")]) for o, k, what in found if what == "in_force"}

@@ -42,8 +42,8 @@ class Command(BaseCommand):
                 )
         organisations, users = demo.build_demo()
 
-        def report(key, exc):
-            self.stderr.write(f"seed_demo: process {key} failed: {exc!r}")
+        def report(process_key, exc):
+            self.stderr.write(f"seed_demo: process {process_key} failed: {exc!r}")
 
         failed = demo.run_process_hooks(organisations, users, on_error=report)
         if failed:

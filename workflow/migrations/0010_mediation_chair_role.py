@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0008_audit_search_checkpoints'),
+        ('workflow', '0009_audit_event_salt'),
     ]
 
     operations = [
