@@ -240,3 +240,17 @@ def test_case_panel_shows_latest_versions_only(people, case, api, rf):
         Context({"case": case, "request": request})
     )
     assert html.count("draft.txt") == 1 and "v2" in html and f"case={case.pk}" in html
+
+
+def test_a_document_whose_stored_file_is_missing_answers_404_not_500(people, case, api, client, media):
+    """A media volume lost or not restored with the database: the API says which file is missing, the pages 404."""
+    v1 = upload(api, people.member, case, "draft.txt", "第一条\n".encode()).json()
+    v2 = upload(api, people.member, case, "draft.txt", "第二条\n".encode(), previous=v1["id"]).json()
+    (media / Document.objects.get(pk=v1["id"]).file.name).unlink()
+    for url in (f"/api/v1/documents/{v1['id']}/content/", f"/api/v1/documents/{v1['id']}/diff/{v2['id']}/"):
+        r = api(people.committee).get(url)
+        assert (r.status_code, r.json()["code"]) == (404, "file_missing"), url
+    client.force_login(people.committee)
+    assert client.get(f"/documents/{v1['id']}/content/").status_code == 404
+    assert client.get(f"/documents/{v1['id']}/diff/{v2['id']}/").status_code == 404
+    assert client.get(f"/documents/{v2['id']}/content/").status_code == 200

@@ -121,7 +121,7 @@ def content_types_schema() -> dict:
 
 def content_response(doc) -> FileResponse:
     """The stored bytes, always as a download: an upload is never rendered inline by the browser."""
-    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name, content_type=doc.content_type)
+    response = FileResponse(services.open_file(doc), as_attachment=True, filename=doc.name, content_type=doc.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

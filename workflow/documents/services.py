@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import logging
 import os
 
 from django.conf import settings
@@ -40,6 +41,7 @@ NOT_LATEST = _("只能在最新版本（第 %(version)s 版）之后上传新版
 DIFF_NOT_TEXT = _("只能比较纯文本文件 Only plain-text documents can be compared.")
 DIFF_OTHER_CASE = _("只能比较同一案件的文件 Only documents of the same case can be compared.")
 DIFF_TOO_LARGE = _("文件过大，无法比较 The documents are too large to compare.")
+FILE_MISSING = _("文件内容缺失，请联系管理员恢复 The document's stored file is missing; ask an administrator to restore it.")
 
 
 CASE_CLOSED = _("案件已结束，不能再上传文件 The case is closed; documents can no longer be uploaded.")
@@ -255,8 +257,27 @@ def case_documents(*, process: str, case_id, user) -> list[Document]:
     )
 
 
+logger = logging.getLogger(__name__)
+
+
+class FileMissing(NotVisible):
+    """The document's row is there but its stored file is not (a media volume lost or not
+    restored with the database): a 404 that names the cause, logged for the operator, rather
+    than a server error."""
+
+    code = "file_missing"
+
+
+def open_file(document: Document):
+    try:
+        return document.file.open("rb")
+    except FileNotFoundError:
+        logger.error("document %s: stored file %s is missing", document.pk, document.file.name)
+        raise FileMissing(str(FILE_MISSING)) from None
+
+
 def read_bytes(document: Document) -> bytes:
-    with document.file.open("rb") as handle:
+    with open_file(document) as handle:
         return handle.read()
 
 

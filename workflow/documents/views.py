@@ -133,7 +133,10 @@ class DocumentSignPage(View):
 
 class DocumentContentPage(View):
     def get(self, request, pk: int):
-        return content_response(_document_or_404(request, pk))
+        try:
+            return content_response(_document_or_404(request, pk))
+        except NotVisible:  # the stored file is missing (services.FileMissing, logged there)
+            raise Http404 from None
 
 
 class DocumentDiffPage(View):
