@@ -2,8 +2,9 @@
 fund's budget (帮扶资金使用情况).
 
 From the fund ledger (:mod:`.ledger`), summed in the database: a reversal (a payment returned by the
-bank) and a recovery (追回, after an upheld objection) are subtracted from what was paid; allocations are
-not payments. Funds of every organisation the reader covers are added up, year by year.
+bank) or a recovery (追回, after an upheld objection) is subtracted from what was paid; allocations are
+not payments. The budget is the fund's as it stands (finance may have changed it, :mod:`.budget`).
+Funds of every organisation the reader covers are added up, year by year.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from .models import AidFund, AidLedgerEntry
 from .states import AidType, EntryKind
 
 ZERO = Decimal("0.00")
+#: Ledger entries that give back what a disbursement paid out.
+RETURNED = (EntryKind.REVERSAL, EntryKind.RECOVERY)
 
 
 def _money(amount) -> Decimal:
@@ -38,8 +41,8 @@ def _budgets(scope: Scope) -> dict[int, Decimal]:
 def _paid_and_returned():
     return {
         "paid": Sum("amount", filter=Q(kind=EntryKind.DISBURSEMENT), default=ZERO),
-        # Money back into the fund: a payment the bank returned, or aid recovered after an upheld objection.
-        "returned": Sum("amount", filter=Q(kind__in=(EntryKind.REVERSAL, EntryKind.RECOVERY)), default=ZERO),
+        # A payment the bank returned (冲回) or recovered after an upheld objection (追回).
+        "returned": Sum("amount", filter=Q(kind__in=RETURNED), default=ZERO),
     }
 
 
