@@ -21,6 +21,7 @@ from workflow.roles import Role
 from . import effects, rules
 from . import permissions as p
 from .models import AidCase
+from .permissions import APPROVER_VISITED  # noqa: F401 - declared beside its check, named with the others
 from .serializers import (
     AmountInput,
     AssessInput,
@@ -77,9 +78,6 @@ OVER_CAP = _(
 OVER_MEMBER_CAP = _(
     "超过该会员本年度剩余额度 %(left)s 元（规则 aid.member_annual_cap） Above the member's remaining annual cap of "
     "%(left)s yuan (rule aid.member_annual_cap)."
-)
-APPROVER_VISITED = _(
-    "入户核查人不能审批同一申请（规则 aid.separation） A visitor may not approve the case (rule aid.separation)."
 )
 NOT_EMERGENCY = _(
     "仅突发困难或意外致困可走紧急程序（规则 aid.emergency） Only emergencies and sudden events take the fast track "

@@ -6,6 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.acting import acts_as
 
+APPROVER_VISITED = _(
+    "入户核查人不能审批同一申请（规则 aid.separation） A visitor may not approve the case (rule aid.separation)."
+)
+
 
 @acts_as("applicant", _("申请人 Applicant"))
 def is_filer(case, user) -> bool:
@@ -15,8 +19,6 @@ def is_filer(case, user) -> bool:
 
 def not_a_visitor(case, user, acting_for):
     """Approver ≠ verifier (rules.md A4 "Process 2": approver ≠ verifier ≠ applicant)."""
-    from .lifecycle import APPROVER_VISITED
-
     ids = set(case.visitor_ids or ())
     if user.pk in ids or (acting_for and acting_for in ids):
         return str(APPROVER_VISITED)

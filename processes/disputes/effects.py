@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
 
 from workflow.deadlines import close_deadline, open_deadline, start_deadline
 from workflow.documents.models import Document, Signature, SignatureMethod
@@ -22,6 +23,12 @@ from . import notices
 from .models import DisputeMediator, DisputeRecusal, DisputeSession
 from .permissions import signatory_capacity
 from .states import DeclineReason, Party
+
+WRONG_VERSION = _(
+    "协议书已更新为第 %(version)s 版，请核对后签署该版本 The agreement changed to version %(version)s: check and "
+    "sign that version."
+)
+ALREADY_SIGNED = _("您已签署该版本协议书 You have already signed this version of the agreement.")
 
 CANCELLED = CaseDeadline.Status.CANCELLED
 EXPIRED = CaseDeadline.Status.EXPIRED
@@ -184,8 +191,6 @@ def sign_agreement(ctx) -> bool:
 
     Returns whether both parties and a mediator have now signed it (第十四条): then it is agreed.
     """
-    from .lifecycle import ALREADY_SIGNED, WRONG_VERSION
-
     case, user = ctx.case, ctx.user
     sha256, version, signed = _agreement_as_it_stands(case)
     if ctx.data["sha256"].lower() != sha256:

@@ -17,6 +17,7 @@ from workflow.roles import Role
 from . import deadlines as d
 from . import effects
 from . import permissions as p
+from .effects import ALREADY_SIGNED, WRONG_VERSION  # noqa: F401 - declared beside the signing, named with the others
 from .models import NO_MEDIATORS_YET, Dispute
 from .serializers import (
     AgreementInput,
@@ -67,11 +68,6 @@ PERIOD_OVER = _(
 RECUSAL_PENDING = _("对该调解员的回避申请尚待决定 A recusal request for this mediator is awaiting the decision.")
 NO_PENDING_RECUSAL = _("没有待决定的回避申请 There is no recusal request awaiting a decision.")
 NO_AGREEMENT = _("尚无调解协议书 There is no agreement document.")
-WRONG_VERSION = _(
-    "协议书已更新为第 %(version)s 版，请核对后签署该版本 The agreement changed to version %(version)s: check and "
-    "sign that version."
-)
-ALREADY_SIGNED = _("您已签署该版本协议书 You have already signed this version of the agreement.")
 NOT_DUE_YET = _(
     "履行期限 %(due)s 尚未届满，不能申请支付令（第十六条） The performance date %(due)s has not passed: no payment order "
     "yet (Art.16)."

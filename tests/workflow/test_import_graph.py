@@ -19,16 +19,7 @@ PACKAGE = Path(workflow.__file__).parent
 PROCESSES = Path(processes.__file__).parent
 
 #: Function-level imports that close a cycle, each with why it stays; the edge is left out of the graph.
-ALLOWED_CYCLE_EDGES = {
-    ("processes.aid.permissions", "processes.aid.lifecycle"): (
-        "not_a_visitor reads the error text APPROVER_VISITED declared with the transitions; to remove, "
-        "move the aid texts below lifecycle and permissions"
-    ),
-    ("processes.disputes.effects", "processes.disputes.lifecycle"): (
-        "sign_agreement reads the error texts ALREADY_SIGNED and WRONG_VERSION declared with the "
-        "transitions; to remove, move the dispute texts below lifecycle and effects"
-    ),
-}
+ALLOWED_CYCLE_EDGES: dict[tuple[str, str], str] = {}
 
 
 def module_files(root: Path, package: str) -> dict[str, Path]:
