@@ -35,6 +35,7 @@ MEDIATION = DeadlineRule(
     extension=Extension.CONSENT_BOTH,
     max_extension=15,
     statutory=True,
+    case_field="mediation_ends_on",
 )
 
 ARBITRATION_RIGHT = DeadlineRule(

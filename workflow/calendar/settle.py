@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from ..audit import Actor, RequestMeta, record_event
-from ..deadlines import end_of_day
+from ..deadlines import end_of_day, sync_case_field
 from ..deadlines.rules import DeadlineRule, Unit, find_rule, is_provisional_deadline
 from ..models import CaseDeadline, WorkItem
 from .working_days import WorkCalendar
@@ -102,6 +102,7 @@ def _move(case, row, rule, computed, new_due, still_provisional, years, source, 
     old_due, old_due_at = row.due_on, row.due_at
     new_due_at = end_of_day(new_due)
     CaseDeadline.objects.filter(pk=row.pk).update(due_on=new_due, due_at=new_due_at, provisional=still_provisional)
+    sync_case_field(case, rule, new_due)
     # The inbox sorts and shows the step's due time from its work items.
     WorkItem.objects.filter(case_type_id=row.case_type_id, case_id=row.case_id, due_at=old_due_at).update(
         due_at=new_due_at

@@ -28,6 +28,7 @@ from .store import (
     replace_due_date,
     set_deadline,
     start_deadline,
+    sync_case_field,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "replace_due_date",
     "set_deadline",
     "start_deadline",
+    "sync_case_field",
 ]

@@ -31,7 +31,7 @@ from ..models import CaseDeadline, case_content_type
 from ..services import get_visible_case
 from . import rules
 from .rules import Extension
-from .store import replace_due_date
+from .store import replace_due_date, sync_case_field
 
 ACTION = "deadline_extend"
 #: Without a cap in the rule, an extension is still bounded (about ten years of days).
@@ -208,6 +208,7 @@ def _apply(*, spec, case, row, rule, actor, days, reason, meta, now, consents=No
     new_due = rules.compute_due(rule.id, row.due_on, case.organisation, n=days)
     old_due = row.due_on
     new_row = replace_due_date(row, due_on=new_due)
+    sync_case_field(case, rule, new_due)
     payload = {
         "rule_id": rule.id,
         "old_due_on": old_due.isoformat(),

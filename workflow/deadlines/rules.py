@@ -63,6 +63,10 @@ class DeadlineRule:
     roll_to_working_day: bool = True
     #: The rule's name in words, zh-Hans with English (pages show it instead of ``id``).
     title: str = ""
+    #: A date field of the case that shows this deadline's end (e.g. a dispute's
+    #: ``mediation_ends_on``): kept equal to the open deadline whenever the engine moves it
+    #: (an extension, a provisional date recomputed), so the page and the API never show a stale end.
+    case_field: str = ""
 
     @property
     def expiry_transition(self) -> str | None:

@@ -107,6 +107,15 @@ def replace_due_date(row: CaseDeadline, *, due_on: dt.date) -> CaseDeadline:
     )
 
 
+def sync_case_field(case, rule, due_on: dt.date) -> None:
+    """The deadline of ``rule`` now ends on ``due_on``: the case's own copy of that end
+    (``rule.case_field``, if the rule names one) follows, in one UPDATE of that column only."""
+    field = getattr(rule, "case_field", "")
+    if field:
+        setattr(case, field, due_on)
+        type(case).objects.filter(pk=case.pk).update(**{field: due_on})
+
+
 def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) -> None:
     case.__dict__.get(_OPENED, {}).pop(rule_id, None)
     CaseDeadline.objects.filter(**_case_filter(case), rule_id=rule_id, status=CaseDeadline.Status.OPEN).update(

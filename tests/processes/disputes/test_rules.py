@@ -126,6 +126,21 @@ def test_an_extension_with_one_consent_is_refused_and_with_both_applied(people, 
     assert Dispute.objects.get(pk=case.pk).state == "mediating"
 
 
+def test_the_case_shows_the_extended_end_of_mediation_once_both_parties_consented(people, walk, api, client):
+    """The displayed end (`mediation_ends_on`, page and API) moves with the deadline, and only
+    when the second party consents: 17 March with one consent, 27 March with both."""
+    case = walk("mediating")
+    req = deadline_extension_request(process="disputes", case_id=case.pk, rule_id="dispute.mediation",
+                                     user=people.member, days=10, reason="等待工资台账 Waiting for the payroll.")
+    assert api(people.member).get(f"/api/v1/disputes/{case.pk}/").json()["mediation_ends_on"] == "2026-03-17"
+    deadline_extension_consent(request_id=req.pk, user=people.employer)
+    assert Dispute.objects.get(pk=case.pk).mediation_ends_on == dt.date(2026, 3, 27)
+    assert api(people.employer).get(f"/api/v1/disputes/{case.pk}/").json()["mediation_ends_on"] == "2026-03-27"
+    client.force_login(people.member)
+    page = client.get(f"/disputes/{case.pk}/").content.decode()
+    assert '<dd id="uf-mediation-ends">2026-03-27</dd>' in page
+
+
 # Mediators: never a party; recusal decided by the chair ---------------------------------------------
 def test_a_mediator_who_is_a_party_is_refused(people, orgs, make_user):
     worker_mediator = make_user("wm", Role.MEMBER, Role.MEDIATOR, org=orgs.acme)
