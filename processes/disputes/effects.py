@@ -20,7 +20,7 @@ from workflow.models import CaseDeadline
 
 from . import deadlines as d
 from . import notices
-from .models import DisputeMediator, DisputeRecusal, DisputeSession
+from .models import DisputeMediator, DisputeRecusal, DisputeSession, paper_refs
 from .permissions import signatory_capacity
 from .states import DeclineReason, Party
 
@@ -279,18 +279,23 @@ def refer_to_arbitration(ctx):
 
 
 def record_review(ctx):
-    """仲裁审查 as a party records it: when both parties applied, to which commission, and its outcome."""
+    """仲裁审查 (or 司法确认) as a party records it: when both parties applied, to which commission or
+    court, its outcome, and the papers attached (each exact version with its hash, like a referral's)."""
     data = ctx.data
     ctx.payload["review"] = {
+        "route": data["route"],
         "applied_on": data["applied_on"].isoformat(), "body": data["body"], "outcome": data["outcome"],
         "decided_on": data["decided_on"].isoformat() if data.get("decided_on") else None,
+        "papers": paper_refs(data.get("papers", [])),
     }
 
 
 def apply_payment_order(ctx):
-    """第十六条: the worker applied to the people's court for a payment order on the agreement not performed."""
+    """第十六条: the worker applied to the people's court for a payment order on the agreement not performed
+    (the court's papers attached, if any, each with its hash)."""
     ctx.payload["payment_order"] = {
         "matter": ctx.data["matter"], "court": ctx.data["court"], "applied_on": ctx.data["applied_on"].isoformat(),
         "performance_due": ctx.case.performance_due.isoformat() if ctx.case.performance_due else None,
         "agreement": ctx.case.agreement_document_id,
+        "papers": paper_refs(ctx.data.get("papers", [])),
     }

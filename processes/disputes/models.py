@@ -16,11 +16,16 @@ from django_fsm import FSMField
 
 from workflow.models import Case
 
-from .states import Category, DeclineReason, DisputeState, PaymentOrderMatter, ReviewOutcome
+from .states import Category, DeclineReason, DisputeState, PaymentOrderMatter, ReviewOutcome, ReviewRoute
 
 S = DisputeState
 #: Mediators are assigned from ``accepted`` on, moving the case to ``mediating``: before that none exist.
 NO_MEDIATORS_YET = frozenset({S.APPLIED, S.ACCEPTED, S.DECLINED})
+
+
+def paper_refs(documents) -> list[dict]:
+    """Attached papers as the case and its audit trail keep them: each exact version with its hash."""
+    return [{"id": doc.pk, "name": doc.name, "version": doc.version, "sha256": doc.sha256} for doc in documents]
 
 
 class Dispute(Case):
@@ -75,17 +80,22 @@ class Dispute(Case):
     arbitration_body = models.CharField(_("仲裁机构 Arbitration body"), max_length=200, blank=True)
     referred_on = models.DateField(_("转仲裁日期 Referred on"), null=True, blank=True)
     closed_on = models.DateField(_("结案日期 Closed on"), null=True, blank=True)
-    #: 仲裁审查: both parties jointly asked the arbitration commission to review the agreement.
+    #: 仲裁审查 / 司法确认: both parties jointly asked the arbitration commission (or a court) to review the agreement.
+    review_route = models.CharField(_("审查途径 Review route"), max_length=20, choices=ReviewRoute.choices, blank=True)
     review_applied_on = models.DateField(_("申请仲裁审查日 Review applied for on"), null=True, blank=True)
     review_body = models.CharField(_("审查机构 Reviewing commission"), max_length=200, blank=True)
     review_outcome = models.CharField(_("审查结果 Review outcome"), max_length=20, choices=ReviewOutcome.choices,
                                       blank=True)
     review_decided_on = models.DateField(_("审查决定日 Review decided on"), null=True, blank=True)
+    #: The commission's or the court's papers attached to the review: ``[{"id", "name", "version", "sha256"}]``.
+    review_papers = models.JSONField(_("审查文书 Review papers"), default=list, blank=True)
     #: 支付令 (第十六条): the worker applied to a court for a payment order on an agreement not performed.
     payment_order_matter = models.CharField(_("支付令事项 Payment-order matter"), max_length=20,
                                             choices=PaymentOrderMatter.choices, blank=True)
     payment_order_court = models.CharField(_("受理法院 Court"), max_length=200, blank=True)
     payment_order_applied_on = models.DateField(_("申请支付令日 Payment order applied for on"), null=True, blank=True)
+    #: The court's papers attached to the payment order (as ``review_papers``).
+    payment_order_papers = models.JSONField(_("支付令文书 Payment-order papers"), default=list, blank=True)
     withdraw_reason = models.TextField(_("撤回理由 Withdrawal reason"), blank=True)
 
     class Meta(Case.Meta):
@@ -229,11 +239,14 @@ class Dispute(Case):
         self.review_body = data["body"]
         self.review_outcome = data["outcome"]
         self.review_decided_on = data.get("decided_on")
+        self.review_route = data["route"]
+        self.review_papers = paper_refs(data.get("papers", []))
 
     def apply_payment_order(self, ctx):
         self.payment_order_matter = ctx.data["matter"]
         self.payment_order_court = ctx.data["court"]
         self.payment_order_applied_on = ctx.data["applied_on"]
+        self.payment_order_papers = paper_refs(ctx.data.get("papers", []))
 
     def refer_to_arbitration(self, ctx):
         self.arbitration_body = ctx.data["body"]

@@ -22,7 +22,7 @@ from workflow.pickers import DocumentListField, UserField, UserListField
 from workflow.roles import Role
 
 from . import deadlines as d
-from .states import Category, DeclineReason, PaymentOrderMatter, ReviewOutcome
+from .states import Category, DeclineReason, PaymentOrderMatter, ReviewOutcome, ReviewRoute
 
 CLAIM_INVALID = _(
     "请求事项须为“内容 金额”，例如“补发加班工资 3200” A claim is its text and an amount, e.g. 补发加班工资 3200."
@@ -46,6 +46,10 @@ DUE_NOT_AFTER_TODAY = _("履行期限须晚于今天 The performance date must b
 REVIEW_OUT_OF_WINDOW = _(
     "仲裁审查须在协议生效（%(agreed)s）之日起15日内（至 %(last)s）共同申请 The joint application for review must be "
     "made within 15 days of the agreement taking effect (%(agreed)s, so by %(last)s)."
+)
+REVIEW_BEFORE_AGREEMENT = _(
+    "司法确认须在协议生效（%(agreed)s）之后共同申请 Judicial confirmation is applied for jointly once the agreement "
+    "has taken effect (%(agreed)s)."
 )
 REVIEW_DECISION_DATE = _(
     "审查中不填决定日；已决定的须填不早于申请日的决定日 A pending review has no decision date; a decided one needs one, "
@@ -234,22 +238,27 @@ class SignInput(serializers.Serializer):
 
 class ReviewInput(serializers.Serializer):
     """仲裁审查: both parties jointly applied to the arbitration commission, within 15 days of the agreement
-    taking effect (《企业劳动争议协商调解规定》); recorded again when the commission decides."""
+    taking effect (《企业劳动争议协商调解规定》); recorded again when the commission decides. ``route``
+    ``judicial``: they went to a people's court for judicial confirmation (司法确认) instead; its time
+    limit is not in the project's rules, so only "not before the agreement took effect" is checked.
+    ``papers``: the commission's or the court's documents, uploaded to the case and chosen here."""
 
+    route = serializers.ChoiceField(label=_("审查途径 Review route"), choices=ReviewRoute.choices,
+                                    default=ReviewRoute.ARBITRATION)
     applied_on = serializers.DateField(label=_("双方共同申请日 Jointly applied on"), style={"example": "2026-03-10"})
-    body = serializers.CharField(label=_("仲裁委员会 Arbitration commission"), max_length=200)
+    body = serializers.CharField(label=_("仲裁委员会或人民法院 Arbitration commission or court"), max_length=200)
     outcome = serializers.ChoiceField(label=_("审查结果 Outcome"), choices=ReviewOutcome.choices,
                                       default=ReviewOutcome.PENDING)
     decided_on = serializers.DateField(label=_("决定日 Decided on"), required=False, allow_null=True)
+    papers = DocumentListField(label=_("审查文书 Papers of the commission or court"), required=False)
 
     def validate(self, attrs):
         case, today = self.context["case"], self.context["ctx"].today
         applied, decided = attrs["applied_on"], attrs.get("decided_on")
         if applied > today or (decided and decided > today):
             raise serializers.ValidationError({"applied_on": [str(IN_FUTURE)]})
-        last = case.agreed_on + dt.timedelta(days=d.REVIEW_WINDOW_DAYS) if case.agreed_on else None
-        if last is None or not case.agreed_on <= applied <= last:
-            text = str(REVIEW_OUT_OF_WINDOW % {"agreed": day(case.agreed_on) or "—", "last": day(last) or "—"})
+        text = review_window_error(case.agreed_on, applied, attrs["route"])
+        if text:
             raise serializers.ValidationError({"applied_on": [text]})
         if (attrs["outcome"] == ReviewOutcome.PENDING) != (decided is None):
             raise serializers.ValidationError({"decided_on": [str(REVIEW_DECISION_DATE)]})
@@ -258,12 +267,28 @@ class ReviewInput(serializers.Serializer):
         return attrs
 
 
+def review_window_error(agreed_on: dt.date | None, applied: dt.date, route: str) -> str | None:
+    """Why a joint application on ``applied`` is out of time, or None. 仲裁审查: from the day the
+    agreement took effect to day 15 (《企业劳动争议协商调解规定》; day 15 accepted, day 16 refused).
+    司法确认: not before the agreement took effect (its own limit is not in the project's rules)."""
+    if route == ReviewRoute.JUDICIAL:
+        if agreed_on is None or applied < agreed_on:
+            return str(REVIEW_BEFORE_AGREEMENT % {"agreed": day(agreed_on) or "—"})
+        return None
+    last = agreed_on + dt.timedelta(days=d.REVIEW_WINDOW_DAYS) if agreed_on else None
+    if last is None or not agreed_on <= applied <= last:
+        return str(REVIEW_OUT_OF_WINDOW % {"agreed": day(agreed_on) or "—", "last": day(last) or "—"})
+    return None
+
+
 class PaymentOrderInput(serializers.Serializer):
-    """支付令 (第十六条): which of the four matters, the court, and the day the worker applied."""
+    """支付令 (第十六条): which of the four matters, the court, the day the worker applied and, if any,
+    the court's papers (uploaded to the case and chosen here)."""
 
     matter = serializers.ChoiceField(label=_("事项 Matter"), choices=PaymentOrderMatter.choices)
     court = serializers.CharField(label=_("人民法院 Court"), max_length=200)
     applied_on = serializers.DateField(label=_("申请日 Applied on"), style={"example": "2026-05-04"})
+    papers = DocumentListField(label=_("法院文书 Papers of the court"), required=False)
 
     def validate_applied_on(self, value):
         case, today = self.context["case"], self.context["ctx"].today
@@ -335,7 +360,8 @@ class DisputeDetailSerializer(serializers.ModelSerializer):
             "mediation_ends_on", "arbitration_open_on", "agreement_terms", "performance_due", "agreed_on",
             "performed_on", "breach", "failure_reason", "failed_on", "notice", "arbitration_body", "referred_on",
             "closed_on", "withdraw_reason", "review_applied_on", "review_body", "review_outcome", "review_decided_on",
-            "payment_order_matter", "payment_order_court", "payment_order_applied_on",
+            "review_route", "review_papers",
+            "payment_order_matter", "payment_order_court", "payment_order_applied_on", "payment_order_papers",
             "workers", "mediators", "recusals", "sessions", "agreement",
         ]
 

@@ -118,14 +118,18 @@ def dispute_refer_to_arbitration(*, case: Dispute, actor, body: str, now=None) -
 
 
 def dispute_record_review(*, case: Dispute, actor, applied_on: dt.date, body: str, outcome: str = "pending",
-                          decided_on: dt.date | None = None, now=None) -> Dispute:
-    data = {"applied_on": applied_on.isoformat(), "body": body, "outcome": outcome}
+                          decided_on: dt.date | None = None, route: str = "arbitration", papers=(),
+                          now=None) -> Dispute:
+    """``route``: ``arbitration`` (仲裁审查) or ``judicial`` (司法确认); ``papers``: documents of the case."""
+    data = {"applied_on": applied_on.isoformat(), "body": body, "outcome": outcome, "route": route,
+            "papers": [doc.pk for doc in papers]}
     if decided_on is not None:
         data["decided_on"] = decided_on.isoformat()
     return _do("record_review", case=case, actor=actor, data=data, now=now)
 
 
 def dispute_apply_payment_order(*, case: Dispute, actor, matter: str, court: str, applied_on: dt.date,
-                                now=None) -> Dispute:
-    return _do("apply_payment_order", case=case, actor=actor,
-               data={"matter": matter, "court": court, "applied_on": applied_on.isoformat()}, now=now)
+                                papers=(), now=None) -> Dispute:
+    """``papers``: the court's documents, already uploaded to the case."""
+    data = {"matter": matter, "court": court, "applied_on": applied_on.isoformat(), "papers": [doc.pk for doc in papers]}
+    return _do("apply_payment_order", case=case, actor=actor, data=data, now=now)

@@ -64,6 +64,16 @@ class ReviewOutcome(models.TextChoices):
     NOT_CONFIRMED = "not_confirmed", _("不予确认 Not confirmed")
 
 
+class ReviewRoute(models.TextChoices):
+    """Where both parties took the agreement to have it reviewed: the arbitration commission (仲裁审查,
+    《企业劳动争议协商调解规定》: within 15 days of the agreement taking effect) or a people's court for
+    judicial confirmation (司法确认, 《民事诉讼法》 special procedure; not in the project's rules, see
+    docs/disputes.md)."""
+
+    ARBITRATION = "arbitration", _("仲裁审查 Review by the arbitration commission")
+    JUDICIAL = "judicial", _("司法确认 Judicial confirmation by a court")
+
+
 class PaymentOrderMatter(models.TextChoices):
     """The matters for which a worker may ask a court for a payment order (《劳动争议调解仲裁法》第十六条)."""
 

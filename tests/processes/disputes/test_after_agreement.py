@@ -145,3 +145,80 @@ def test_the_case_page_shows_the_review_and_the_payment_order(breached, people, 
     html = client.get(f"/disputes/{breached.pk}/").content.decode()
     assert 'id="uf-payment-order"' in html and "区人民法院" in html and "经济补偿" in html
     assert 'id="uf-review"' not in html  # no review was recorded
+
+
+def _upload(case, user, name="裁定书.txt"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workflow.documents.services import document_upload
+
+    return document_upload(process="disputes", case_id=case.pk, user=user,
+                           file=SimpleUploadedFile(name, "准予确认 Confirmed.".encode()), now=at(DAY0))
+
+
+@pytest.mark.parametrize(("days_after", "route", "status"), [
+    (16, "arbitration", 400),  # 仲裁审查: day 16 is past the 15 days
+    (16, "judicial", 200),  # 司法确认: the 15-day window of 仲裁审查 does not apply
+    (-1, "judicial", 400),  # but not before the agreement took effect
+])
+def test_the_review_records_whether_it_went_to_the_commission_or_a_court(days_after, route, status, walk, people,
+                                                                         api, clock):
+    case = walk("agreed")
+    clock.set(DAY0 + dt.timedelta(days=20))
+    before = _snapshot(case)
+    applied = DAY0 + dt.timedelta(days=days_after)
+    r = _post(api, people.member, case, "record_review", {"applied_on": applied.isoformat(), "body": COURT,
+                                                          "route": route})
+    assert r.status_code == status, r.content
+    case = Dispute.objects.get(pk=case.pk)
+    if status == 400:
+        expected = ser.review_window_error(DAY0, applied, route)
+        assert expected and r.json()["fields"]["applied_on"] == [expected]
+        assert _unchanged(case, before) and case.review_route == ""
+        return
+    assert (case.review_route, case.review_applied_on) == ("judicial", applied)
+    assert case_events(case).last().payload["review"]["route"] == "judicial"
+    assert api(people.employer).get(f"/api/v1/disputes/{case.pk}/").json()["review_route"] == "judicial"
+
+
+def test_the_commissions_papers_are_attached_to_the_review_with_their_hash(walk, people, api, client):
+    """The papers chosen among the case's documents are kept on the case and in the audit event by exact
+    version and SHA-256; the page links them."""
+    case = walk("agreed")
+    paper = _upload(case, people.employer)
+    r = _post(api, people.member, case, "record_review", {"applied_on": DAY0.isoformat(), "body": COMMISSION,
+                                                          "outcome": "confirmed", "decided_on": DAY0.isoformat(),
+                                                          "papers": [paper.pk]})
+    assert r.status_code == 200, r.content
+    expected = [{"id": paper.pk, "name": "裁定书.txt", "version": 1, "sha256": paper.sha256}]
+    assert api(people.employer).get(f"/api/v1/disputes/{case.pk}/").json()["review_papers"] == expected
+    assert case_events(case).last().payload["review"]["papers"] == expected
+    assert Dispute.objects.get(pk=case.pk).review_route == "arbitration"  # the default
+    client.force_login(people.member)
+    html = client.get(f"/disputes/{case.pk}/").content.decode()
+    assert f'href="/documents/{paper.pk}/"' in html and "裁定书.txt v1" in html
+
+
+def test_a_paper_of_another_case_is_refused_and_nothing_recorded(walk, people, api, clock):
+    case, other = walk("agreed"), walk("agreed")
+    foreign = _upload(other, people.member)
+    clock.set(DUE + dt.timedelta(days=1))
+    case = svc.dispute_report_breach(case=case, actor=people.member, details="未付 Unpaid.", now=at(DAY0))
+    before = _snapshot(case)
+    data = {"matter": "wages", "court": COURT, "applied_on": (DUE + dt.timedelta(days=1)).isoformat(),
+            "papers": [foreign.pk]}
+    r = _post(api, people.member, case, "apply_payment_order", data)
+    assert r.status_code == 400 and "papers" in r.json()["fields"]
+    assert _unchanged(case, before) and Dispute.objects.get(pk=case.pk).payment_order_applied_on is None
+
+
+def test_the_courts_papers_are_attached_to_the_payment_order(breached, people, api, clock):
+    after = DUE + dt.timedelta(days=1)
+    clock.set(after)
+    paper = _upload(breached, people.member, name="支付令.txt")
+    r = _post(api, people.member, breached, "apply_payment_order",
+              {"matter": "wages", "court": COURT, "applied_on": after.isoformat(), "papers": [paper.pk]})
+    assert r.status_code == 200, r.content
+    expected = [{"id": paper.pk, "name": "支付令.txt", "version": 1, "sha256": paper.sha256}]
+    assert Dispute.objects.get(pk=breached.pk).payment_order_papers == expected
+    assert case_events(breached).last().payload["payment_order"]["papers"] == expected

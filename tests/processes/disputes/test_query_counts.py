@@ -55,6 +55,16 @@ def counted(name, fn, capture, actor=None, **kw):
     return result
 
 
+def _paper(case, user):
+    """A paper of the commission or the court, uploaded to the case (counted apart from the step)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from workflow.documents.services import document_upload
+
+    return document_upload(process="disputes", case_id=case.pk, user=user,
+                           file=SimpleUploadedFile("文书.txt", "裁定书 Ruling".encode()), now=at(DAY0))
+
+
 def test_every_step_of_the_happy_path_within_budget(people, orgs, django_capture_on_commit_callbacks):
     """apply … close: each call within its budget, including its notifications."""
     p, c, now = people, django_capture_on_commit_callbacks, at(DAY0)
@@ -75,8 +85,9 @@ def test_every_step_of_the_happy_path_within_budget(people, orgs, django_capture
     sha = Dispute.objects.get(pk=case.pk).agreement_document.sha256
     for who in (p.member, p.employer, p.mediator1):
         counted("sign_agreement", svc.dispute_sign_agreement, c, who, sha256=sha, password=PASSWORD, **one)
+    paper = _paper(case, p.member)
     counted("record_review", svc.dispute_record_review, c, p.member, applied_on=DAY0, body="区仲裁委 Commission",
-            **one)
+            papers=[paper], **one)
     counted("record_performance", svc.dispute_record_performance, c, p.mediator1, **one)
     counted("close", svc.dispute_close, c, p.chair, **one)
     assert Dispute.objects.get(pk=case.pk).state == "closed"
@@ -97,7 +108,8 @@ def test_the_other_endings_within_budget(ending, people, orgs, walk, django_capt
         counted("report_breach", svc.dispute_report_breach, c, p.member, case=case, details="未付 Not paid.", now=now)
         after_due = DAY0 + dt.timedelta(days=60)  # the walk's agreement is due on day 59
         counted("apply_payment_order", svc.dispute_apply_payment_order, c, p.member, case=case, matter="wages",
-                court="区人民法院 District court", applied_on=after_due, now=at(after_due))
+                court="区人民法院 District court", applied_on=after_due, papers=[_paper(case, p.member)],
+                now=at(after_due))
     elif ending == "fail":
         case = walk("mediating")
         counted("fail", svc.dispute_fail, c, p.mediator1, case=case, reason="分歧 Apart.", now=now)
