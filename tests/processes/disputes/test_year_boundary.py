@@ -2,8 +2,12 @@
 and without it (2026→2027, counted on the statute and marked provisional)."""
 
 import datetime as dt
+import json
 
 from processes.disputes import services as svc
+from processes.disputes.models import Dispute
+from workflow.calendar.importing import import_calendar
+from workflow.calendar.loader import parse_json
 from workflow.deadlines import open_deadline
 
 from .conftest import apply, at
@@ -36,3 +40,17 @@ def test_without_the_notice_deadlines_count_on_the_statute_and_are_provisional(p
     assert case.mediation_ends_on == dt.date(2027, 1, 15)
     # The day a party may go to arbitration is never moved, so it does not depend on the notice.
     assert open_deadline(case, "dispute.arbitration_right").provisional is False
+
+
+def test_when_the_notice_moves_the_mediation_end_the_case_shows_the_new_end(people, walk, clock):
+    """Accepted Wed 27 Jan 2027 with no 2027 notice: day 15 is Thu 11 Feb (provisional). A notice resting
+    through the 11th moves the end to Fri 12 Feb, and the case's `mediation_ends_on` with it."""
+    accepted = dt.date(2027, 1, 27)
+    clock.set(accepted)
+    case = walk("mediating", on=accepted)
+    assert Dispute.objects.get(pk=case.pk).mediation_ends_on == dt.date(2027, 2, 11)
+    notice = {"year": 2027, "source": "测试 Test notice",
+              "days": [{"name": "春节", "kind": "holiday", "from": "2027-02-05", "to": "2027-02-11"}]}
+    import_calendar(parse_json(json.dumps(notice)))
+    assert open_deadline(case, "dispute.mediation").due_on == dt.date(2027, 2, 12)
+    assert Dispute.objects.get(pk=case.pk).mediation_ends_on == dt.date(2027, 2, 12)
