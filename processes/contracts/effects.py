@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from workflow.deadlines import close_deadline, start_deadline
+from django.db import transaction
+
+from workflow.deadlines import close_all_deadlines, close_deadline, start_deadline
 from workflow.deadlines.rules import add_months
 from workflow.documents.models import Signature, SignatureMethod
 from workflow.models import CaseDeadline
+from workflow.notifications.events import safely
 
 from . import deadlines as d
+from . import notices, tasks
 from .models import ContractRepresentative, ContractRound
-from .states import Side
+from .states import IN_FORCE_STATES, Side
+from .states import ContractState as S
 
 EXPIRED = CaseDeadline.Status.EXPIRED
 CANCELLED = CaseDeadline.Status.CANCELLED
@@ -230,8 +235,27 @@ def open_renewal(ctx):
 
 
 def expire(ctx):
-    close_deadline(ctx.case, d.TERM.id, EXPIRED)
-    close_deadline(ctx.case, d.RENEWAL.id, CANCELLED)
+    """第三十八条: the term has ended, and so has the contract: every clock still open stops (the term's as expired).
+    A variation still under way lapses with it: 第四十条 varies a contract in force, and an ended one has nothing
+    left to vary (see :func:`_lapse_variation`)."""
+    close_all_deadlines(ctx.case, CANCELLED, but={d.TERM.id: EXPIRED})
+    if ctx.case.state not in IN_FORCE_STATES:
+        _lapse_variation(ctx)
+
+
+def _lapse_variation(ctx):
+    """The variation lapses in whatever step it reached (its filing or review clock stopped with the others): an open
+    congress vote on it is closed as cancelled, never counted, so it passes or fails nothing; both chiefs are told,
+    by a worker after commit, that a renewal (续订, 第三十八条) is the way on. ``expire``'s audit event records it."""
+    from workflow.votes.services import vote_cancel
+
+    case = ctx.case
+    ctx.payload["variation_lapsed"] = case.state
+    if case.state == S.CONGRESS_VOTE and case.vote_id:
+        if vote_cancel(vote_id=case.vote_id, reason=notices.vote_cancelled(case), now=ctx.now):
+            ctx.payload["vote_cancelled"] = case.vote_id
+    case_id = case.pk
+    transaction.on_commit(safely(lambda: tasks.notify_variation_lapsed.delay(case_id)))
 
 
 def vary(ctx):

@@ -18,6 +18,12 @@ chair = by_role(Role.CHAIR)
 union_chief = case_users(lambda c: [c.union_chief_id])
 employer_chief = case_users(lambda c: [c.employer_chief_id])
 chiefs = case_users(lambda c: c.chief_ids())
+#: The chief whose confirmation the other chief's proposal waits for: the item is theirs alone and goes once
+#: they confirm (第四十条、第五十条).
+variation_confirmer = case_users(lambda c: c.variation_confirmer_ids(), title=_("确认合同变更 Confirm the variation"))
+coordination_confirmer = case_users(
+    lambda c: c.coordination_confirmer_ids(), title=_("确认协调处理结果 Confirm the coordination result")
+)
 union_team = case_users(lambda c: sorted(set(c.union_team_user_ids()) | {c.union_chief_id} - {None}))
 
 #: The step each waiting state opens; every other state is terminal and ends the process.
@@ -45,7 +51,8 @@ class ContractFlow(CaseFlowMixin, flow.Flow):
     negotiating = CaseStep(_("协商并确认草案 Negotiate and agree a draft"), who=[chiefs]).Next(this.route)
     suspended = CaseStep(_("按约定恢复协商 Resume as agreed"), who=[chiefs], deadline=d.SUSPENSION.id).Next(this.route)
     coordination = CaseStep(
-        _("劳动保障行政部门协调处理 Coordination by the labour administration"), who=[chiefs], deadline=d.COORDINATION.id
+        _("劳动保障行政部门协调处理 Coordination by the labour administration"), who=[coordination_confirmer, chiefs],
+        deadline=d.COORDINATION.id
     ).Next(this.route)
     draft_agreed = CaseStep(_("提交职代会审议 Put the draft to the congress"), who=[chair]).Next(this.route)
     congress_vote = CaseStep(_("职代会表决 Congress vote"), who=[]).Next(this.route)
@@ -57,8 +64,8 @@ class ContractFlow(CaseFlowMixin, flow.Flow):
     filed = CaseStep(_("审查期 Under review"), who=[], deadline=d.REVIEW.id).Next(this.route)
     objected = CaseStep(_("就异议重新协商 Renegotiate the objected items"), who=[chiefs]).Next(this.route)
     effective = CaseStep(_("向全体职工公布 Publish to all workers"), who=[chiefs]).Next(this.route)
-    in_force = CaseStep(_("履行中 In force"), who=[], deadline=d.RENEWAL.id).Next(this.route)
+    in_force = CaseStep(_("履行中 In force"), who=[variation_confirmer], deadline=d.RENEWAL.id).Next(this.route)
     # 第三十八条: the union's negotiators are told (as their new step) that a renewal may be started.
-    renewal_window = CaseStep(_("续订期：发起续订 Renewal window: start the renewal"), who=[union_team],
+    renewal_window = CaseStep(_("续订期：发起续订 Renewal window: start the renewal"), who=[variation_confirmer, union_team],
                               deadline=d.TERM.id).Next(this.route)
     end = flow.End()

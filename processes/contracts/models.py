@@ -155,6 +155,27 @@ class Contract(Case):
         """The side a chief speaks for: ``"union"`` or ``"employer"``."""
         return "union" if user.pk == self.union_chief_id else "employer"
 
+    def _other_chief_of(self, side: str) -> list[int]:
+        """The chief of the side that is not ``side`` (none while ``side`` is empty: nobody waits)."""
+        other = {"union": self.employer_chief_id, "employer": self.union_chief_id}.get(side)
+        return [other] if other else []
+
+    def coordination_confirmer_ids(self) -> list[int]:
+        """第五十条: the chief asked to confirm the coordination result the other chief recorded."""
+        if self.state != S.COORDINATION:
+            return []
+        return self._other_chief_of(self.coordination_end_proposed_by)
+
+    def variation_confirmer_ids(self) -> list[int]:
+        """第四十条: the chief asked to confirm the varied text the other chief proposed. A proposal has set one
+        chief's confirmation and cleared the other's (see ``_confirm_version``)."""
+        if self.state not in (S.IN_FORCE, S.RENEWAL_WINDOW):
+            return []
+        union, employer = bool(self.union_agreed_sha256), bool(self.employer_agreed_sha256)
+        if union == employer:
+            return []
+        return self._other_chief_of("union" if union else "employer")
+
     def other_side_consented(self, field: str, user) -> bool:
         """Has the other chief already consented to the step whose first consent waits in ``field``?"""
         return getattr(self, field) not in ("", self.side_of(user))

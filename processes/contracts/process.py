@@ -18,15 +18,18 @@ from .serializers import ContractDetailSerializer, CreateInput
 from .states import ContractState
 
 RENEWAL_NOT_OPEN = _(
-    "《集体合同规定》第三十八条：只能在原合同期满前3个月内（续订期）发起续订 Art. 38: a renewal starts from a contract "
-    "in its renewal window (the 3 months before expiry)."
+    "《集体合同规定》第三十八条：续订自原合同期满前3个月（续订期）起发起，期满后亦可 Art. 38: a renewal starts from a "
+    "contract in its renewal window (the 3 months before expiry) or one that has expired."
 )
+#: 第三十八条: where a renewal may start from. An expired contract too: one whose variation was still under way when
+#: its term ended never reached its window (the variation lapsed, and the renewal is the way on).
+RENEWABLE_STATES = frozenset({ContractState.RENEWAL_WINDOW, ContractState.EXPIRED})
 RENEWAL_EXISTS = _("该合同已发起续订：%(ref)s This contract is already being renewed: %(ref)s")
 RENEWAL_OTHER_ORG = _("续订须为本单位的合同 A renewal continues a contract of the same organisation.")
 
 
 def create(ctx) -> Contract:
-    """∅ → preparing: the union chair starts a contract (or the renewal of one in its window, 第三十八条)."""
+    """∅ → preparing: the union chair starts a contract (or the renewal of one in its window or expired, 第三十八条)."""
     organisation = ctx.data["organisation"]
     old = None
     if ctx.data.get("renewal_of") is not None:
@@ -34,7 +37,7 @@ def create(ctx) -> Contract:
         old = Contract.objects.select_for_update(of=("self",)).filter(pk=ctx.data["renewal_of"]).first()
         if old is None or old.organisation_id != organisation.pk:
             raise GuardFailed(str(RENEWAL_OTHER_ORG), rule="contract.renewal_scope")
-        if old.state != ContractState.RENEWAL_WINDOW:
+        if old.state not in RENEWABLE_STATES:
             raise GuardFailed(str(RENEWAL_NOT_OPEN), rule="contract.renewal_window")
         existing = old.renewals.first()
         if existing is not None:

@@ -8,6 +8,7 @@ Bad input is a 400 with field errors (the service wraps ``serializer.errors``); 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -35,7 +36,7 @@ class CreateInput(serializers.Serializer):
     kind = serializers.ChoiceField(label=_("合同类别 Kind"), choices=Kind.choices)
     renewal_of = CaseField(
         label=_("续订的合同 Renewal of"), model=Contract, required=False,
-        help_text=_("可选：续订期内的原合同编号 Optional: the contract in its renewal window"),
+        help_text=_("可选：续订期内或已期满的原合同编号 Optional: the contract in its renewal window, or expired"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -49,7 +50,10 @@ class CreateInput(serializers.Serializer):
             from .states import ContractState
 
             orgs = [g.organisation_id for g in policy.grants(user) if g.role in CREATE_ROLES]
-            window = Contract.objects.filter(state=ContractState.RENEWAL_WINDOW, organisation_id__in=orgs)
+            # An expired contract not renewed yet may be renewed too (第三十八条; see process.RENEWABLE_STATES).
+            window = Contract.objects.filter(organisation_id__in=orgs).filter(
+                Q(state=ContractState.RENEWAL_WINDOW) | Q(state=ContractState.EXPIRED, renewals__isnull=True)
+            )
             self.fields["renewal_of"].choices = [
                 (c.reference, f"{c.reference} · {c.get_kind_display()}") for c in window.order_by("reference")
             ]

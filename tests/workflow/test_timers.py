@@ -12,7 +12,7 @@ from tests.support.db import ensure_calendar_loaded
 from tests.support.rules import rules_registered
 from workflow import clock, services
 from workflow.audit import case_events, chain_valid
-from workflow.deadlines import close_deadline, start_deadline, timers
+from workflow.deadlines import close_all_deadlines, close_deadline, start_deadline, timers
 from workflow.deadlines.rules import DeadlineRule, Unit
 from workflow.models import CaseDeadline
 from workflow.notifications.models import Notification
@@ -135,6 +135,19 @@ def test_a_met_deadline_fires_nothing(submitted):
     counts = timers.sweep(at(2025, 10, 20))
     assert counts["transitions"] == counts["reminders"] == 0
     assert ExampleRequest.objects.get(pk=submitted.pk).state == "submitted"
+
+
+def test_closing_all_deadlines_of_an_ended_case_leaves_none_to_fire(submitted):
+    """Every open deadline closes in one go, the one named with its own status; a closed one keeps its status."""
+    decide = start_deadline(submitted, "example.decide", D(2025, 9, 30))
+    flag = start_deadline(submitted, "t.flag", D(2025, 9, 30))
+    met = start_deadline(submitted, "t.escalate", D(2025, 9, 30))
+    close_deadline(submitted, "t.escalate")
+    close_all_deadlines(submitted, CaseDeadline.Status.CANCELLED, but={"example.decide": CaseDeadline.Status.EXPIRED})
+    statuses = {r.rule_id: r.status for r in CaseDeadline.objects.filter(pk__in=[decide.pk, flag.pk, met.pk])}
+    assert statuses == {"example.decide": "expired", "t.flag": "cancelled", "t.escalate": "met"}
+    counts = timers.sweep(at(2025, 10, 20))
+    assert counts["transitions"] == counts["flagged"] == counts["escalated"] == 0
 
 
 # -- flag and escalate -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from .rules import (
 )
 from .store import (
     case_deadlines,
+    close_all_deadlines,
     close_deadline,
     deadlines_by_case,
     due_at_for,
@@ -37,6 +38,7 @@ __all__ = [
     "Unit",
     "all_rules",
     "case_deadlines",
+    "close_all_deadlines",
     "close_deadline",
     "compute_due",
     "deadlines_by_case",

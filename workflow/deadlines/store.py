@@ -123,6 +123,16 @@ def close_deadline(case, rule_id: str, status: str = CaseDeadline.Status.MET) ->
     )
 
 
+def close_all_deadlines(case, status: str, *, but: dict[str, str] | None = None) -> None:
+    """Close every open deadline of ``case`` (it has ended: nothing it waited for is due any more) with
+    ``status``, each rule named in ``but`` with its own status instead, in one statement."""
+    case.__dict__.pop(_OPENED, None)
+    whens = [When(rule_id=rule_id, then=Value(own)) for rule_id, own in (but or {}).items()]
+    CaseDeadline.objects.filter(**_case_filter(case), status=CaseDeadline.Status.OPEN).update(
+        status=Choose(*whens, default=Value(status)) if whens else status
+    )
+
+
 def open_deadline(case, rule_id: str, *, remember: bool = False) -> CaseDeadline | None:
     """The case's open deadline of ``rule_id`` (the latest, should there be more), or None.
 

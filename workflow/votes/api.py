@@ -48,6 +48,8 @@ def vote_representation(vote, user) -> dict:
         data["result"] = {
             "passed": vote.passed, "quorum_met": vote.quorum_met, "closed_at": vote.closed_at,
             "arithmetic": vote.arithmetic,
+            # Closed uncounted: its subject ended while it was open (see services.vote_cancel).
+            "cancelled": bool(vote.arithmetic.get("cancelled")),
         }
     return data
 

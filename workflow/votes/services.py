@@ -31,7 +31,7 @@ from .rules import Result, decide
 
 __all__ = [
     "Result", "decide", "vote_open", "vote_cast", "vote_record_tally", "vote_close", "get_visible_vote",
-    "visible_votes", "is_elector", "has_voted", "may_secretary",
+    "visible_votes", "is_elector", "has_voted", "may_secretary", "vote_cancel",
 ]
 
 VOTE_NOT_FOUND = _("未找到该表决 Vote not found.")
@@ -326,3 +326,19 @@ def vote_close(*, vote: Vote, user, meta: RequestMeta | None = None, now: dt.dat
             user=user, system=True, meta=meta, now=now,
         )
     return vote
+
+
+def vote_cancel(*, vote_id: int, reason: str, now: dt.datetime | None = None) -> bool:
+    """Close an open vote as cancelled, uncounted: what it would decide is gone (the contract a variation would
+    change has ended). Nothing is passed or failed and no transition follows; ballots, a tally and the close are
+    refused from then on (:data:`NOT_OPEN`).
+
+    Called by the transition that ends the vote's case, inside its transaction and under its case row lock (the
+    lock order every vote change takes, so no close or ballot runs meanwhile); that transition's audit event
+    records the cancellation. One conditional UPDATE; returns False when the vote was no longer open.
+    """
+    arithmetic = {"cancelled": True, "reason": str(reason)}
+    changed = Vote.objects.filter(pk=vote_id, status=VoteStatus.OPEN).update(
+        status=VoteStatus.CLOSED, passed=None, quorum_met=None, arithmetic=arithmetic, closed_at=now or timezone.now()
+    )
+    return bool(changed)

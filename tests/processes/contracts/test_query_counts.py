@@ -143,3 +143,24 @@ def test_closing_the_congress_vote_moves_the_case_within_budget(walk, people, dj
     n = count(django_capture_on_commit_callbacks, lambda: vote_close(vote=vote, user=committee))
     assert Contract.objects.get(pk=case.pk).state == "passed"
     assert n <= BUDGET + 10, n  # the close's own reads and event, then one transition
+
+
+
+def test_expiry_lapsing_a_variation_under_vote_stays_within_budget(walk, people, upload, clock, monkeypatch,
+                                                                   django_capture_on_commit_callbacks):
+    """Expiry with a variation's vote open: the vote closed as cancelled in the same transaction; the notice to both
+    chiefs is queued for a worker (as the new-work announcement is), so the count is the caller's path."""
+    from processes.contracts import tasks
+
+    queued: list = []
+    monkeypatch.setattr(tasks.notify_variation_lapsed, "delay", lambda *args: queued.append(args))
+    case = walk("in_force")
+    clock.set(DAY0 + dt.timedelta(days=40))
+    varied = upload(case, people.chair, "变更 v2", previous=case.passed_document)
+    for who in (people.employer1, people.chair):
+        svc.contract_vary(case=case, actor=who, grounds="agreed", document=varied)
+    svc.contract_submit_to_congress(case=case, actor=people.chair, method="paper")
+    n = count(django_capture_on_commit_callbacks, lambda: perform_transition(
+        process="contracts", case_id=case.pk, name="expire", user=None, system=True, now=at(dt.date(2027, 3, 18))))
+    print(f"expire (variation lapsed): {n}")
+    assert Contract.objects.get(pk=case.pk).state == "expired" and queued == [(case.pk,)] and n <= BUDGET, n
