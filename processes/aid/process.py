@@ -15,7 +15,7 @@ from .flows import AidFlow
 from .ledger import READ_ROLES
 from .lifecycle import build_transitions
 from .models import AidCase
-from .serializers import AidDetailSerializer, CreateInput
+from .serializers import LIST_RELATED, AidDetailSerializer, CreateInput
 from .states import AidState
 
 FILING_ROLES = frozenset({Role.UNION_COMMITTEE, Role.CHAIR})
@@ -59,6 +59,7 @@ def register() -> ProcessSpec:
             create_roles=frozenset({Role.MEMBER, *FILING_ROLES}),
             viewer_roles=frozenset({Role.VERIFIER, Role.UNION_COMMITTEE, Role.CHAIR, Role.FINANCE, Role.AID_CENTRE}),
             detail_serializer=AidDetailSerializer,
+            list_related=LIST_RELATED,
             search_fields=("reference",),
             deadline_rules=RULES,
             closed_states=frozenset({AidState.ARCHIVED, AidState.CONTINUED, AidState.RECOVERED}),

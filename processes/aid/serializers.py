@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -18,7 +19,7 @@ from workflow.pickers import UserListField
 from workflow.policy import roles_at
 from workflow.roles import Role
 
-from .models import AidCase
+from .models import AidCase, AidObjection
 from .states import AidType
 
 CONSENT_REQUIRED = _("须签署家庭经济状况核对授权 The signed consent to a financial check is required.")
@@ -226,8 +227,20 @@ class AidDetailSerializer(serializers.ModelSerializer):
         return [
             {"grounds": o.grounds, "outcome": o.outcome, "filed_at": o.filed_at.isoformat(), "decision": o.decision,
              "objector": o.objector.get_username() if named else "[restricted]"}
-            for o in obj.objections.select_related("objector")
+            for o in _objections(obj)
         ] if obj.pk else []
+
+
+#: The rows the detail fields show, read for a whole page of the case list at once
+#: (``ProcessSpec.list_related``): the applicant, the visitors (``AidCase.visitors``), the objections.
+OBJECTIONS = Prefetch("objections", queryset=AidObjection.objects.select_related("objector"))
+LIST_RELATED = ("applicant", "visitors", OBJECTIONS)
+
+
+def _objections(case) -> list:
+    """The case's objections: from the page's prefetch, else read now (one statement)."""
+    prefetch_related_objects([case], OBJECTIONS)
+    return list(case.objections.all())
 
 
 #: Who may know who objected to a notice (issue: "visible only to the committee and auditors").

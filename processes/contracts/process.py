@@ -14,7 +14,7 @@ from .deadlines import RULES
 from .flows import ContractFlow
 from .lifecycle import build_transitions
 from .models import Contract
-from .serializers import ContractDetailSerializer, CreateInput
+from .serializers import LIST_RELATED, ContractDetailSerializer, CreateInput
 from .states import ContractState
 
 RENEWAL_NOT_OPEN = _(
@@ -73,6 +73,7 @@ def register() -> ProcessSpec:
             create_roles=p.CREATE_ROLES,
             viewer_roles=p.VIEWER_ROLES,
             detail_serializer=ContractDetailSerializer,
+            list_related=LIST_RELATED,
             search_fields=("reference",),
             deadline_rules=RULES,
             closed_states=frozenset(),

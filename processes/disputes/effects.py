@@ -165,14 +165,6 @@ def draft_agreement(ctx):
     ctx.payload["agreement"] = {"document": doc.pk, "version": doc.version, "sha256": doc.sha256}
 
 
-def signatures_of(document) -> dict[str, list[int]]:
-    """Who signed ``document`` (this exact version), by capacity."""
-    result: dict[str, list[int]] = {}
-    for role, signer in Signature.objects.filter(document=document).values_list("role", "signer_id"):
-        result.setdefault(role, []).append(signer)
-    return result
-
-
 def _agreement_as_it_stands(case) -> tuple[str, int, dict[str, list[int]]]:
     """The current agreement's hash and version and who signed it, by capacity, in one statement."""
     rows = list(Document.objects.filter(pk=case.agreement_document_id).values_list(

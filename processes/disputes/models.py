@@ -110,7 +110,10 @@ class Dispute(Case):
             return []
         cached = getattr(self, "_active_mediators", None)
         if cached is None:
-            rows = list(self.mediators.filter(recused_at__isnull=True).values_list("user_id", "declared_at"))
+            if "mediators" in self._prefetched():  # a page of the case list read them already
+                rows = [(m.user_id, m.declared_at) for m in self.mediators.all() if m.recused_at is None]
+            else:
+                rows = list(self.mediators.filter(recused_at__isnull=True).values_list("user_id", "declared_at"))
             cached = [user_id for user_id, _declared in rows]
             self._active_mediators = cached
             self._undeclared_mediators = {user_id for user_id, declared in rows if declared is None}
@@ -134,8 +137,16 @@ class Dispute(Case):
         if self.respondent_rep_id:
             ids.add(self.respondent_rep_id)
         if self.pk and self.group:
-            ids |= set(self.workers.filter(representative=True, user__isnull=False).values_list("user_id", flat=True))
+            if "workers" in self._prefetched():  # a page of the case list read them already
+                ids |= {w.user_id for w in self.workers.all() if w.representative and w.user_id is not None}
+            else:
+                ids |= set(self.workers.filter(representative=True, user__isnull=False)
+                           .values_list("user_id", flat=True))
         return ids
+
+    def _prefetched(self) -> dict:
+        """The related rows a page of the case list read for every case at once (``LIST_RELATED``)."""
+        return getattr(self, "_prefetched_objects_cache", {})
 
     def participant_ids(self) -> set[int]:
         """Creator, parties and the mediators assigned (a recused one no longer takes part)."""

@@ -17,7 +17,7 @@ from .lifecycle import build_transitions
 from .models import Dispute, DisputeWorker
 from .notices import limitation_end
 from .report import REPORT_ROLES
-from .serializers import CreateInput, DisputeDetailSerializer
+from .serializers import LIST_RELATED, CreateInput, DisputeDetailSerializer
 from .states import Category, DisputeState
 
 ONLY_MEDIATOR_RECORDS = _(
@@ -98,6 +98,7 @@ def register() -> ProcessSpec:
             create_roles=frozenset({Role.MEMBER, Role.MEDIATOR}),
             viewer_roles=frozenset({Role.MEDIATOR, Role.MEDIATION_CHAIR, Role.EMPLOYER_REP}),
             detail_serializer=DisputeDetailSerializer,
+            list_related=LIST_RELATED,
             search_fields=("reference", "respondent"),
             deadline_rules=d.RULES,
             closed_states=frozenset({DisputeState.CLOSED, DisputeState.REFERRED}),

@@ -11,6 +11,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -323,13 +324,41 @@ def _user(u) -> dict | None:
     return {"username": u.get_username(), "name": u.get_full_name() or u.get_username()} if u else None
 
 
+def _list_related() -> tuple:
+    from .models import DisputeMediator, DisputeRecusal, DisputeSession
+
+    return (
+        "applicant", "respondent_rep", "agreement_document", "workers",
+        Prefetch("mediators", queryset=DisputeMediator.objects.select_related("user")),
+        Prefetch("recusals", queryset=DisputeRecusal.objects.select_related("mediator", "requested_by")),
+        Prefetch("sessions", queryset=DisputeSession.objects.select_related("recorded_by")),
+        "agreement_document__signatures",
+    )
+
+
+#: The rows the detail fields show, read for a whole page of the case list at once
+#: (``ProcessSpec.list_related``).
+LIST_RELATED = _list_related()
+_LOOKUPS = {getattr(lookup, "prefetch_to", lookup): lookup for lookup in LIST_RELATED}
+
+
+def _rows(case, name: str) -> list:
+    """``case``'s related rows ``name`` as :data:`LIST_RELATED` reads them: from the page's prefetch,
+    else read now (one statement)."""
+    prefetch_related_objects([case], _LOOKUPS[name])
+    rows = case
+    for part in name.split("__"):
+        rows = getattr(rows, part)
+    return list(rows.all())
+
+
 def sessions_for(case, user) -> list[dict]:
     """The sessions as ``user`` may see them: minutes and attendance only for those entitled."""
     from .permissions import may_read_minutes
 
     readable = may_read_minutes(case, user)
     rows = []
-    for s in case.sessions.select_related("recorded_by"):
+    for s in _rows(case, "sessions"):
         row = {"number": s.number, "held_at": s.held_at.isoformat(), "recorded_by": _user(s.recorded_by),
                "confidential": not readable}
         if readable:
@@ -376,29 +405,30 @@ class DisputeDetailSerializer(serializers.ModelSerializer):
         return _user(obj.respondent_rep)
 
     def get_workers(self, obj):
-        return [{"name": w.name, "representative": w.representative} for w in obj.workers.all()]
+        return [{"name": w.name, "representative": w.representative} for w in _rows(obj, "workers")]
 
     def get_mediators(self, obj):
         return [
             {**_user(m.user), "assigned_at": m.assigned_at.isoformat(), "declared": m.declared_at is not None,
              "recused": m.recused_at is not None}
-            for m in obj.mediators.select_related("user")
+            for m in _rows(obj, "mediators")
         ]
 
     def get_recusals(self, obj):
         return [
             {"mediator": _user(r.mediator), "grounds": r.grounds, "requested_by": _user(r.requested_by),
              "granted": r.granted, "reason": r.decision_reason}
-            for r in obj.recusals.select_related("mediator", "requested_by")
+            for r in _rows(obj, "recusals")
         ]
 
     def get_sessions(self, obj):
         return sessions_for(obj, self._reader())
 
     def get_agreement(self, obj):
-        from .effects import signatures_of
-
         doc = obj.agreement_document
         if doc is None:
             return None
-        return {"document": doc.pk, "version": doc.version, "sha256": doc.sha256, "signed": signatures_of(doc)}
+        signed: dict[str, list[int]] = {}
+        for signature in _rows(obj, "agreement_document__signatures"):  # who signed this version, by capacity
+            signed.setdefault(signature.role, []).append(signature.signer_id)
+        return {"document": doc.pk, "version": doc.version, "sha256": doc.sha256, "signed": signed}
