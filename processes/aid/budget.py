@@ -6,6 +6,13 @@ recoveries) plus, for the current year's fund, what is approved and still to be 
 already spent or promised to a member in hardship cannot be planned away
 (《中央财政专项帮扶资金使用管理办法》: funds used as budgeted, a ledger kept). Each change is a row
 that is never changed and an event on the fund's own audit chain (``fund:<org>:<year>``).
+
+The floor holds from both sides: an approval (which raises what is promised) is refused when the
+current year's budget cannot cover it (:func:`fund_hold_for_approval`). Both read the floor with the
+fund row locked, so a budget lowered at the very moment of an approval waits for it, or it waits for
+the budget: never both pass on figures the other is about to change. Lock order: a case's
+transitions lock the case, then the fund (as the ledger does); a budget change locks the fund
+alone, so no two of them wait on each other in a cycle.
 """
 
 from __future__ import annotations
@@ -18,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from workflow.audit import RequestMeta, record_event
-from workflow.errors import InvalidInput
+from workflow.errors import GuardFailed, InvalidInput
 
 from .ledger import finance_actor, locked_fund
 from .models import AidBudgetChange, AidCase, AidFund, AidLedgerEntry
@@ -51,6 +58,28 @@ def committed(fund: AidFund, today) -> Decimal:
     total = AidCase.objects.filter(organisation_id=fund.organisation_id, state=AidState.APPROVED).aggregate(
         total=Sum("approved_amount"))["total"]
     return Decimal(total or 0).quantize(CENT)
+
+
+BUDGET_EXCEEDED = _(
+    "%(year)s 年度预算 %(budget)s 元不足以批准 %(amount)s 元（已发放 %(paid)s 元，已批准待发放 %(committed)s 元）"
+    "（规则 aid.budget） The %(year)s budget of %(budget)s yuan cannot cover %(amount)s yuan more: %(paid)s yuan paid "
+    "and %(committed)s yuan approved but not yet paid (rule aid.budget)."
+)
+
+
+def fund_hold_for_approval(case: AidCase, amount: Decimal, today) -> None:
+    """Inside an approval (the case row already locked): lock the organisation's fund of the year
+    and refuse, with 409, an amount the budget cannot cover on top of what is paid out and what is
+    approved and unpaid (rule aid.budget). Without a fund for the year there is no budget to hold."""
+    fund = AidFund.objects.select_for_update().filter(organisation_id=case.organisation_id, year=today.year).first()
+    if fund is None:
+        return
+    # Read after the lock: an approval or payment committed while this one waited is counted.
+    paid, promised = paid_out(fund), committed(fund, today)
+    if paid + promised + amount > fund.budget:
+        raise GuardFailed(str(BUDGET_EXCEEDED % {
+            "year": fund.year, "budget": fund.budget, "amount": amount, "paid": paid, "committed": promised,
+        }), rule="aid.budget")
 
 
 def fund_set_budget(*, organisation, year: int, budget: Decimal, reason: str, actor_user, now=None,

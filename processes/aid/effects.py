@@ -14,6 +14,7 @@ from workflow.registry import RESTRICTED_MARK
 
 from . import deadlines as d
 from . import notices, rules
+from .budget import fund_hold_for_approval
 from .ledger import ledger_disburse, ledger_recover
 from .models import AidObjection
 from .states import AidState
@@ -164,6 +165,12 @@ def decide(ctx):
         ctx.payload["caps"] = caps_payload(ctx.case, ctx.data["amount"])
 
 
+def approve(ctx):
+    """Approval promises money: the year's budget must cover it, read under the fund's lock (aid.budget)."""
+    fund_hold_for_approval(ctx.case, ctx.data["amount"], ctx.today)
+    decide(ctx)
+
+
 def caps_payload(case, amount) -> dict:
     return {
         "amount": str(amount),
@@ -183,6 +190,7 @@ def approve_emergency(ctx):
     case.justification = case.justification or ctx.data["justification"]
     ctx.payload["emergency_approval"] = entry
     if len(case.emergency_approvers) >= 2:
+        fund_hold_for_approval(case, ctx.data["amount"], ctx.today)
         case.emergency = True
         case.approved_amount = ctx.data["amount"]
         case.approved_by = ctx.user

@@ -301,7 +301,7 @@ def build_transitions() -> dict[str, TransitionSpec]:
         T("close_notice", _("公示期满 Notice period over"), S.PUBLIC_NOTICE, S.PENDING_APPROVAL, system_only=True,
           guards=(notice_over,), effect=effects.close_notice),
         T("approve", _("批准 Approve"), deciding, S.APPROVED, input=AmountInput,
-          guards=(decided_at_its_level, within_committee_limit, within_cap, within_member_cap), effect=effects.decide,
+          guards=(decided_at_its_level, within_committee_limit, within_cap, within_member_cap), effect=effects.approve,
           apply=AidCase.approve, **approver),
         T("escalate", _("报帮扶中心审批 Escalate to the aid centre"), S.PENDING_APPROVAL, S.PENDING_CENTRE,
           input=AmountInput, guards=(decided_at_its_level, above_committee_limit), effect=effects.escalate,

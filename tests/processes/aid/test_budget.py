@@ -13,7 +13,7 @@ from processes.aid.budget import fund_set_budget
 from processes.aid.ledger import ledger_reverse
 from processes.aid.models import AidBudgetChange, AidCase, AidFund, AidLedgerEntry
 from workflow.audit import case_events, chain_valid
-from workflow.errors import ActionForbidden, InvalidInput
+from workflow.errors import ActionForbidden, GuardFailed, InvalidInput
 
 from .conftest import at
 
@@ -68,6 +68,53 @@ def test_at_the_floor_accepted_one_cent_below_refused_and_nothing_changes(spent,
     assert case_events(the_fund(orgs)).count() == events
     set_budget(people, orgs, "3500")
     assert the_fund(orgs).budget == Decimal("3500")
+
+
+@pytest.fixture
+def third(spent, walk, people):
+    """A third ACME case awaiting the committee's approval (the fund: 1,500 paid, 2,000 promised)."""
+    from workflow.deadlines.timers import sweep
+
+    case = walk("public_notice", aid_type="education")
+    sweep(now=at(DAY, 0))
+    return AidCase.objects.get(pk=case.pk)
+
+
+def test_an_approval_the_budget_cannot_cover_is_refused_and_one_it_just_covers_passes(third, people, orgs):
+    """The floor holds from the approval's side too: 1,500 paid + 2,000 promised + 1,000 asked needs a
+    budget of 4,500; at 4,499.99 the approval is a 409 naming the figures and nothing changes."""
+    set_budget(people, orgs, "4499.99")
+    events = case_events(third).count()
+    with pytest.raises(GuardFailed) as err:
+        svc.aid_approve(case=third, actor=people.committee1, amount=Decimal("1000"), now=at(DAY))
+    assert err.value.status == 409 and err.value.rule == "aid.budget"
+    assert "4499.99" in err.value.detail and "1500.00" in err.value.detail and "2000.00" in err.value.detail
+    fresh = AidCase.objects.get(pk=third.pk)
+    assert fresh.state == "pending_approval" and fresh.approved_amount is None
+    assert case_events(third).count() == events
+    set_budget(people, orgs, "4500")
+    svc.aid_approve(case=fresh, actor=people.committee1, amount=Decimal("1000"), now=at(DAY))
+    assert AidCase.objects.get(pk=third.pk).state == "approved"
+    with pytest.raises(InvalidInput):  # what was just promised now holds the budget up
+        set_budget(people, orgs, "4499.99")
+
+
+def test_the_second_emergency_approval_is_held_to_the_budget(spent, people, orgs):
+    """The emergency fast track promises money on its second approval: refused (409) when the
+    budget cannot cover it, and the first approval stays recorded."""
+    from .conftest import DAY0, create
+
+    set_budget(people, orgs, "5499.99")  # 3,500 paid and promised: 1,999.99 left to promise
+    urgent = create(people, orgs, aid_type="emergency", amount="2000", now=at(DAY0))
+    svc.aid_submit(case=urgent, actor=people.member, now=at(DAY))
+    svc.aid_approve_emergency(case=urgent, actor=people.chair, amount=Decimal("2000"), justification="火灾 Fire",
+                              now=at(DAY))
+    with pytest.raises(GuardFailed) as err:
+        svc.aid_approve_emergency(case=AidCase.objects.get(pk=urgent.pk), actor=people.committee2,
+                                  amount=Decimal("2000"), justification="火灾 Fire", now=at(DAY))
+    assert err.value.rule == "aid.budget"
+    fresh = AidCase.objects.get(pk=urgent.pk)
+    assert fresh.state == "submitted" and len(fresh.emergency_approvers) == 1
 
 
 def test_money_that_came_back_no_longer_holds_the_budget_up(spent, people, orgs):

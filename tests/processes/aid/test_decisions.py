@@ -137,7 +137,7 @@ def test_notice_across_the_national_day_holiday(walk, people):
 def test_an_overdraft_is_refused_with_409_and_the_balance_kept(pending, people, orgs):
     from processes.aid.ledger import fund_open
 
-    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("1000"))  # empty fund: balance 0
+    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("2000"))  # budgeted, nothing allocated: balance 0
     svc.aid_approve(case=pending, actor=people.committee1, amount=Decimal("1500"), now=at(AFTER_NOTICE))
     case = AidCase.objects.get(pk=pending.pk)
     with pytest.raises(GuardFailed) as err:

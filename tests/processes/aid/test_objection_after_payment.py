@@ -11,8 +11,10 @@ import pytest
 from processes.aid import services as svc
 from processes.aid.ledger import ledger_reverse
 from processes.aid.models import AidCase, AidFund, AidLedgerEntry, AidObjection
+from workflow import flowkit
 from workflow.audit import case_events, chain_valid
 from workflow.errors import ActionForbidden, GuardFailed, InvalidInput, NotVisible, TransitionNotAllowed
+from workflow.models import WorkItem
 
 from .conftest import DAY0, at, create
 
@@ -80,10 +82,15 @@ def test_upheld_the_aid_is_recovered_into_the_fund_that_paid_it(published, peopl
     case = AidCase.objects.get(pk=case.pk)
     assert case.state == "recovery_due" and case.notice_taken_down_on == REVIEWED
     assert balance(orgs) == Decimal("7000")  # nothing is credited before the money is back
+    assert flowkit.position(case) == "recovery_due"
+    assert set(WorkItem.objects.filter(case_id=case.pk, process_key="aid").values_list("role", flat=True)) == {"finance"}
     svc.aid_recover(case=case, actor=people.finance, transaction_ref="RC-E1", recovered_on=REVIEWED,
                     now=at(REVIEWED))
     case = AidCase.objects.get(pk=case.pk)
     assert case.state == "recovered" and case.recovery_ref == "RC-E1" and case.recovered_on == REVIEWED
+    # A recovered case is closed: its process has ended and nobody is asked to act on it.
+    assert flowkit.position(case) is None and case.process.status == "DONE"
+    assert not WorkItem.objects.filter(case_id=case.pk, process_key="aid").exists()
     payment = AidLedgerEntry.objects.get(kind="disbursement")
     recovery = AidLedgerEntry.objects.get(kind="recovery")
     assert recovery.reverses == payment and recovery.amount == Decimal("3000") and recovery.case == case

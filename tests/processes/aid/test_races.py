@@ -72,7 +72,7 @@ def test_a_double_payment_race_pays_once(flushable_audit_table, walk, people, or
 
 
 def test_two_payments_racing_for_the_last_funds_never_overdraw(flushable_audit_table, walk, people, orgs):
-    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("2000"))
+    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("3000"))  # both approvals within budget
     ledger_allocate(organisation=orgs.acme, year=2026, amount=Decimal("2000"), reason="预算 Budget",
                     actor_user=people.finance, now=at(DAY))
     first = approved(walk, people)
@@ -104,7 +104,23 @@ def test_a_recovery_racing_a_bank_reversal_credits_the_fund_once(flushable_audit
     svc.aid_object(case_id=case.pk, actor=people.member2, grounds="已获保险赔付 Insured", now=at(DAY0))
     svc.aid_uphold_objection(case=case, actor=people.committee2, reason="追回 Recover", now=at(DAY0))
     payment = AidLedgerEntry.objects.get(kind="disbursement")
-    barrier = threading.Barrier(2)
+    outcomes = at_once({
+        "recover": lambda: svc.aid_recover(case=case, actor=people.finance, transaction_ref="RC-1", recovered_on=DAY0,
+                                           now=at(DAY0)),
+        "reverse": lambda: ledger_reverse(organisation=orgs.acme, entry_id=payment.pk, reason="退回 Returned",
+                                          actor_user=people.finance, now=at(DAY0)),
+    })
+    # The reversal first: the recovery closes the case with no second credit. The recovery first:
+    # the reversal is refused (409). Never an error, never two credits.
+    assert outcomes["recover"] == "ok" and outcomes["reverse"] in ("ok", 409), outcomes
+    assert AidCase.objects.get(pk=case.pk).state == "recovered"
+    assert AidLedgerEntry.objects.filter(reverses=payment).count() == 1
+    assert AidFund.objects.get(organisation=orgs.acme, year=2026).balance == Decimal("10000")
+
+
+def at_once(calls: dict) -> dict:
+    """Run each named call in its own thread and connection, released together; name → "ok" or status."""
+    barrier = threading.Barrier(len(calls))
     outcomes = {}
 
     def attempt(name, call):
@@ -119,20 +135,37 @@ def test_a_recovery_racing_a_bank_reversal_credits_the_fund_once(flushable_audit
         finally:
             connections.close_all()
 
-    calls = {
-        "recover": lambda: svc.aid_recover(case=case, actor=people.finance, transaction_ref="RC-1", recovered_on=DAY0,
-                                           now=at(DAY0)),
-        "reverse": lambda: ledger_reverse(organisation=orgs.acme, entry_id=payment.pk, reason="退回 Returned",
-                                          actor_user=people.finance, now=at(DAY0)),
-    }
     threads = [threading.Thread(target=attempt, args=item) for item in calls.items()]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=60)
-    # The reversal first: the recovery closes the case with no second credit. The recovery first:
-    # the reversal is refused (409). Never an error, never two credits.
-    assert outcomes["recover"] == "ok" and outcomes["reverse"] in ("ok", 409), outcomes
-    assert AidCase.objects.get(pk=case.pk).state == "recovered"
-    assert AidLedgerEntry.objects.filter(reverses=payment).count() == 1
-    assert AidFund.objects.get(organisation=orgs.acme, year=2026).balance == Decimal("10000")
+    return outcomes
+
+
+def test_a_budget_lowered_while_a_case_is_approved_never_ends_below_the_floor(flushable_audit_table, walk, people,
+                                                                               orgs):
+    """1,500 yuan is promised; finance lowers the budget to exactly that while the committee approves
+    1,000 more. Both read the floor under the fund's lock: whichever comes second sees the other and
+    is refused (the budget change 400, the approval 409). The budget never ends below the floor."""
+    from processes.aid.budget import committed, fund_set_budget, paid_out
+
+    fund_open(organisation=orgs.acme, year=2026, budget=Decimal("10000"))
+    ledger_allocate(organisation=orgs.acme, year=2026, amount=Decimal("10000"), reason="预算 Budget",
+                    actor_user=people.finance, now=at(DAY))
+    pending = walk("public_notice", aid_type="medical")
+    approved(walk, people, amount="1500")  # closes both notices, then promises 1,500
+    pending = AidCase.objects.get(pk=pending.pk)
+    assert pending.state == "pending_approval"
+    outcomes = at_once({
+        "approve": lambda: svc.aid_approve(case=pending, actor=people.committee2, amount=Decimal("1000"), now=at(DAY)),
+        "budget": lambda: fund_set_budget(organisation=orgs.acme, year=2026, budget=Decimal("1500"),
+                                          reason="压减 Cut", actor_user=people.finance, now=at(DAY)),
+    })
+    assert sorted(map(str, outcomes.values())) in (["409", "ok"], ["400", "ok"]), outcomes
+    fund = AidFund.objects.get(organisation=orgs.acme, year=2026)
+    assert fund.budget >= paid_out(fund) + committed(fund, DAY)
+    if outcomes["approve"] == "ok":
+        assert fund.budget == Decimal("10000") and AidCase.objects.get(pk=pending.pk).state == "approved"
+    else:
+        assert fund.budget == Decimal("1500") and AidCase.objects.get(pk=pending.pk).state == "pending_approval"
