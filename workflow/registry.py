@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.functional import Promise
 from django_fsm import transition
 
-if TYPE_CHECKING:  # the dashboard imports the registry: only the type checker reads these
-    from .audit.dashboard import Figure, Scope
+if TYPE_CHECKING:
+    from .audit.figures import Figure, Scope
 
 Guard = Callable[[Any], "str | None"]  # guard(ctx) -> why not, or None
 

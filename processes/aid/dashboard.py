@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Q, Sum
 from django.db.models.functions import TruncMonth
 
-from workflow.audit.dashboard import Figure, Scope, percent
+from workflow.audit.figures import Figure, Scope, percent
 
 from .models import AidFund, AidLedgerEntry
 from .states import AidType, EntryKind

@@ -13,7 +13,7 @@ import datetime as dt
 
 from django.db.models import Count, Q
 
-from workflow.audit.dashboard import Figure, Scope
+from workflow.audit.figures import Figure, Scope
 
 from .models import Contract
 from .register import EXPIRING_DAYS

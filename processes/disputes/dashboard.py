@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Case, CharField, Count, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from workflow.audit.dashboard import Figure, Scope
+from workflow.audit.figures import Figure, Scope
 
 from .states import Category, DisputeState
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from workflow.audit.dashboard import Figure, Scope, percent
+from workflow.audit.figures import Figure, Scope, percent
 
 from .models import ProposalRating
 from .states import Closure, ProposalState, Rating
