@@ -9,6 +9,9 @@ from rest_framework.test import APIClient
 from tests.support.db import audit_triggers, ensure_calendar_loaded
 from workflow.models import CongressTerm, MemberProfile, Organisation, OrgKind, RoleAssignment
 
+#: The browser walks' ``browser`` fixture (headless Chromium).
+pytest_plugins = ["tests.support.chromium"]
+
 
 @pytest.fixture
 def orgs(db):

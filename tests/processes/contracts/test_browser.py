@@ -6,40 +6,23 @@ Needs Chromium, its chromedriver and selenium; skipped where they are missing.
 """
 
 import datetime as dt
-import shutil
 
 import pytest
 
 from processes.contracts.models import Contract
+from tests.support.chromium import BROWSER_MARKS
 from workflow.audit import case_events, chain_valid
 from workflow.deadlines.timers import sweep
 
 from .conftest import DAY0, at
 
-webdriver = pytest.importorskip("selenium.webdriver")
-CHROMEDRIVER = shutil.which("chromedriver")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-pytestmark = [
-    pytest.mark.skipif(not (CHROMEDRIVER and CHROMIUM), reason="Chromium and chromedriver are not installed"),
-    pytest.mark.timeout(300),
-]
+pytest.importorskip("selenium.webdriver")
+pytestmark = BROWSER_MARKS
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
 from .browser import UI  # noqa: E402
-
-
-@pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2400", "--lang=zh-CN"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -4,20 +4,15 @@ no conflict → session → draft the agreement → signed by both parties and t
 Needs Chromium, its chromedriver and selenium; skipped where they are missing.
 """
 
-import shutil
 
 import pytest
 
 from processes.disputes.models import Dispute
+from tests.support.chromium import BROWSER_MARKS
 from workflow.audit import case_events, chain_valid
 
-webdriver = pytest.importorskip("selenium.webdriver")
-CHROMEDRIVER = shutil.which("chromedriver")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-pytestmark = [
-    pytest.mark.skipif(not (CHROMEDRIVER and CHROMIUM), reason="Chromium and chromedriver are not installed"),
-    pytest.mark.timeout(300),
-]
+pytest.importorskip("selenium.webdriver")
+pytestmark = BROWSER_MARKS
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
@@ -26,18 +21,6 @@ from .browser import PASSWORD, UI  # noqa: E402
 
 MINUTES = "企业承认加班未结算，同意补发 The employer admits the unpaid overtime."
 
-
-@pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2000",
-                "--lang=zh-CN"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
 
 
 @pytest.mark.django_db(transaction=True)

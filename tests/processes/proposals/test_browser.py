@@ -6,38 +6,20 @@ Needs Chromium, its chromedriver and selenium (``apt-get install chromium chromi
 ``pip install selenium``); skipped where they are missing.
 """
 
-import shutil
 
 import pytest
 
 from processes.proposals.models import Proposal
+from tests.support.chromium import BROWSER_MARKS
 from workflow.audit import case_events, chain_valid
 
-webdriver = pytest.importorskip("selenium.webdriver")
-CHROMEDRIVER = shutil.which("chromedriver")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-pytestmark = [
-    pytest.mark.skipif(not (CHROMEDRIVER and CHROMIUM), reason="Chromium and chromedriver are not installed"),
-    pytest.mark.timeout(300),
-]
+pytest.importorskip("selenium.webdriver")
+pytestmark = BROWSER_MARKS
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as EC  # noqa: E402
 
 from tests.support.browser import CaseUI  # noqa: E402
-
-
-@pytest.fixture
-def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    args = ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,2000", "--lang=zh-CN")
-    for arg in args:
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
 
 
 class UI(CaseUI):
