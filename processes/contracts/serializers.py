@@ -8,12 +8,13 @@ Bad input is a 400 with field errors (the service wraps ``serializer.errors``); 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workflow.api.parsing import IntegerField
+from workflow.api.related import lookups_by_path, related_rows
 from workflow.inputs import note_field, reason_field
 from workflow.models import RoleAssignment
 from workflow.pickers import CaseField, DocumentListField, UserField
@@ -280,14 +281,11 @@ LIST_RELATED = (
     Prefetch("representatives", queryset=ContractRepresentative.objects.select_related("user")),
     Prefetch("rounds", queryset=ContractRound.objects.select_related("recorded_by")),
 )
-_PREFETCH = {lookup.prefetch_to: lookup for lookup in LIST_RELATED if isinstance(lookup, Prefetch)}
+_PREFETCH = lookups_by_path(LIST_RELATED)
 
 
 def _rows(case, name: str) -> list:
-    """``case``'s related rows ``name`` (in their model's order): from the page's prefetch, else read now
-    (one statement)."""
-    prefetch_related_objects([case], _PREFETCH[name])
-    return list(getattr(case, name).all())
+    return related_rows(case, _PREFETCH[name])
 
 
 def _doc(d) -> dict | None:

@@ -11,12 +11,13 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from workflow.api.parsing import BooleanField
+from workflow.api.related import lookups_by_path, related_rows
 from workflow.inputs import note_field, reason_field
 from workflow.models import RoleAssignment
 from workflow.pickers import DocumentListField, UserField, UserListField
@@ -339,17 +340,11 @@ def _list_related() -> tuple:
 #: The rows the detail fields show, read for a whole page of the case list at once
 #: (``ProcessSpec.list_related``).
 LIST_RELATED = _list_related()
-_LOOKUPS = {getattr(lookup, "prefetch_to", lookup): lookup for lookup in LIST_RELATED}
+_LOOKUPS = lookups_by_path(LIST_RELATED)
 
 
 def _rows(case, name: str) -> list:
-    """``case``'s related rows ``name`` as :data:`LIST_RELATED` reads them: from the page's prefetch,
-    else read now (one statement)."""
-    prefetch_related_objects([case], _LOOKUPS[name])
-    rows = case
-    for part in name.split("__"):
-        rows = getattr(rows, part)
-    return list(rows.all())
+    return related_rows(case, _LOOKUPS[name])
 
 
 def sessions_for(case, user) -> list[dict]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from workflow.api.parsing import id_or_code_lookup
+from workflow.api.related import lookups_by_path, related_rows
 from workflow.inputs import note_field, reason_field
 from workflow.models import Organisation, OrgKind
 from workflow.pickers import CaseField, DocumentListField, UserField, UserListField
@@ -292,14 +293,11 @@ LIST_RELATED = (
     Prefetch("replies", queryset=ProposalReply.objects.select_related("department", "replied_by")),
     Prefetch("ratings", queryset=ProposalRating.objects.select_related("reply", "rated_by")),
 )
-_PREFETCH = {lookup.prefetch_to: lookup for lookup in LIST_RELATED if isinstance(lookup, Prefetch)}
+_PREFETCH = lookups_by_path(LIST_RELATED)
 
 
 def _rows(obj, name: str) -> list:
-    """``obj.<name>`` as :data:`LIST_RELATED` reads it: from the page's prefetch, else one query now."""
-    if name not in getattr(obj, "_prefetched_objects_cache", {}):
-        prefetch_related_objects([obj], _PREFETCH[name])
-    return list(getattr(obj, name).all())
+    return related_rows(obj, _PREFETCH[name])
 
 
 class ProposalDetailSerializer(serializers.ModelSerializer):
