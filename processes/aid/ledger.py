@@ -36,6 +36,8 @@ NOT_FINANCE = _("只有本单位财务可以登记资金 Only the organisation's
 NOT_A_PAYMENT = _("只能冲回本基金的发放记录 Only a disbursement of this fund can be reversed.")
 ALREADY_REVERSED = _("该发放已冲回或追回 This disbursement has already come back to the fund (reversed or recovered).")
 NOT_PAID = _("该申请没有发放记录 This case has no disbursement to recover.")
+#: The entries that give a payment back to the fund, each naming it (``reverses``) and its case.
+RETURNING_KINDS = (EntryKind.REVERSAL, EntryKind.RECOVERY)
 LEDGER_ROLES = frozenset({Role.FINANCE})
 READ_ROLES = frozenset({Role.FINANCE, Role.CHAIR, Role.UNION_COMMITTEE, Role.AID_CENTRE, Role.AUDITOR, Role.ADMIN})
 
@@ -91,19 +93,22 @@ def ledger_recover(*, case, actor: Actor, transaction_ref: str, recovered_on: dt
     """Credit back the aid recovered after an upheld objection (追回), inside the ``recover`` transition:
     a recovery entry in the fund that paid it, naming the payment. A payment the bank already
     returned (a reversal) is not credited a second time: that reversal is returned instead."""
-    # The payment with its fund row locked in one statement. Only the fund row: a reversal of the
-    # same payment locks the fund and then references the payment (a key-share lock on it), so
-    # locking the payment too would deadlock. Whether it came back already is read after the
-    # lock, so a reversal committed meanwhile is seen (never a second credit).
-    payment = (
-        AidLedgerEntry.objects.filter(case=case, kind=EntryKind.DISBURSEMENT)
-        .select_related("fund").select_for_update(of=("fund",)).first()
+    # The payment and whatever already returned it, with the fund row locked, in one statement:
+    # a reversal or recovery names the payment and carries its case. Only the fund row is locked:
+    # a reversal of the same payment locks the fund and then references the payment (a key-share
+    # lock on it), so locking the payment too would deadlock. Reading the reversal in this same
+    # statement misses none: a reversal takes the case's lock before writing (``ledger_reverse``),
+    # and this transition holds it, so one not yet visible here cannot commit before this one.
+    entries = list(
+        AidLedgerEntry.objects.filter(case=case, kind__in=(EntryKind.DISBURSEMENT, *RETURNING_KINDS))
+        .select_related("fund").select_for_update(of=("fund",))
     )
+    payment = next((e for e in entries if e.kind == EntryKind.DISBURSEMENT), None)
     if payment is None:
         raise GuardFailed(str(NOT_PAID), rule="aid.recovery")
     fund = payment.fund
     fund.organisation = case.organisation  # already in hand: its code labels the fund
-    returned = AidLedgerEntry.objects.filter(reverses=payment).first()
+    returned = next((e for e in entries if e.reverses_id == payment.pk), None)
     if returned is not None:
         returned.fund = fund
         return returned
