@@ -17,10 +17,12 @@ from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
+from viewflow.workflow.context import context
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.models import Task
+from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.handle import HandleActivation
-from viewflow.workflow.signals import task_started
+from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
 from .models import WorkItem, case_content_type
@@ -143,6 +145,49 @@ class CaseStep(flow.Handle):
         return result
 
 
+class CaseEndActivation(EndActivation):
+    """The end of a case's flow in three writes: the process marked done, the end task written
+    already done, its link to the step before.
+
+    viewflow's End writes its task, then in a savepoint counts the process's other open tasks,
+    marks the process done and writes its task again (seven statements). A case flow keeps one
+    step open at a time (``route`` opens one, the service completes it, ``route`` runs again),
+    so when ``route`` reaches the end every other task is finished: the count is known to be
+    zero. The savepoint serves only an error that is kept on the task rather than raised
+    (viewflow's ``propagate_exception=False`` context, where this end falls back to viewflow's
+    own): the transition service raises, and its transaction undoes the whole step.
+    """
+
+    @classmethod
+    def create(cls, flow_task, prev_activation, token, data=None, seed=None):
+        if not context.propagate_exception:
+            return super().create(flow_task, prev_activation, token, data=data, seed=seed)
+        flow_class = flow_task.flow_class
+        process = prev_activation.process
+        finished = now()
+        task = flow_class.task_class(
+            process=process, flow_task=flow_task, token=token, status=STATUS.DONE, started=finished, finished=finished
+        )
+        task.data = data if data is not None else {}
+        task.seed = seed
+        task_started.send(sender=flow_class, process=process, task=task)
+        process.status = PROCESS.DONE
+        process.finished = finished
+        process.save()
+        task.save()
+        task.previous.add(prev_activation.task)
+        # Done already: the flow neither activates nor completes it again, and routes no further.
+        task_finished.send(sender=flow_class, process=process, task=task)
+        flow_finished.send(sender=flow_class, process=process, task=task)
+        return cls(task)
+
+
+class CaseEnd(flow.End):
+    """The end of a case flow (``end = CaseEnd()``): the process is done when ``route`` gets here."""
+
+    activation_class = CaseEndActivation
+
+
 class CaseFlowMixin:
     """Mixed into every process flow: the lock, and how a case starts its process.
 
@@ -230,8 +275,8 @@ def advance(flow_class, case, *, state_changed: bool, actor_id: int | None = Non
         completed = task is not None
     open_task = _UNSET
     if completed:
-        # The flow just ended the process (its End node found no other open task): no step is
-        # open. Otherwise the step it opened is the newest open one.
+        # The flow just ended the process (its end marked it done): no step is open. Otherwise
+        # the step it opened is the newest open one.
         open_task = None if task.process.status == PROCESS.DONE else _step_opened(task.process)
     rebuild_work_items(flow_class, case, actor_id=actor_id, step_is_new=completed, open_task=open_task)
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflow.flowkit import CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
+from workflow.flowkit import CaseEnd, CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
 from workflow.roles import Role
 
 from . import deadlines as d
@@ -60,4 +60,4 @@ class AidFlow(CaseFlowMixin, flow.Flow):
     archived = CaseStep(_("已建档，待年度复核 Filed; annual review"), who=[]).Next(this.route)
     annual_review = CaseStep(_("复核结论 Review outcome"), who=[committee]).Next(this.route)
     continued = CaseStep(_("继续建档，待年度复核 Continued; annual review"), who=[]).Next(this.route)
-    end = flow.End()
+    end = CaseEnd()

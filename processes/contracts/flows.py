@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflow.flowkit import CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
+from workflow.flowkit import CaseEnd, CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
 from workflow.roles import Role
 
 from . import deadlines as d
@@ -68,4 +68,4 @@ class ContractFlow(CaseFlowMixin, flow.Flow):
     # 第三十八条: the union's negotiators are told (as their new step) that a renewal may be started.
     renewal_window = CaseStep(_("续订期：发起续订 Renewal window: start the renewal"), who=[variation_confirmer, union_team],
                               deadline=d.TERM.id).Next(this.route)
-    end = flow.End()
+    end = CaseEnd()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflow.flowkit import CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
+from workflow.flowkit import CaseEnd, CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
 from workflow.roles import Role
 
 from . import deadlines as d
@@ -50,4 +50,4 @@ class DisputeFlow(CaseFlowMixin, flow.Flow):
     performed = CaseStep(_("结案 Close"), who=[chair]).Next(this.route)
     failed = CaseStep(_("转仲裁 Refer to arbitration"), who=[chair]).Next(this.route)
     breached = CaseStep(_("转仲裁 Refer to arbitration"), who=[chair]).Next(this.route)
-    end = flow.End()
+    end = CaseEnd()

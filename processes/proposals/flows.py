@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflow.flowkit import CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
+from workflow.flowkit import CaseEnd, CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
 from workflow.roles import Role
 
 from . import deadlines as d
@@ -57,5 +57,5 @@ class ProposalFlow(CaseFlowMixin, flow.Flow):
     replied = CaseStep(_("评价答复 Rate the reply"), who=[proposer], deadline=d.FEEDBACK.id).Next(this.route)
     closed = CaseStep(_("报告后归档 Archive after the report"), who=[committee]).Next(this.route)
     on_agenda = CaseStep(_("大会表决 Congress vote"), who=[]).Next(this.route)
-    end = flow.End()
+    end = CaseEnd()
 

@@ -1,7 +1,7 @@
 from viewflow import this
 from viewflow.workflow import flow
 
-from workflow.flowkit import CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
+from workflow.flowkit import CaseEnd, CaseFlowMixin, CaseStep, by_role, case_users, route_by_state
 
 from .models import ExampleState as S
 
@@ -12,4 +12,4 @@ class ExampleFlow(CaseFlowMixin, flow.Flow):
     route = route_by_state({S.DRAFT: "draft", S.SUBMITTED: "decide"})
     draft = CaseStep("完善 Complete", who=[case_users(lambda c: [c.created_by_id])]).Next(this.route)
     decide = CaseStep("审批 Decide", who=[by_role("union_committee")], deadline="example.decide").Next(this.route)
-    end = flow.End()
+    end = CaseEnd()
