@@ -13,6 +13,8 @@ at fault, so a new process fails at start-up rather than on the first case that 
   the flow's ``{state: step}`` table (or a flow routed without one).
 - ``workflow.E104``: a step whose deadline rule is not registered.
 - ``workflow.E105``: a flow whose ``process_key`` differs from its spec's ``key``.
+- ``workflow.E106``: a flow ending in :class:`~workflow.flowkit.CaseEnd` with a node that can keep a
+  second task open (a parallel split, a boundary event…): that end knows no other task is open.
 """
 
 from __future__ import annotations
@@ -20,9 +22,14 @@ from __future__ import annotations
 import inspect
 
 from django.core import checks
+from viewflow.workflow import flow
 
 from . import registry
 from .deadlines.rules import get_rule
+from .flowkit import CaseEnd
+
+#: Nodes that pass a case on along one path, leaving no task of theirs open beside the case's step.
+SINGLE_PATH_NODES = (flow.Start, flow.StartHandle, flow.Switch, flow.If, flow.Function, flow.Handle, flow.End)
 
 
 @checks.register()
@@ -41,6 +48,7 @@ def check_process(spec: registry.ProcessSpec) -> list[checks.CheckMessage]:
         *_waiting_states(spec),
         *_deadline_rules(spec),
         *_process_key(spec),
+        *_single_path(spec),
     ]
 
 
@@ -130,3 +138,15 @@ def _process_key(spec) -> list:
     if process_key == spec.key:
         return []
     return [_error(spec, f"flow {spec.flow.__name__} has process_key {process_key!r}, not {spec.key!r}", "workflow.E105")]
+
+
+def _single_path(spec) -> list:
+    nodes = list(spec.flow.instance.nodes())
+    if not any(isinstance(node, CaseEnd) for node in nodes):
+        return []
+    return [
+        _error(spec, f"flow {spec.flow.__name__} ends in CaseEnd, which needs one open step at a time, but node "
+                     f"{node.name!r} ({type(node).__name__}) can keep another task open", "workflow.E106")
+        for node in nodes
+        if not isinstance(node, SINGLE_PATH_NODES) or getattr(node, "_boundary_events", None)
+    ]

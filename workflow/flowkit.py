@@ -153,9 +153,10 @@ class CaseEndActivation(EndActivation):
     marks the process done and writes its task again (seven statements). A case flow keeps one
     step open at a time (``route`` opens one, the service completes it, ``route`` runs again),
     so when ``route`` reaches the end every other task is finished: the count is known to be
-    zero. The savepoint serves only an error that is kept on the task rather than raised
-    (viewflow's ``propagate_exception=False`` context, where this end falls back to viewflow's
-    own): the transition service raises, and its transaction undoes the whole step.
+    zero (the system check ``workflow.E106`` refuses a flow with this end whose nodes could keep
+    a second task open). The savepoint serves only an error that is kept on the task rather
+    than raised (viewflow's ``propagate_exception=False`` context, where this end falls back to
+    viewflow's own): the transition service raises, and its transaction undoes the whole step.
     """
 
     @classmethod
@@ -165,20 +166,20 @@ class CaseEndActivation(EndActivation):
         flow_class = flow_task.flow_class
         process = prev_activation.process
         finished = now()
+        process.status = PROCESS.DONE
+        process.finished = finished
+        process.save()
         task = flow_class.task_class(
             process=process, flow_task=flow_task, token=token, status=STATUS.DONE, started=finished, finished=finished
         )
         task.data = data if data is not None else {}
         task.seed = seed
-        task_started.send(sender=flow_class, process=process, task=task)
-        process.status = PROCESS.DONE
-        process.finished = finished
-        process.save()
         task.save()
         task.previous.add(prev_activation.task)
         # Done already: the flow neither activates nor completes it again, and routes no further.
-        task_finished.send(sender=flow_class, process=process, task=task)
-        flow_finished.send(sender=flow_class, process=process, task=task)
+        # The signals viewflow's End sends, once each.
+        for signal in (task_started, task_finished, flow_finished):
+            signal.send(sender=flow_class, process=process, task=task)
         return cls(task)
 
 

@@ -13,7 +13,7 @@ from tests.example_process.models import ExampleState as S
 from workflow import registry
 from workflow.checks import check_process, check_processes
 from workflow.deadlines import rules
-from workflow.flowkit import CaseFlowMixin, CaseStep, route_by_state, state_is
+from workflow.flowkit import CaseEnd, CaseFlowMixin, CaseStep, route_by_state, state_is
 from workflow.registry import TransitionSpec
 
 
@@ -34,6 +34,25 @@ class HandRoutedFlow(CaseFlowMixin, flow.Flow):
     start = flow.StartHandle(this.start_case).Next(this.route)
     route = flow.Switch().Case(this.draft, state_is(S.DRAFT)).Default(this.end)
     draft = CaseStep("完善 Complete").Next(this.route)
+    end = flow.End()
+
+
+class SideBranchFlow(CaseFlowMixin, flow.Flow):
+    """A split opens a side step beside the case's own: two tasks can be open at once."""
+
+    process_key = "examples"
+    start = flow.StartHandle(this.start_case).Next(this.split)
+    split = flow.Split().Next(this.route).Next(this.side)
+    route = route_by_state({S.DRAFT: "draft", S.SUBMITTED: "decide"})
+    draft = CaseStep("完善 Complete").Next(this.route)
+    decide = CaseStep("审批 Decide").Next(this.route)
+    side = CaseStep("旁支 Side step").Next(this.end)
+    end = CaseEnd()
+
+
+class SideBranchCountingFlow(SideBranchFlow):
+    """The same flow ending in viewflow's End, which counts the open tasks before it ends the process."""
+
     end = flow.End()
 
 
@@ -116,7 +135,16 @@ def test_a_flow_whose_process_key_differs_from_its_spec_is_reported():
     assert ExampleFlow.process_key == "examples"
 
 
+def test_a_case_end_in_a_flow_that_can_open_two_tasks_is_reported():
+    """The case end marks the process done without counting open tasks: a split would leave one open."""
+    assert messages(example(flow=SideBranchFlow), "workflow.E106") == [
+        "process 'examples': flow SideBranchFlow ends in CaseEnd, which needs one open step at a time, but node "
+        "'split' (Split) can keep another task open"
+    ]
+    assert messages(example(flow=SideBranchCountingFlow), "workflow.E106") == []
+
+
 @pytest.mark.parametrize("check_id", ["workflow.E101", "workflow.E102", "workflow.E103", "workflow.E104",
-                                      "workflow.E105"])
+                                      "workflow.E105", "workflow.E106"])
 def test_each_check_is_silent_for_the_example_process(check_id):
     assert messages(registry.get("examples"), check_id) == []
