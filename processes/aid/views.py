@@ -38,7 +38,7 @@ class AidNoticesPage(LoginRequiredMixin, View):
         try:
             data = validate_input(ObjectionInput, {"grounds": request.POST.get("grounds", "")})
             services.aid_object(case_id=request.POST.get("case", ""), actor=request.user, grounds=data["grounds"],
-                                meta=RequestMeta.from_request(request, "web"))
+                                meta=RequestMeta.from_request(request, "ui"))
         except ServiceError as exc:
             return self.get(request, error=exc.summary(), status=exc.status)
         messages.success(request, str(OBJECTION_FILED))

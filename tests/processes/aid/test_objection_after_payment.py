@@ -72,8 +72,13 @@ def test_the_notice_page_takes_an_objection_to_a_notice_after_payment(published,
     client.force_login(people.member2)
     page = client.get("/aid/notices/").content.decode()
     assert f'id="uf-notice-{published.pk}"' in page and 'name="grounds"' in page
-    client.post("/aid/notices/", {"case": published.pk, "grounds": "已获其他救助 Already helped elsewhere"})
-    assert AidCase.objects.get(pk=published.pk).state == "post_objection_review"
+    r = client.post("/aid/notices/", {"case": published.pk, "grounds": "已获其他救助 Already helped elsewhere"},
+                    follow=True)
+    case = AidCase.objects.get(pk=published.pk)
+    assert case.state == "post_objection_review"
+    assert "异议已提交，您的身份予以保密" in r.content.decode()  # confirmed on the notices page itself
+    objection = list(case_events(case))[-1]
+    assert objection.action == "object" and objection.channel == "ui"  # filed in the web UI, as the case pages
 
 
 def test_upheld_the_aid_is_recovered_into_the_fund_that_paid_it(published, people, orgs):
