@@ -314,7 +314,7 @@ def _notify_added(case, added: list) -> None:
     from django.db import transaction
 
     from .notifications.announce import enqueue_announcement
-    from .notifications.events import safely
+    from .notifications.deferred import safely
 
     # A worker announces them (``announce_work_items``): the caller does not wait for messages to others.
     transaction.on_commit(safely(lambda: enqueue_announcement(case, added)))
