@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.utils.timezone import now
 from viewflow import this
 from viewflow.workflow import flow
@@ -178,6 +179,13 @@ def step_lock(flow_class, case):
     if not case.process_id:
         yield
         return
+    if flow_class.lock_impl is select_for_update_lock and transaction.get_connection().in_atomic_block:
+        # The same row lock viewflow's takes, without its savepoint: the caller's transaction (the
+        # service's own atomic block, itself a savepoint when nested) already rolls back whatever
+        # fails under the lock. Two statements fewer on every step.
+        flow_class.process_class._default_manager.filter(pk=case.process_id).select_for_update().exists()
+        yield
+        return
     with flow_class.lock(case.process_id):
         yield
 
@@ -311,8 +319,6 @@ def _notify_added(case, added: list) -> None:
     """Tell only the newly addressed people, once the change is committed."""
     if not added:
         return
-    from django.db import transaction
-
     from .notifications.announce import enqueue_announcement
     from .notifications.deferred import safely
 
