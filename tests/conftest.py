@@ -84,10 +84,14 @@ def flushable_audit_table(audit_triggers_back_on, transactional_db):
 
 @pytest.fixture
 def announcements_queued(monkeypatch):
-    """The new-work announcement queued for a worker, not run: a statement count then measures the
-    caller's path only, as in production (``workflow.notifications.announce``)."""
+    """The notifications to others queued for a worker, not run — the new-work announcement
+    (``workflow.notifications.announce``) and the notices sent after a transition, such as the
+    decision message (``workflow.notifications.deferred``): a statement count then measures the
+    caller's path only, as in production."""
     from workflow.notifications.announce import announce_work_items
+    from workflow.notifications.deferred import send_notice
 
     queued: list = []
-    monkeypatch.setattr(announce_work_items, "delay", lambda *args: queued.append(args))
+    for task in (announce_work_items, send_notice):
+        monkeypatch.setattr(task, "delay", lambda *args: queued.append(args))
     return queued

@@ -278,12 +278,15 @@ def _mark_requests_done(spec, case, user, *, state_changed: bool, now) -> None:
 
 
 def _notify_decision_after_commit(case, user, tspec) -> None:
-    """The creator hears of every transition someone else makes on their case."""
-    from .notifications.events import notify_decision, safely
+    """The creator hears of every transition someone else makes on their case (from a worker, after commit)."""
+    from .notifications.deferred import send_after_commit
+    from .notifications.events import DECISION
 
-    state_label = case.state_label
-    transaction.on_commit(
-        safely(lambda: notify_decision(case=case, actor_user=user, action_label=tspec.label, state_label=state_label))
+    actor_id = user.pk if user is not None else None
+    if case.created_by_id is None or actor_id == case.created_by_id:
+        return
+    send_after_commit(
+        DECISION, case, actor_id=actor_id, action_label=str(tspec.label), state_label=str(case.state_label)
     )
 
 

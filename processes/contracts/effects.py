@@ -15,7 +15,7 @@ from workflow.deadlines import close_all_deadlines, close_deadline, start_deadli
 from workflow.deadlines.rules import add_months
 from workflow.documents.models import Signature, SignatureMethod
 from workflow.models import CaseDeadline
-from workflow.notifications.events import safely
+from workflow.notifications.deferred import safely
 
 from . import deadlines as d
 from . import notices, tasks

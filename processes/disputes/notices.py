@@ -12,7 +12,7 @@ import datetime as dt
 from django.utils.translation import gettext as _
 
 from workflow.deadlines.rules import add_months
-from workflow.notifications.events import safely
+from workflow.notifications.deferred import safely
 from workflow.notifications.models import NotificationKind
 from workflow.notifications.services import notify, users_with_email_flag
 

@@ -14,10 +14,11 @@ from workflow.audit import record_event
 from workflow.deadlines import close_deadline, start_deadline
 from workflow.errors import GuardFailed
 from workflow.models import CaseDeadline
-from workflow.notifications.events import safely
+from workflow.notifications.deferred import send_after_commit
 
 from . import deadlines as d
 from .models import ProposalCosigner, ProposalCountersign, ProposalRating, ProposalReply
+from .notices import COUNTERSIGN_EXPECTED
 from .rules import cosign_window_end, countersigning_department, max_rehandlings
 from .states import Closure, CosignStatus, ProposalState, Rating
 
@@ -127,12 +128,10 @@ def _org(o) -> dict:
 
 
 def _ask_for_countersigns(ctx) -> None:
-    """Tell the co-departments' staff, after commit, that a countersign (会签) is expected of them."""
-    from .notices import notify_countersign_expected
-
+    """Tell the co-departments' staff, from a worker after commit, that a countersign (会签) is expected of them."""
     case = ctx.case
     if case.co_departments.exists():
-        ctx.after_commit.append(safely(lambda: notify_countersign_expected(case=case)))
+        send_after_commit(COUNTERSIGN_EXPECTED, case)
 
 
 def acknowledge(ctx):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from workflow.acting import acts_as
 from workflow.models import RoleAssignment
-from workflow.policy import is_creator
+from workflow.policy import grants, is_creator
 from workflow.roles import Role
 
 from .states import CosignStatus
@@ -39,12 +39,14 @@ def is_confirmed_cosigner(case, user) -> bool:
 
 @acts_as("lead_department", _("主办部门 Lead department"))
 def is_lead_department(case, user) -> bool:
-    """A holder of the department role (承办部门) at the proposal's lead department."""
+    """A holder of the department role (承办部门) at the proposal's lead department (their own role:
+    read from the grants the service has already loaded for this action)."""
     if not user.is_authenticated or not case.lead_department_id:
         return False
-    return RoleAssignment.objects.current().filter(
-        user=user, role=Role.DEPARTMENT, organisation_id=case.lead_department_id
-    ).exists()
+    return any(
+        g.role == Role.DEPARTMENT and g.organisation_id == case.lead_department_id and g.on_behalf_of_id is None
+        for g in grants(user)
+    )
 
 
 def co_department_ids_of(case, user) -> list[int]:

@@ -14,13 +14,13 @@ since the commit that enqueued it.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from celery import shared_task
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from workflow.models import WorkItem
+
+from .deferred import load_case, written_since
 
 
 def enqueue_announcement(case, items: list) -> None:
@@ -34,10 +34,9 @@ def enqueue_announcement(case, items: list) -> None:
 def announce_work_items(case_type_id: int, case_id: int, keys: list, since: str) -> int:
     """Announce the work items of the case named by ``keys`` that are still open and not yet announced."""
     from .events import _new_task_text, _process_label, _ref, notify_new_work_items
-    from .models import Notification, NotificationKind
+    from .models import NotificationKind
 
-    model = ContentType.objects.get_for_id(case_type_id).model_class()
-    case = model.objects.select_related("organisation").filter(pk=case_id).first()
+    case = load_case(case_type_id, case_id)
     wanted = {tuple(k) for k in keys}
     if case is None or not wanted:
         return 0
@@ -45,10 +44,5 @@ def announce_work_items(case_type_id: int, case_id: int, keys: list, since: str)
     items = [w for w in open_items if (w.task_id, w.role, w.organisation_id, w.user_id) in wanted]
     params = {"ref": _ref(case), "process": _process_label(case)}
     titles = {w.pk: _new_task_text(params, str(w.title))[0] for w in items}
-    announced = set(
-        Notification.objects.filter(
-            kind=NotificationKind.NEW_TASK, case_id=case_id, case_ref=params["ref"], title__in=set(titles.values()),
-            created_at__gte=dt.datetime.fromisoformat(since),
-        ).values_list("title", flat=True)
-    )
+    announced = written_since(case, kind=NotificationKind.NEW_TASK, titles=set(titles.values()), since=since)
     return notify_new_work_items(case=case, items=[w for w in items if titles[w.pk] not in announced])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from workflow import registry
 from workflow.delegation import active_delegates
 
+from .deferred import deferred_notice
 from .models import NotificationKind
 from .services import notify, users_with_email_flag
 
@@ -72,9 +73,13 @@ def _new_task_text(params: dict, step: str) -> tuple[str, str]:
     return title, body
 
 
-def notify_decision(*, case, actor_user, action_label, state_label) -> int:
+def decision_title(case, *, action_label: str, **_params) -> str:
+    return _("案件决定 Decision: %(ref)s · %(action)s") % {"ref": _ref(case), "action": str(action_label)}
+
+
+def notify_decision(*, case, actor_id: int | None, action_label: str, state_label: str) -> int:
     """"A decision on your own case": tell the case's creator, unless they made it themselves."""
-    if case.created_by_id is None or (actor_user is not None and actor_user.pk == case.created_by_id):
+    if case.created_by_id is None or actor_id == case.created_by_id:
         return 0
     creator = users_with_email_flag().filter(pk=case.created_by_id).first()
     if creator is None:
@@ -83,9 +88,15 @@ def notify_decision(*, case, actor_user, action_label, state_label) -> int:
         "ref": _ref(case), "process": _process_label(case),
         "action": str(action_label), "state": str(state_label),
     }
-    title = _("案件决定 Decision: %(ref)s · %(action)s") % params
+    title = decision_title(case, action_label=action_label)
     body = _("%(process)s %(ref)s：%(action)s，当前状态：%(state)s The case is now: %(state)s.") % params
     return notify(users=[creator], kind=NotificationKind.DECISION, title=title, body=body, case=case)
+
+
+#: The decision message, written by a worker after the transition commits (:mod:`.deferred`).
+DECISION = deferred_notice(
+    name="workflow.decision", kind=NotificationKind.DECISION, title=decision_title, send=notify_decision
+)
 
 
 def _due_text(due_at) -> str:
@@ -116,15 +127,3 @@ def notify_overdue_escalation(
         users=users, role=role, organisation=organisation or (case.organisation if role else None),
         kind=NotificationKind.OVERDUE_ESCALATION, title=title, body=body, case=case,
     )
-
-
-def safely(callback):
-    """Wrap an after-commit callback: the change is already committed, so a failed notification is logged, not raised."""
-
-    def run():
-        try:
-            callback()
-        except Exception:  # noqa: BLE001 - the committed change must not turn into an error response
-            log.exception("notification failed after commit")
-
-    return run
