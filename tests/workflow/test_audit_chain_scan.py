@@ -32,13 +32,27 @@ KNOWN_SALTED_HASH = "0d5451f0e24d82dc2232f9bca0afcdea57f8e3606ed700b96978ab43ac1
 
 def known_event(salt=""):
     return AuditEvent(
-        case_type_id=7, case_id=42, case_ref="EX-2026-0042", organisation_id=3, seq=2, action="approve",
-        from_state="submitted", to_state="approved", actor_id=5, actor_name="张三 Zhang", actor_role="union_committee",
-        on_behalf_of_id=None, on_behalf_of_name="",
+        case_type_id=7,
+        case_id=42,
+        case_ref="EX-2026-0042",
+        organisation_id=3,
+        seq=2,
+        action="approve",
+        from_state="submitted",
+        to_state="approved",
+        actor_id=5,
+        actor_name="张三 Zhang",
+        actor_role="union_committee",
+        on_behalf_of_id=None,
+        on_behalf_of_name="",
         # 09:02 in Shanghai is 01:02 UTC: the hash covers UTC.
         created_at=dt.datetime(2026, 3, 1, 9, 2, 3, 4500, tzinfo=zoneinfo.ZoneInfo("Asia/Shanghai")),
-        channel="api", ip="10.0.0.1", user_agent="curl/8", payload={"input": {"amount": "12.50", "note": "同意 ok"}},
-        prev_hash="a" * 64, salt=salt,
+        channel="api",
+        ip="10.0.0.1",
+        user_agent="curl/8",
+        payload={"input": {"amount": "12.50", "note": "同意 ok"}},
+        prev_hash="a" * 64,
+        salt=salt,
     )
 
 
@@ -50,11 +64,25 @@ def test_an_event_hashes_to_the_same_value_as_ever():
 def test_the_offline_verifier_computes_the_same_hash():
     """The dossier verifier hashes an event's exported values with the standard library alone."""
     values = {
-        "case_type": 7, "case_id": 42, "case_ref": "EX-2026-0042", "organisation_id": 3, "seq": 2, "action": "approve",
-        "from_state": "submitted", "to_state": "approved", "actor_id": 5, "actor_name": "张三 Zhang",
-        "actor_role": "union_committee", "on_behalf_of_id": None, "on_behalf_of_name": "",
-        "created_at": "2026-03-01T01:02:03.004500Z", "channel": "api", "ip": "10.0.0.1", "user_agent": "curl/8",
-        "payload": {"input": {"amount": "12.50", "note": "同意 ok"}}, "prev_hash": "a" * 64,
+        "case_type": 7,
+        "case_id": 42,
+        "case_ref": "EX-2026-0042",
+        "organisation_id": 3,
+        "seq": 2,
+        "action": "approve",
+        "from_state": "submitted",
+        "to_state": "approved",
+        "actor_id": 5,
+        "actor_name": "张三 Zhang",
+        "actor_role": "union_committee",
+        "on_behalf_of_id": None,
+        "on_behalf_of_name": "",
+        "created_at": "2026-03-01T01:02:03.004500Z",
+        "channel": "api",
+        "ip": "10.0.0.1",
+        "user_agent": "curl/8",
+        "payload": {"input": {"amount": "12.50", "note": "同意 ok"}},
+        "prev_hash": "a" * 64,
     }
     assert event_hash(values) == KNOWN_HASH
 
