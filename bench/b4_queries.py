@@ -232,9 +232,6 @@ def main(argv=None) -> dict:
     return figures
 
 
-if __name__ == "__main__":
-    main()
-
 
 def _menu_reader(item) -> str | None:
     """A demo account the menu shows ``item`` to (one holding one of its roles), or None."""
@@ -245,3 +242,7 @@ def _menu_reader(item) -> str | None:
         .select_related("user").order_by("user__username").first()
     )
     return grant.user.get_username() if grant is not None else None
+
+
+if __name__ == "__main__":
+    main()
