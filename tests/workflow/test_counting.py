@@ -78,3 +78,14 @@ def test_admin_audit_log_lists_every_event_past_the_cap(five_cases, admin_client
     assert page.status_code == 200
     assert page.context["cl"].paginator.count_exact is False
     assert len(page.context["cl"].result_list) == 15  # every event still listed
+
+
+def test_the_case_list_page_says_about_past_the_cap(five_cases, people, monkeypatch):
+    monkeypatch.setattr(counting, "EXACT_UP_TO", 3)
+    client = Client()
+    client.force_login(people.auditor)
+    page = client.get("/examples/")
+    assert page.status_code == 200
+    assert "约 about" in page.content.decode()
+    monkeypatch.setattr(counting, "EXACT_UP_TO", 10)
+    assert "约 about" not in client.get("/examples/").content.decode()
