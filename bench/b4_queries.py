@@ -11,7 +11,8 @@ the whole request path without the network) and reports the median and p99:
 
 - the inbox of a review-committee member (``review1``): the API and the page;
 - one case's history (API), for a benchmark case and for a demo case of every registered process;
-- the audit search (the read-only admin's audit log): its first and hundredth page, and a search;
+- the audit search: the read-only admin's audit log and the audit search API (``/api/v1/audit/``),
+  each its first and hundredth page and a search by a case reference;
 - each dashboard: every process's case list (API and page) for the federation auditor, and each
   page a process puts in its menu (e.g. the proposals report).
 
@@ -155,6 +156,9 @@ def calls() -> list[tuple[str, str, str]]:
         ("audit search, first page", "admin", admin_log),
         (f"audit search, page {page + 1}", "admin", admin_log + f"?p={page}"),
         ("audit search, by reference", "admin", admin_log + "?q=BENCH-EX-0001234"),
+        ("audit search API, first page", "auditor1", AUDIT_API),
+        ("audit search API, page 100", "auditor1", audit_api_page(100)),
+        ("audit search API, by reference", "auditor1", AUDIT_API + "?case=BENCH-EX-0001234"),
     ]
     for spec in registry.all_processes():
         out.append((f"{spec.key} list (API), auditor1", "auditor1", f"/api/v1/{spec.key}/"))
@@ -168,6 +172,28 @@ def calls() -> list[tuple[str, str, str]]:
             if reader is not None:
                 out.append((f"{spec.key} menu page {item['url_name']}, {reader}", reader, url))
     return out
+
+
+AUDIT_API = "/api/v1/audit/"
+
+
+def audit_api_page(number: int, username: str = "auditor1") -> str:
+    """The URL of the audit search API's page ``number`` (50 events each), reached by following
+    ``next`` as a client does (the pages are cut by a cursor, not an offset); the last page if
+    the log is shorter."""
+    from django.test import Client
+
+    from bench import data
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(data.user(username))
+    url = AUDIT_API
+    for _ in range(number - 1):
+        following = client.get(url).json().get("next")
+        if not following:
+            break
+        url = following.removeprefix("http://127.0.0.1")
+    return url
 
 
 def main(argv=None) -> dict:
@@ -206,9 +232,6 @@ def main(argv=None) -> dict:
     return figures
 
 
-if __name__ == "__main__":
-    main()
-
 
 def _menu_reader(item) -> str | None:
     """A demo account the menu shows ``item`` to (one holding one of its roles), or None."""
@@ -219,3 +242,7 @@ def _menu_reader(item) -> str | None:
         .select_related("user").order_by("user__username").first()
     )
     return grant.user.get_username() if grant is not None else None
+
+
+if __name__ == "__main__":
+    main()

@@ -20,7 +20,7 @@ from ..errors import InvalidInput
 from ..inbox import inbox_for
 from ..ui.forms import form_context
 from . import parsing
-from .parsing import LimitOffsetPagination
+from .parsing import CappedCountPagination
 from .schema import CaseSerializer, CaseTransitionsSerializer, ProcessAutoSchema
 from .serializers import TokenRequestSerializer, case_representation, field_descriptions
 
@@ -49,7 +49,7 @@ def _payload(request) -> dict:
 
 class CaseListView(ProcessAPIView):
     schema_operation = "list"
-    pagination_class = LimitOffsetPagination  # what the schema documents; get() pages with it
+    pagination_class = CappedCountPagination  # what the schema documents; get() pages with it
 
     @extend_schema(
         parameters=[
@@ -76,7 +76,7 @@ class CaseListView(ProcessAPIView):
             for f in spec.search_fields:
                 q |= Q(**{f"{f}__icontains": term})
             qs = qs.filter(q)
-        paginator = LimitOffsetPagination()
+        paginator = CappedCountPagination()
         # A page costs the same number of statements whatever its size: the related rows its
         # detail fields show and its deadlines are read for the whole page at once.
         page = paginator.paginate_queryset(qs.prefetch_related(*spec.list_related), request, view=self)

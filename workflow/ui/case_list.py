@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Q, Subquery
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import inbox, policy, services
 from ..api.parsing import id_or_code_lookup
+from ..counting import CappedCountPaginator
 from ..models import Organisation, WorkItem, case_content_type
 from ..roles import Role
 from .views import ME, ProcessView, case_url, state_choices
@@ -129,7 +129,7 @@ class CaseListView(ProcessView):
             "choice_fields": choice_filters(spec.model),
         }
         qs = self.filtered(qs, params, filters, now).order_by(*SORTS[filters["sort"]][1])
-        page = Paginator(qs, PAGE_SIZE).get_page(params.get("page"))
+        page = CappedCountPaginator(qs, PAGE_SIZE).get_page(params.get("page"))
         cases = list(page.object_list)
         steps = open_steps(spec.model, [c.pk for c in cases])
         case_type = case_content_type(spec.model)
