@@ -50,14 +50,17 @@ class Assignee:
     title: str = ""
 
 
-def by_role(role: str, organisation: Callable | None = None) -> Callable:
-    """Anyone holding ``role`` at the case's organisation (or ``organisation(case)``)."""
+def by_role(role: str, organisation_id: Callable | None = None) -> Callable:
+    """Anyone holding ``role`` at the case's organisation (or at the one ``organisation_id(case)`` names).
+
+    The step needs only the organisation's id: a case's foreign key gives it without reading the row.
+    """
 
     def resolve(case) -> list[Assignee]:
-        org = organisation(case) if organisation else case.organisation
-        if org is None:
+        org_id = organisation_id(case) if organisation_id else case.organisation_id
+        if org_id is None:
             return []
-        return [Assignee(role=role, organisation_id=org.pk)]
+        return [Assignee(role=role, organisation_id=org_id)]
 
     resolve.label = role
     return resolve
