@@ -19,15 +19,16 @@ from viewflow import this
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
 from viewflow.workflow.context import context
-from viewflow.workflow.exceptions import FlowRuntimeError
 from viewflow.workflow.lock import SelectForUpdateLock
 from viewflow.workflow.models import Task
 from viewflow.workflow.nodes.end import EndActivation
 from viewflow.workflow.nodes.handle import HandleActivation
-from viewflow.workflow.nodes.switch import SwitchActivation
 from viewflow.workflow.signals import flow_finished, task_finished, task_started
 from viewflow.workflow.status import PROCESS, STATUS
 
+from .flowroute import StateSwitch as StateSwitch
+from .flowroute import route_by_state as route_by_state
+from .flowroute import state_is as state_is
 from .models import WorkItem, case_content_type
 
 #: Every flow uses this lock. ``nowait=False``: the service already runs in an outer
@@ -49,14 +50,17 @@ class Assignee:
     title: str = ""
 
 
-def by_role(role: str, organisation: Callable | None = None) -> Callable:
-    """Anyone holding ``role`` at the case's organisation (or ``organisation(case)``)."""
+def by_role(role: str, organisation_id: Callable | None = None) -> Callable:
+    """Anyone holding ``role`` at the case's organisation (or at the one ``organisation_id(case)`` names).
+
+    The step needs only the organisation's id: a case's foreign key gives it without reading the row.
+    """
 
     def resolve(case) -> list[Assignee]:
-        org = organisation(case) if organisation else case.organisation
-        if org is None:
+        org_id = organisation_id(case) if organisation_id else case.organisation_id
+        if org_id is None:
             return []
-        return [Assignee(role=role, organisation_id=org.pk)]
+        return [Assignee(role=role, organisation_id=org_id)]
 
     resolve.label = role
     return resolve
@@ -71,54 +75,6 @@ def case_users(getter: Callable[[object], Iterable], *, title=None) -> Callable:
         return [Assignee(user_id=uid, organisation_id=case.organisation_id, title=label) for uid in getter(case) if uid]
 
     return resolve
-
-
-def state_is(*states: str) -> Callable:
-    def condition(activation) -> bool:
-        return activation.process.artifact.state in states
-
-    return condition
-
-
-class StateSwitchActivation(SwitchActivation):
-    """The hub's choice, made without viewflow's savepoint around it.
-
-    Its conditions (:func:`state_is`) read the case's state already in memory and write nothing,
-    so the savepoint viewflow opens for conditions that query had nothing to roll back: two
-    statements fewer on every step. A failure still goes through the activation's exception guard.
-    """
-
-    @Activation.status.super()
-    def activate(self):
-        with self.exception_guard():
-            for node, cond in self.flow_task._branches:  # as viewflow's: the first case that holds
-                if cond is None:
-                    self.next_task = node  # the default, unless a later case holds
-                elif cond(self):
-                    self.next_task = node
-                    break
-            if not self.next_task:
-                raise FlowRuntimeError(f"No next task available for {self.flow_task.name}")
-
-
-class StateSwitch(flow.Switch):
-    """viewflow's Switch, routing by the case's state (see :func:`route_by_state`)."""
-
-    activation_class = StateSwitchActivation
-
-
-def route_by_state(step_for_state: dict[str, str], *, otherwise: str = "end") -> flow.Switch:
-    """The flow's hub, generated from its one ``{state: step name}`` table.
-
-    Each waiting state opens its step; any other state (a terminal one) goes to ``otherwise``.
-    Declare ``route = route_by_state(STEP_FOR_STATE)`` and one :class:`CaseStep` per step name.
-    """
-    switch = StateSwitch()
-    for state, step in step_for_state.items():
-        switch = switch.Case(getattr(this, step), state_is(state))
-    switch = switch.Default(getattr(this, otherwise))
-    switch.step_for_state = dict(step_for_state)  # read back by the system check
-    return switch
 
 
 class CaseStepActivation(HandleActivation):

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
 from django.utils import timezone
 
 from . import messages
@@ -30,38 +31,42 @@ class Grant:
 
 
 def grants(user, *, include_delegations: bool = True) -> list[Grant]:
-    """Every role the user holds today, plus the roles delegated to them right now."""
+    """Every role the user holds today, plus the roles delegated to them right now.
+
+    A delegation passes on only a role its delegator still holds there. Both kinds are read in
+    one statement (every action asks, for any process); the delegators, whom an audit event names,
+    take a second one only when the user acts under a delegation at all.
+    """
     if not user or not user.is_authenticated or not user.is_active:
         return []
     cache = getattr(user, "_unionflow_grants", None)
     if cache is not None and include_delegations:
         return cache
+    columns = ("role", "organisation_id", "organisation__path", "behalf")
+    rows = RoleAssignment.objects.current().filter(user=user).order_by()
+    rows = rows.annotate(behalf=Value(None, output_field=IntegerField())).values_list(*columns)
+    if include_delegations:
+        rows = rows.union(_delegated_rows(user).values_list(*columns), all=True)
+    rows = list(rows)
+    delegators = get_user_model().objects.in_bulk({r[3] for r in rows if r[3] is not None})
     result = [
-        Grant(role, org_id, path, role in SUBTREE_ROLES)
-        for role, org_id, path in RoleAssignment.objects.current()
-        .filter(user=user)
-        .values_list("role", "organisation_id", "organisation__path")
+        Grant(role, org_id, path, role in SUBTREE_ROLES, behalf, delegators.get(behalf))
+        for role, org_id, path, behalf in sorted(rows, key=lambda r: r[3] is not None)  # own roles first
     ]
     if include_delegations:
-        delegations = list(Delegation.objects.active().filter(delegate=user).select_related("organisation", "delegator"))
-        if delegations:
-            # A delegation only passes on a role the delegator still holds: one query for all of them.
-            held = set(
-                RoleAssignment.objects.current()
-                .filter(
-                    user_id__in={d.delegator_id for d in delegations},
-                    organisation_id__in={d.organisation_id for d in delegations},
-                    role__in={d.role for d in delegations},
-                )
-                .values_list("user_id", "organisation_id", "role")
-            )
-            result += [
-                Grant(d.role, d.organisation_id, d.organisation.path, d.role in SUBTREE_ROLES, d.delegator_id, d.delegator)
-                for d in delegations
-                if (d.delegator_id, d.organisation_id, d.role) in held
-            ]
         user._unionflow_grants = result
     return result
+
+
+def _delegated_rows(user):
+    """The user's active delegations whose delegator still holds the role there, with the delegator's id."""
+    still_held = RoleAssignment.objects.current().filter(
+        user_id=OuterRef("delegator_id"), organisation_id=OuterRef("organisation_id"), role=OuterRef("role")
+    )
+    return (
+        Delegation.objects.active().filter(delegate=user).filter(Exists(still_held)).order_by()
+        .annotate(behalf=F("delegator_id"))
+    )
 
 
 def _covers(grant: Grant, organisation: Organisation) -> bool:

@@ -17,7 +17,7 @@ from .states import AidState as S
 
 filer = case_users(lambda c: sorted(c.participant_ids()))
 committee = by_role(Role.UNION_COMMITTEE)
-centre = by_role(Role.AID_CENTRE, organisation=lambda c: c.organisation.parent or c.organisation)
+centre = by_role(Role.AID_CENTRE, organisation_id=lambda c: c.organisation.parent_id or c.organisation_id)
 
 STEP_FOR_STATE = {
     S.DRAFT: "draft", S.SUBMITTED: "submitted", S.RETURNED: "returned", S.PRECHECKED: "prechecked",

@@ -109,7 +109,7 @@ def merge(ctx):
 def assign(ctx):
     """交办: the reply deadline (rule proposal.reply, or the earlier ``due_date``) and the return window."""
     case = ctx.case
-    case.co_departments.set(ctx.data.get("co_departments", []))
+    case.set_co_departments(ctx.data.get("co_departments", []))
     due_date = ctx.data.get("due_date")
     n = (due_date - ctx.today).days if due_date else None
     row = start_deadline(case, d.REPLY.id, ctx.today, payload=ctx.payload, n=n)
@@ -120,7 +120,7 @@ def assign(ctx):
 def return_assignment(ctx):
     close_deadline(ctx.case, d.REPLY.id, CANCELLED)
     close_deadline(ctx.case, d.ASSIGNMENT_RETURN.id)
-    ctx.case.co_departments.clear()
+    ctx.case.set_co_departments([])
 
 
 def _org(o) -> dict:
@@ -130,7 +130,7 @@ def _org(o) -> dict:
 def _ask_for_countersigns(ctx) -> None:
     """Tell the co-departments' staff, from a worker after commit, that a countersign (会签) is expected of them."""
     case = ctx.case
-    if case.co_departments.exists():
+    if case.has_co_departments():
         send_after_commit(COUNTERSIGN_EXPECTED, case)
 
 

@@ -18,7 +18,7 @@ proposer = case_users(lambda c: [c.created_by_id])
 #: An invited co-signer's item says what they do (co-sign); only the proposer submits.
 pending_cosigners = case_users(lambda c: c.pending_cosigner_ids(), title=_("附议 Co-sign"))
 committee = by_role(Role.REVIEW_COMMITTEE)
-lead_department = by_role(Role.DEPARTMENT, organisation=lambda c: c.lead_department)
+lead_department = by_role(Role.DEPARTMENT, organisation_id=lambda c: c.lead_department_id)
 
 
 #: The step each waiting state opens; every other state is terminal and ends the process.

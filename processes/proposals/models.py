@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
 
@@ -19,6 +19,15 @@ from workflow.models import Case
 from .states import Category, Classification, Closure, CosignStatus, ProposalState, Rating
 
 S = ProposalState
+
+
+#: The kind of id each row of :meth:`Proposal.participant_ids`'s UNION carries.
+_PERSON, _CO_DEPARTMENT = "person", "co_department"
+
+
+def _tagged(queryset, column: str, kind: str):
+    """``column`` of ``queryset`` with its kind, ready to take part in a UNION."""
+    return queryset.annotate(kind=Value(kind, output_field=models.CharField())).values_list(column, "kind")
 
 
 class Proposal(Case):
@@ -82,28 +91,41 @@ class Proposal(Case):
         """Proposer, co-proposers, invited co-signers and the assigned departments' staff see the case.
 
         Read in one statement (a UNION of the three relations and the departments' role holders):
-        the service asks it under the row lock of every action on a proposal.
+        the service asks it under the row lock of every action on a proposal. The co-departments
+        come in the same statement, so the action need not ask again whether there are any
+        (:meth:`has_co_departments`).
         """
         from workflow.models import RoleAssignment
 
         ids = {self.created_by_id}
         if not self.pk:
             return ids
-        departments = Q(organisation_id__in=self.co_departments.through.objects.filter(proposal_id=self.pk).values(
-            "organisation_id"
-        ))
+        co_departments = self.co_departments.through.objects.filter(proposal_id=self.pk)
+        departments = Q(organisation_id__in=co_departments.values("organisation_id"))
         if self.lead_department_id:
             departments |= Q(organisation_id=self.lead_department_id)
-        staff = RoleAssignment.objects.current().filter(departments, role="department").values_list("user_id")
-        cosigners = ProposalCosigner.objects.filter(proposal_id=self.pk).order_by().values_list("user_id")
-        co_proposers = self.co_proposers.through.objects.filter(proposal_id=self.pk).values_list("user_id")
-        return ids | {user_id for (user_id,) in cosigners.union(co_proposers, staff.order_by())}
+        staff = RoleAssignment.objects.current().filter(departments, role="department").order_by()
+        cosigners = ProposalCosigner.objects.filter(proposal_id=self.pk).order_by()
+        co_proposers = self.co_proposers.through.objects.filter(proposal_id=self.pk)
+        rows = _tagged(cosigners, "user_id", _PERSON).union(
+            _tagged(co_proposers, "user_id", _PERSON),
+            _tagged(staff, "user_id", _PERSON),
+            _tagged(co_departments, "organisation_id", _CO_DEPARTMENT),
+        )
+        rows = list(rows)
+        self._co_department_ids = {pk for pk, kind in rows if kind == _CO_DEPARTMENT}
+        return ids | {pk for pk, kind in rows if kind == _PERSON}
 
-    def department_ids(self) -> list[int]:
-        ids = [self.lead_department_id] if self.lead_department_id else []
-        if self.pk:
-            ids += list(self.co_departments.values_list("pk", flat=True))
-        return ids
+    def has_co_departments(self) -> bool:
+        """Whether the proposal was assigned with co-departments (会签): known without a statement
+        once :meth:`participant_ids` has read them under the row lock."""
+        known = getattr(self, "_co_department_ids", None)
+        return bool(known) if known is not None else self.co_departments.exists()
+
+    def set_co_departments(self, departments) -> None:
+        """Replace the co-departments (assigning, or taking an assignment back)."""
+        self.co_departments.set(departments)
+        self._co_department_ids = None  # read again when next asked
 
     @classmethod
     def participant_q(cls, user) -> Q:

@@ -19,3 +19,25 @@ def test_proposer_cosigners_co_proposers_and_both_departments_staff_take_part(
     expected = {people.rep1, people.rep2, people.rep3, people.rep4, people.dept1, people.dept2}
     assert ids == {u.pk for u in expected}
     assert outsider.pk not in ids and people.rep5.pk not in ids
+
+
+def test_the_same_statement_tells_whether_there_are_co_departments(people, orgs, walk, django_assert_num_queries):
+    lead_only = svc.proposal_assign(case=walk("accepted"), actor=people.review1, lead_department=orgs.dept)
+    shared = svc.proposal_assign(
+        case=walk("accepted"), actor=people.review1, lead_department=orgs.dept, co_departments=[people.dept2_org]
+    )
+    for case, expected in ((lead_only, False), (shared, True)):
+        case = type(case).objects.get(pk=case.pk)
+        with django_assert_num_queries(1):
+            case.participant_ids()
+            assert case.has_co_departments() is expected
+        assert type(case).objects.get(pk=case.pk).has_co_departments() is expected  # asked alone, it reads them
+
+
+def test_co_departments_taken_back_are_known_gone(people, orgs, walk):
+    case = svc.proposal_assign(
+        case=walk("accepted"), actor=people.review1, lead_department=orgs.dept, co_departments=[people.dept2_org]
+    )
+    case.participant_ids()
+    case.set_co_departments([])
+    assert case.has_co_departments() is False
