@@ -55,7 +55,7 @@ def notify_new_work_items(*, case, items: Iterable) -> int:
         if item.user_id or not item.role:
             continue
         title, body = _new_task_text(params, str(item.title))
-        # The case's organisation is already loaded; another one (a by_role(organisation=…) step) is read.
+        # The case's organisation is already loaded; another one (a by_role(organisation_id=…) step) is read.
         organisation = case.organisation if item.organisation_id == case.organisation_id else item.organisation
         # Substitutes acting under a delegation see the item in their inbox, so they hear of it too.
         substitutes = active_delegates(organisation_id=item.organisation_id, role=item.role)
