@@ -10,7 +10,6 @@ import pytest
 from workflow import services
 from workflow.notifications.announce import announce_work_items
 from workflow.notifications.models import Notification
-from workflow.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -20,14 +19,6 @@ def queued(monkeypatch):
     calls = []
     monkeypatch.setattr(announce_work_items, "delay", lambda *args: calls.append(args))
     return calls
-
-
-@pytest.fixture
-def people(orgs, make_user):
-    return type("People", (), {
-        "member": make_user("m1", Role.MEMBER, org=orgs.acme),
-        "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
-    })
 
 
 def submit(people, django_capture_on_commit_callbacks):

@@ -23,7 +23,6 @@ from workflow.audit import compute_hash
 from workflow.audit.chain_scan import ChainResult, Run, check_run, split_log
 from workflow.audit.hashing import event_hash
 from workflow.models import AuditEvent
-from workflow.roles import Role
 
 #: Computed once from the documented encoding (sorted keys, no spaces, UTF-8, UTC timestamps).
 KNOWN_HASH = "c190560b5bf7c820f0faf97620b5c34762c63dc220836753db1e76e92ab36738"
@@ -85,18 +84,6 @@ def test_the_offline_verifier_computes_the_same_hash():
         "prev_hash": "a" * 64,
     }
     assert event_hash(values) == KNOWN_HASH
-
-
-@pytest.fixture
-def people(orgs, make_user):
-    return type(
-        "People",
-        (),
-        {
-            "member": make_user("m1", Role.MEMBER, org=orgs.acme),
-            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
-        },
-    )
 
 
 def forge(case, seq):

@@ -7,21 +7,8 @@ from viewflow.workflow.signals import flow_finished, task_finished, task_started
 
 from tests.example_process.models import ExampleRequest
 from workflow import flowkit, services
-from workflow.roles import Role
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(orgs, make_user):
-    return type(
-        "People",
-        (),
-        {
-            "member": make_user("m1", Role.MEMBER, org=orgs.acme),
-            "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
-        },
-    )
 
 
 @pytest.fixture

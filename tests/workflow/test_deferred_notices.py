@@ -11,7 +11,6 @@ from django.contrib.contenttypes.models import ContentType
 from workflow import services
 from workflow.notifications.deferred import send_notice
 from workflow.notifications.models import Notification
-from workflow.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +20,6 @@ def queued(monkeypatch):
     calls = []
     monkeypatch.setattr(send_notice, "delay", lambda *args: calls.append(args))
     return calls
-
-
-@pytest.fixture
-def people(orgs, make_user):
-    return type("People", (), {
-        "member": make_user("m1", Role.MEMBER, org=orgs.acme),
-        "committee": make_user("c1", Role.UNION_COMMITTEE, Role.MEMBER, org=orgs.acme),
-    })
 
 
 def approved(people, django_capture_on_commit_callbacks):
