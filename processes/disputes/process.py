@@ -12,12 +12,13 @@ from workflow.roles import Role
 
 from . import dashboard
 from . import deadlines as d
+from .detail import LIST_RELATED, DisputeDetailSerializer
 from .flows import DisputeFlow
 from .lifecycle import build_transitions
 from .models import Dispute, DisputeWorker
 from .notices import limitation_end
 from .report import REPORT_ROLES
-from .serializers import LIST_RELATED, CreateInput, DisputeDetailSerializer
+from .serializers import CreateInput
 from .states import Category, DisputeState
 
 ONLY_MEDIATOR_RECORDS = _(
