@@ -11,12 +11,11 @@
 
 import datetime as dt
 import zoneinfo
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
+from tests.support.audit import run_verify
 from tests.support.cases import approved_example
 from tests.support.db import audit_trigger_bypassed
 from workflow.audit import compute_hash
@@ -116,15 +115,6 @@ def test_runs_of_cases_name_the_same_first_break_as_one_pass(people):
     assert whole.first_break.reason == "content changed"
 
 
-def run_verify(*args):
-    out = StringIO()
-    try:
-        call_command("audit_verify", *args, stdout=out, stderr=StringIO())
-    except SystemExit as exc:
-        return exc.code, out.getvalue()
-    return 0, out.getvalue()
-
-
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="worker processes need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_worker_processes_name_the_same_first_break(flushable_audit_table, people):
@@ -133,7 +123,7 @@ def test_worker_processes_name_the_same_first_break(flushable_audit_table, peopl
     forge(cases[6], 2)
     forge(cases[3], 3)
 
-    code, out = run_verify("--workers", "2")
+    code, out, _err = run_verify("--workers", "2")
     assert code == 1
     assert f"First break: case {cases[3].reference} seq 3: content changed" in out
     assert "Events checked: 24" in out and "2 case(s) with a broken chain" in out

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, transaction
 
+from tests.support.audit import run_verify
 from tests.support.cases import approved_example
 from tests.support.db import audit_trigger_bypassed
 from workflow.audit import case_events, compute_hash
@@ -36,16 +37,6 @@ def people(orgs, make_user):
 @pytest.fixture
 def cases(people):
     return approved_example(people, "Good"), approved_example(people, "Target")
-
-
-def run_verify(*args):
-    out, err = StringIO(), StringIO()
-    code = 0
-    try:
-        call_command("audit_verify", *args, stdout=out, stderr=err)
-    except SystemExit as exc:
-        code = exc.code
-    return code, out.getvalue(), err.getvalue()
 
 
 def events_by_seq(case):

@@ -3,14 +3,13 @@
 
 import datetime as dt
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from processes.aid import services as svc
 from processes.aid.ledger import ledger_reverse
 from processes.aid.models import AidCase, AidFund, AidLedgerEntry
+from tests.support.audit import run_verify
 from tests.support.db import audit_trigger_bypassed
 from workflow.audit import case_events, chain_valid
 from workflow.errors import GuardFailed
@@ -28,15 +27,6 @@ def the_fund(orgs) -> AidFund:
 
 def fund_actions(orgs) -> list[str]:
     return [e.action for e in case_events(the_fund(orgs))]
-
-
-def run_verify(*args):
-    out = StringIO()
-    try:
-        call_command("audit_verify", *args, stdout=out, stderr=StringIO())
-    except SystemExit as exc:
-        return exc.code, out.getvalue()
-    return 0, out.getvalue()
 
 
 @pytest.fixture
@@ -90,10 +80,10 @@ def test_a_refused_overdraft_leaves_the_fund_chain_unchanged(walk, people, orgs,
 
 
 def test_audit_verify_checks_the_fund_chain_alone_and_names_a_forged_payment(paid, orgs):
-    code, out = run_verify("--case", "fund:acme:2026")
+    code, out, _err = run_verify("--case", "fund:acme:2026")
     assert code == 0 and "Events checked: 2" in out and "Result: OK" in out
     payment = case_events(the_fund(orgs)).get(seq=2)
     with audit_trigger_bypassed():
         AuditEvent.objects.filter(pk=payment.pk).update(payload={**payment.payload, "amount": "15.00"})
-    code, out = run_verify("--case", "fund:acme:2026")
+    code, out, _err = run_verify("--case", "fund:acme:2026")
     assert code == 1 and "case fund:acme:2026 seq 2: content changed" in out
